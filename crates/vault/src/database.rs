@@ -1,0 +1,76 @@
+//! Opening the SQLCipher database. This module is the only place in Chartkeep that opens a
+//! database connection.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::{VaultError, VaultResult};
+use crate::migrations;
+use crate::secrets::DatabaseKey;
+
+/// Opens (or creates) the encrypted database at `path` with `key`, refuses a database written by
+/// a newer Chartkeep before changing anything, applies the connection settings, and brings the
+/// schema up to date (keeping an encrypted copy first when the database already holds data).
+pub(crate) fn open_encrypted(path: &Path, key: &DatabaseKey, pre_migration_copies: &Path) -> VaultResult<Connection> {
+    let mut connection = open_keyed(path, key)?;
+    let found = migrations::schema_version(&connection)?;
+    let supported = migrations::latest_version();
+    if found > supported {
+        return Err(VaultError::DatabaseNewerThanApp { found, supported });
+    }
+    connection.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA foreign_keys = ON;
+         PRAGMA secure_delete = ON;",
+    )?;
+    migrations::migrate(&mut connection, path, pre_migration_copies)?;
+    Ok(connection)
+}
+
+/// Opens the file and sets the key, then proves the key by reading the schema. Nothing is written.
+pub(crate) fn open_keyed(path: &Path, key: &DatabaseKey) -> VaultResult<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let connection = Connection::open_with_flags(path, flags)?;
+    connection.execute_batch(&key.sqlcipher_pragma())?;
+    connection.execute_batch("PRAGMA cipher_memory_security = ON;")?;
+    connection
+        .query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0))
+        .map_err(|_| VaultError::DatabaseUnreadable)?;
+    Ok(connection)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_opens_only_with_its_own_key() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("test.db");
+        let key = DatabaseKey::from_bytes([3; 32]);
+        let connection = open_encrypted(&path, &key, folder.path()).unwrap();
+        connection.execute_batch("CREATE TABLE probe (x); INSERT INTO probe VALUES (1);").unwrap();
+        drop(connection);
+        let wrong = DatabaseKey::from_bytes([4; 32]);
+        assert!(matches!(open_keyed(&path, &wrong), Err(VaultError::DatabaseUnreadable)));
+        assert!(open_keyed(&path, &key).is_ok());
+    }
+
+    #[test]
+    fn connections_use_the_required_settings() {
+        let folder = tempfile::tempdir().unwrap();
+        let key = DatabaseKey::from_bytes([5; 32]);
+        let connection = open_encrypted(&folder.path().join("test.db"), &key, folder.path()).unwrap();
+        let text = |pragma: &str| connection.query_row(&format!("PRAGMA {pragma}"), [], |row| row.get::<_, String>(0));
+        let number = |pragma: &str| connection.query_row(&format!("PRAGMA {pragma}"), [], |row| row.get::<_, i64>(0));
+        assert_eq!(text("journal_mode").unwrap(), "wal");
+        assert_eq!(number("synchronous").unwrap(), 2, "FULL");
+        assert_eq!(number("temp_store").unwrap(), 2, "MEMORY");
+        assert_eq!(number("foreign_keys").unwrap(), 1);
+        assert_eq!(text("cipher_memory_security").unwrap(), "1");
+        assert!(!text("cipher_version").unwrap().is_empty());
+    }
+}

@@ -1,0 +1,191 @@
+//! The vault's life cycle: create it, unlock it with a password or the recovery key, and lock it.
+//! An [`UnlockedVault`] holds the only connection to the database and the database key; dropping
+//! it (locking) closes the connection and wipes the key.
+
+use rusqlite::Connection;
+use zeroize::Zeroizing;
+
+use crate::data_dir::{ClaimedDataDir, DataDir};
+use crate::database::open_encrypted;
+use crate::device_keyring::DeviceSecretStore;
+use crate::error::{VaultError, VaultResult};
+use crate::kdf::{KdfParams, subkey};
+use crate::key_slots::KeySlots;
+use crate::recovery::{generate_recovery_key, seal_to_recipient, unseal_with_recovery_key};
+use crate::secrets::{DatabaseKey, DeviceSecret, Password, RecoveryKey};
+
+/// Whose key slot to seal: a user's id and username, and the password that will open it.
+#[derive(Debug, Clone, Copy)]
+pub struct SlotHolder<'a> {
+    pub user_id: &'a str,
+    pub username: &'a str,
+    pub password: &'a Password,
+}
+
+/// A vault that has just been created, with the recovery key to show the owner once.
+#[derive(Debug)]
+pub struct CreatedVault {
+    pub vault: UnlockedVault,
+    pub recovery_key: RecoveryKey,
+}
+
+/// An open vault: the database connection, the keys, and the loaded key-slot file.
+#[derive(Debug)]
+pub struct UnlockedVault {
+    data_dir: DataDir,
+    connection: Connection,
+    database_key: DatabaseKey,
+    device_secret: DeviceSecret,
+    slots: KeySlots,
+}
+
+/// Creates a new vault in a claimed, empty data folder: a fresh database key, a device secret in
+/// the keyring, the first user's slot, the recovery slot, and the database at the latest schema.
+pub fn create_vault(
+    claim: &ClaimedDataDir,
+    keyring: &dyn DeviceSecretStore,
+    first_user: SlotHolder<'_>,
+    kdf: KdfParams,
+) -> VaultResult<CreatedVault> {
+    let data_dir = claim.data_dir();
+    if data_dir.holds_vault() {
+        return Err(VaultError::VaultExists(data_dir.root().to_path_buf()));
+    }
+    let vault_id = uuid::Uuid::new_v4().to_string();
+    let database_key = DatabaseKey::generate()?;
+    let device_secret = DeviceSecret::generate()?;
+    let (recovery_key, recipient) = generate_recovery_key();
+    let mut slots = KeySlots::new(&vault_id, &device_secret, seal_to_recipient(&recipient, &database_key)?);
+    slots.seal_user(
+        first_user.user_id,
+        first_user.username,
+        first_user.password,
+        kdf,
+        &device_secret,
+        &database_key,
+    )?;
+
+    // The keyring first: if it is unavailable nothing is written to the folder.
+    keyring.store(&vault_id, &device_secret)?;
+    let connection = match open_encrypted(&data_dir.database(), &database_key, &data_dir.pre_migration_copies()) {
+        Ok(connection) => connection,
+        Err(error) => {
+            let _ = std::fs::remove_file(data_dir.database());
+            let _ = keyring.delete(&vault_id);
+            return Err(error);
+        }
+    };
+    slots.save(&data_dir.key_slots())?;
+    let vault = UnlockedVault { data_dir: data_dir.clone(), connection, database_key, device_secret, slots };
+    Ok(CreatedVault { vault, recovery_key })
+}
+
+/// Reads the key-slot file of a data folder (no secret needed).
+pub fn read_key_slots(data_dir: &DataDir) -> VaultResult<KeySlots> {
+    if !data_dir.key_slots().exists() {
+        return Err(VaultError::NoVault(data_dir.root().to_path_buf()));
+    }
+    KeySlots::load(&data_dir.key_slots())
+}
+
+/// Loads this PC's device secret for the vault and checks that it is the one the slots expect.
+pub fn load_device_secret(slots: &KeySlots, keyring: &dyn DeviceSecretStore) -> VaultResult<DeviceSecret> {
+    let device_secret = keyring.load(slots.vault_id())?.ok_or(VaultError::DeviceSecretMissing)?;
+    if !slots.matches_device(&device_secret) {
+        return Err(VaultError::DeviceSecretMismatch);
+    }
+    Ok(device_secret)
+}
+
+/// Opens the vault as `username`. The unseal of the user's slot is the password check; an
+/// unknown username costs the same Argon2id work as a wrong password, so neither is revealed.
+pub fn unlock_with_password(
+    claim: &ClaimedDataDir,
+    keyring: &dyn DeviceSecretStore,
+    username: &str,
+    password: &Password,
+) -> VaultResult<UnlockedVault> {
+    let data_dir = claim.data_dir();
+    let slots = read_key_slots(data_dir)?;
+    let device_secret = load_device_secret(&slots, keyring)?;
+    let Some(slot) = slots.find_user(username) else {
+        let decoy = slots.users().first().map(|slot| slot.kdf).unwrap_or(KdfParams::FLOOR);
+        let _ = crate::kdf::key_encryption_key(password, &[0u8; 16], decoy, &device_secret);
+        return Err(VaultError::WrongCredentials);
+    };
+    let database_key = slots.unseal_user(slot, password, &device_secret)?;
+    let connection = open_encrypted(&data_dir.database(), &database_key, &data_dir.pre_migration_copies())?;
+    Ok(UnlockedVault { data_dir: data_dir.clone(), connection, database_key, device_secret, slots })
+}
+
+/// Opens the vault with the recovery key, whatever the keyring holds. It then gives this PC a
+/// fresh device secret, so every user slot (sealed under the old one) is dropped: the caller
+/// seals a new slot for the owner, and the owner resets the other users.
+pub fn unlock_with_recovery_key(
+    claim: &ClaimedDataDir,
+    keyring: &dyn DeviceSecretStore,
+    recovery_key: &RecoveryKey,
+) -> VaultResult<UnlockedVault> {
+    let data_dir = claim.data_dir();
+    let mut slots = read_key_slots(data_dir)?;
+    let database_key = unseal_with_recovery_key(slots.recovery(), recovery_key)?;
+    let connection = open_encrypted(&data_dir.database(), &database_key, &data_dir.pre_migration_copies())?;
+    let device_secret = DeviceSecret::generate()?;
+    keyring.store(slots.vault_id(), &device_secret)?;
+    slots.replace_device(&device_secret);
+    slots.save(&data_dir.key_slots())?;
+    Ok(UnlockedVault { data_dir: data_dir.clone(), connection, database_key, device_secret, slots })
+}
+
+impl UnlockedVault {
+    pub fn data_dir(&self) -> &DataDir {
+        &self.data_dir
+    }
+
+    pub fn vault_id(&self) -> &str {
+        self.slots.vault_id()
+    }
+
+    pub fn key_slots(&self) -> &KeySlots {
+        &self.slots
+    }
+
+    pub fn connection(&self) -> &Connection {
+        &self.connection
+    }
+
+    pub fn connection_mut(&mut self) -> &mut Connection {
+        &mut self.connection
+    }
+
+    /// A 32-byte key for one purpose (for example the audit chain's HMAC), derived from the
+    /// database key with HKDF-SHA256.
+    pub fn derive_key(&self, purpose: &str) -> Zeroizing<[u8; 32]> {
+        subkey(self.database_key.as_bytes(), purpose)
+    }
+
+    /// Seals (or re-seals) the database key for a user and saves the key-slot file.
+    pub fn seal_for_user(&mut self, holder: SlotHolder<'_>, kdf: KdfParams) -> VaultResult<()> {
+        self.slots.seal_user(
+            holder.user_id,
+            holder.username,
+            holder.password,
+            kdf,
+            &self.device_secret,
+            &self.database_key,
+        )?;
+        self.slots.save(&self.data_dir.key_slots())
+    }
+
+    /// Removes a user's slot, so that user can no longer unlock the vault.
+    pub fn remove_slot(&mut self, user_id: &str) -> VaultResult<()> {
+        self.slots.remove_user(user_id);
+        self.slots.save(&self.data_dir.key_slots())
+    }
+
+    /// Locks the vault: closes the database connection; the keys are wiped as they drop.
+    pub fn lock(self) -> VaultResult<()> {
+        let UnlockedVault { connection, .. } = self;
+        connection.close().map_err(|(_, error)| VaultError::Database(error))
+    }
+}
