@@ -15,7 +15,7 @@ const SERVICE: &str = "chartkeep";
 
 /// Where device secrets are kept. The only implementation for real use is [`OsKeyring`]; the
 /// trait exists so the vault's code reads in terms of what it needs from a keyring.
-pub trait DeviceSecretStore {
+pub trait DeviceSecretStore: Send + Sync + std::fmt::Debug {
     /// Returns `Ok(None)` when the keyring works but holds no entry for this vault.
     fn load(&self, vault_id: &str) -> VaultResult<Option<DeviceSecret>>;
     fn store(&self, vault_id: &str, secret: &DeviceSecret) -> VaultResult<()>;

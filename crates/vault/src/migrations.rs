@@ -55,7 +55,8 @@ pub(crate) fn migrate(connection: &mut Connection, path: &Path, copies: &Path) -
     if found >= latest {
         return Ok(());
     }
-    if found > 0 {
+    let holds_anything: i64 = connection.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))?;
+    if holds_anything > 0 {
         keep_encrypted_copy(connection, path, copies, found)?;
     }
     migrate_to(connection, latest)

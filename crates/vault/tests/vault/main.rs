@@ -1,0 +1,188 @@
+//! The vault against real parts: SQLCipher files on disk and the OS keyring (run through
+//! `scripts/with-private-keyring`, as `make test` does, so a throwaway keyring is used).
+
+mod migrations_upgrade;
+
+use std::path::Path;
+
+use chartkeep_vault::{
+    CreatedVault, DataDir, DeviceSecretStore, KdfParams, OsKeyring, Password, RecoveryKey, SlotHolder, UnlockedVault,
+    VaultError, create_vault, read_key_slots, unlock_with_password, unlock_with_recovery_key,
+};
+
+pub const OWNER_ID: &str = "00000000-0000-4000-8000-000000000001";
+pub const PASSWORD: &str = "harbour lantern quietly";
+
+pub struct Fixture {
+    pub _folder: tempfile::TempDir,
+    pub data_dir: DataDir,
+}
+
+pub fn fixture() -> Fixture {
+    let folder = tempfile::tempdir().unwrap();
+    let data_dir = DataDir::at(folder.path().join("practice"));
+    Fixture { _folder: folder, data_dir }
+}
+
+pub fn create(fixture: &Fixture) -> CreatedVault {
+    let claim = fixture.data_dir.claim().unwrap();
+    let password = Password::new(PASSWORD);
+    let holder = SlotHolder { user_id: OWNER_ID, username: "owner", password: &password };
+    create_vault(&claim, &OsKeyring, holder, KdfParams::INSECURE_FOR_TESTS).expect("create a vault (is a keyring running?)")
+}
+
+pub fn unlock(fixture: &Fixture, password: &str) -> Result<UnlockedVault, VaultError> {
+    let claim = fixture.data_dir.claim().unwrap();
+    unlock_with_password(&claim, &OsKeyring, "owner", &Password::new(password))
+}
+
+fn file_bytes(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_default()
+}
+
+#[test]
+fn the_owner_unlocks_with_their_password_and_the_data_is_there() {
+    let fixture = fixture();
+    let created = create(&fixture);
+    created.vault.connection().execute_batch("CREATE TABLE note (text); INSERT INTO note VALUES ('hello');").unwrap();
+    created.vault.lock().unwrap();
+    let vault = unlock(&fixture, PASSWORD).unwrap();
+    let text: String = vault.connection().query_row("SELECT text FROM note", [], |row| row.get(0)).unwrap();
+    assert_eq!(text, "hello");
+}
+
+#[test]
+fn a_wrong_password_fails_and_changes_nothing() {
+    let fixture = fixture();
+    create(&fixture).vault.lock().unwrap();
+    let database_before = file_bytes(&fixture.data_dir.database());
+    let slots_before = file_bytes(&fixture.data_dir.key_slots());
+    assert!(matches!(unlock(&fixture, "not the password at all"), Err(VaultError::WrongCredentials)));
+    let claim = fixture.data_dir.claim().unwrap();
+    let unknown = unlock_with_password(&claim, &OsKeyring, "nobody", &Password::new(PASSWORD));
+    assert!(matches!(unknown, Err(VaultError::WrongCredentials)), "an unknown user looks like a wrong password");
+    assert_eq!(file_bytes(&fixture.data_dir.database()), database_before);
+    assert_eq!(file_bytes(&fixture.data_dir.key_slots()), slots_before);
+}
+
+#[test]
+fn every_single_bit_flip_in_the_key_slot_file_fails_cleanly() {
+    let fixture = fixture();
+    create(&fixture).vault.lock().unwrap();
+    let original = file_bytes(&fixture.data_dir.key_slots());
+    let step = (original.len() / 97).max(1);
+    for offset in (0..original.len()).step_by(step) {
+        for bit in [0, 3, 7] {
+            let mut damaged = original.clone();
+            damaged[offset] ^= 1 << bit;
+            std::fs::write(fixture.data_dir.key_slots(), &damaged).unwrap();
+            match unlock(&fixture, PASSWORD) {
+                Err(VaultError::KeySlotFileDamaged(_)) => {}
+                other => panic!("flip at byte {offset} bit {bit}: expected a damaged-file error, got {other:?}"),
+            }
+        }
+    }
+    std::fs::write(fixture.data_dir.key_slots(), &original).unwrap();
+    assert!(unlock(&fixture, PASSWORD).is_ok());
+}
+
+#[test]
+fn the_key_slot_file_is_private_to_its_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let fixture = fixture();
+    create(&fixture).vault.lock().unwrap();
+    let mode = std::fs::metadata(fixture.data_dir.key_slots()).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let folder_mode = std::fs::metadata(fixture.data_dir.root()).unwrap().permissions().mode();
+    assert_eq!(folder_mode & 0o777, 0o700);
+}
+
+#[test]
+fn without_the_keyring_entry_only_the_recovery_key_opens_the_vault() {
+    let fixture = fixture();
+    let created = create(&fixture);
+    let recovery_key = created.recovery_key.clone();
+    let vault_id = created.vault.vault_id().to_owned();
+    created.vault.lock().unwrap();
+
+    OsKeyring.delete(&vault_id).unwrap();
+    assert!(matches!(unlock(&fixture, PASSWORD), Err(VaultError::DeviceSecretMissing)));
+    let everything_in_the_folder: Vec<u8> =
+        walk(fixture.data_dir.root()).iter().flat_map(|path| file_bytes(path)).collect();
+    assert!(!everything_in_the_folder.is_empty());
+
+    let claim = fixture.data_dir.claim().unwrap();
+    let wrong = RecoveryKey::parse(&format!("{}QQQQQQ", &recovery_key.expose()[..68]));
+    assert!(unlock_with_recovery_key(&claim, &OsKeyring, &wrong).is_err());
+    let mut vault = unlock_with_recovery_key(&claim, &OsKeyring, &recovery_key).unwrap();
+    assert!(vault.key_slots().users().is_empty(), "slots sealed under the old device secret are dropped");
+    assert!(OsKeyring.load(&vault_id).unwrap().is_some(), "a fresh device secret is in the keyring");
+    let new_password = Password::new("a brand new owner password");
+    vault.seal_for_user(SlotHolder { user_id: OWNER_ID, username: "owner", password: &new_password }, KdfParams::INSECURE_FOR_TESTS).unwrap();
+    vault.lock().unwrap();
+    drop(claim);
+    assert!(unlock(&fixture, "a brand new owner password").is_ok());
+    assert!(matches!(unlock(&fixture, PASSWORD), Err(VaultError::WrongCredentials)));
+}
+
+#[test]
+fn a_foreign_secret_in_the_keyring_is_reported_as_a_mismatch() {
+    let first = fixture();
+    let created = create(&first);
+    let vault_id = created.vault.vault_id().to_owned();
+    created.vault.lock().unwrap();
+    let other = fixture();
+    let other_vault = create(&other);
+    let slots = read_key_slots(&other.data_dir).unwrap();
+    let other_secret = OsKeyring.load(slots.vault_id()).unwrap().unwrap();
+    other_vault.vault.lock().unwrap();
+    OsKeyring.store(&vault_id, &other_secret).unwrap();
+    assert!(matches!(unlock(&first, PASSWORD), Err(VaultError::DeviceSecretMismatch)));
+}
+
+#[test]
+fn a_database_from_a_newer_chartkeep_is_refused_and_left_untouched() {
+    let fixture = fixture();
+    let created = create(&fixture);
+    created.vault.connection().pragma_update(None, "user_version", 999).unwrap();
+    created.vault.lock().unwrap();
+    let before = file_bytes(&fixture.data_dir.database());
+    match unlock(&fixture, PASSWORD) {
+        Err(VaultError::DatabaseNewerThanApp { found: 999, .. }) => {}
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(file_bytes(&fixture.data_dir.database()), before);
+}
+
+#[test]
+fn a_second_vault_cannot_be_created_over_an_existing_one() {
+    let fixture = fixture();
+    create(&fixture).vault.lock().unwrap();
+    let claim = fixture.data_dir.claim().unwrap();
+    let password = Password::new(PASSWORD);
+    let holder = SlotHolder { user_id: OWNER_ID, username: "owner", password: &password };
+    let again = create_vault(&claim, &OsKeyring, holder, KdfParams::INSECURE_FOR_TESTS);
+    assert!(matches!(again, Err(VaultError::VaultExists(_))));
+}
+
+#[test]
+fn a_data_folder_is_claimed_by_one_program_at_a_time() {
+    let fixture = fixture();
+    let first = fixture.data_dir.claim().unwrap();
+    assert!(matches!(fixture.data_dir.claim(), Err(VaultError::AlreadyRunning(_))));
+    drop(first);
+}
+
+pub fn walk(root: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let Ok(entries) = std::fs::read_dir(root) else { return files };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
