@@ -1,0 +1,182 @@
+//! The audit chain: each entry's hash is HMAC-SHA256 (keyed from the database key) over a
+//! canonical encoding of the entry, which includes the previous entry's hash. Nobody without the
+//! key can forge an entry, and no entry can be edited, removed or moved unseen.
+
+use hmac::{Hmac, Mac};
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
+use super::event::AuditEvent;
+use crate::error::ClinicResult;
+
+/// The HMAC key of the audit chain, derived from the database key. Wiped on drop.
+pub struct AuditKey(Zeroizing<[u8; 32]>);
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuditKey([redacted])")
+    }
+}
+
+impl AuditKey {
+    pub const PURPOSE: &'static str = "chartkeep/audit-chain/v1";
+
+    pub fn from_vault(vault: &chartkeep_vault::UnlockedVault) -> Self {
+        AuditKey(vault.derive_key(Self::PURPOSE))
+    }
+}
+
+/// Who did it and where, as recorded in each entry.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<String>,
+    pub username: Option<String>,
+    pub roles: String,
+    pub workstation_id: String,
+}
+
+/// A stored entry, every column of `audit_log`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub occurred_at: String,
+    pub user_id: Option<String>,
+    pub username: Option<String>,
+    pub roles: String,
+    pub workstation_id: String,
+    pub action: String,
+    pub patient_id: Option<String>,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    pub data_category: Option<String>,
+    pub outcome: String,
+    pub reason: Option<String>,
+    pub emergency_access: bool,
+    pub details: String,
+    pub prev_hash: Vec<u8>,
+    pub hash: Vec<u8>,
+}
+
+/// The last entry of the chain: its sequence number and hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainHead {
+    pub seq: i64,
+    pub hash: Vec<u8>,
+}
+
+/// The previous hash of the first entry.
+pub const GENESIS_HASH: [u8; 32] = [0u8; 32];
+
+fn text(value: &Option<String>) -> Option<&[u8]> {
+    value.as_deref().map(str::as_bytes)
+}
+
+fn put(buffer: &mut Vec<u8>, field: Option<&[u8]>) {
+    match field {
+        // The cast is safe: fields are far shorter than 4 GiB (SQLite's own limit is 1 GB).
+        Some(bytes) => {
+            buffer.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+            buffer.extend_from_slice(bytes);
+        }
+        None => buffer.extend_from_slice(&u32::MAX.to_be_bytes()),
+    }
+}
+
+/// The canonical encoding: a version tag, then every field but `hash`, each length-prefixed,
+/// with "absent" distinct from "empty".
+pub(crate) fn canonical_encoding(entry: &AuditEntry) -> Vec<u8> {
+    let mut buffer = b"chartkeep-audit-entry-v1".to_vec();
+    put(&mut buffer, Some(&entry.seq.to_be_bytes()));
+    put(&mut buffer, Some(entry.occurred_at.as_bytes()));
+    put(&mut buffer, text(&entry.user_id));
+    put(&mut buffer, text(&entry.username));
+    put(&mut buffer, Some(entry.roles.as_bytes()));
+    put(&mut buffer, Some(entry.workstation_id.as_bytes()));
+    put(&mut buffer, Some(entry.action.as_bytes()));
+    put(&mut buffer, text(&entry.patient_id));
+    put(&mut buffer, text(&entry.object_type));
+    put(&mut buffer, text(&entry.object_id));
+    put(&mut buffer, text(&entry.data_category));
+    put(&mut buffer, Some(entry.outcome.as_bytes()));
+    put(&mut buffer, text(&entry.reason));
+    put(&mut buffer, Some(&[u8::from(entry.emergency_access)]));
+    put(&mut buffer, Some(entry.details.as_bytes()));
+    put(&mut buffer, Some(&entry.prev_hash));
+    buffer
+}
+
+pub(crate) fn entry_hash(key: &AuditKey, entry: &AuditEntry) -> Vec<u8> {
+    // HMAC accepts keys of any length, so this cannot fail for a 32-byte key.
+    #[allow(clippy::expect_used)]
+    let mut mac = Hmac::<Sha256>::new_from_slice(key.0.as_ref()).expect("HMAC takes any key length");
+    mac.update(&canonical_encoding(entry));
+    mac.finalize().into_bytes().to_vec()
+}
+
+pub fn chain_head(connection: &Connection) -> ClinicResult<Option<ChainHead>> {
+    Ok(connection
+        .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |row| {
+            Ok(ChainHead { seq: row.get(0)?, hash: row.get(1)? })
+        })
+        .optional()?)
+}
+
+/// Appends one entry after the current head. Call inside the transaction of the change.
+pub(crate) fn append(
+    connection: &Connection,
+    key: &AuditKey,
+    actor: &Actor,
+    event: &AuditEvent,
+    occurred_at: String,
+) -> ClinicResult<ChainHead> {
+    let (seq, prev_hash) = match chain_head(connection)? {
+        Some(head) => (head.seq + 1, head.hash),
+        None => (1, GENESIS_HASH.to_vec()),
+    };
+    let mut entry = AuditEntry {
+        seq,
+        occurred_at,
+        user_id: actor.user_id.clone(),
+        username: actor.username.clone(),
+        roles: actor.roles.clone(),
+        workstation_id: actor.workstation_id.clone(),
+        action: event.action.as_str().to_owned(),
+        patient_id: event.patient_id.clone(),
+        object_type: event.object_type.map(str::to_owned),
+        object_id: event.object_id.clone(),
+        data_category: event.data_category.map(str::to_owned),
+        outcome: event.outcome.as_str().to_owned(),
+        reason: event.reason.map(str::to_owned),
+        emergency_access: event.emergency_access,
+        details: event.details_json(),
+        prev_hash,
+        hash: Vec::new(),
+    };
+    entry.hash = entry_hash(key, &entry);
+    connection.execute(
+        "INSERT INTO audit_log (seq, occurred_at, user_id, username, roles, workstation_id, action, patient_id,
+             object_type, object_id, data_category, outcome, reason, emergency_access, details, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+        params![
+            entry.seq,
+            entry.occurred_at,
+            entry.user_id,
+            entry.username,
+            entry.roles,
+            entry.workstation_id,
+            entry.action,
+            entry.patient_id,
+            entry.object_type,
+            entry.object_id,
+            entry.data_category,
+            entry.outcome,
+            entry.reason,
+            entry.emergency_access,
+            entry.details,
+            entry.prev_hash,
+            entry.hash,
+        ],
+    )?;
+    Ok(ChainHead { seq: entry.seq, hash: entry.hash })
+}

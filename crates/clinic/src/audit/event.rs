@@ -1,0 +1,138 @@
+//! What a use case records in the audit trail. Details hold field names, counts, codes and
+//! identifiers only: their types accept no free text, so no patient data can slip in.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// The audited actions. Later capabilities add theirs here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    PracticeCreated,
+    UserCreated,
+    Login,
+    LoginFailed,
+    Logout,
+    Lock,
+    Unlock,
+    RecoveryKeyUsed,
+    AuditVerification,
+}
+
+impl AuditAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::PracticeCreated => "practice_created",
+            AuditAction::UserCreated => "user_created",
+            AuditAction::Login => "login",
+            AuditAction::LoginFailed => "login_failed",
+            AuditAction::Logout => "logout",
+            AuditAction::Lock => "lock",
+            AuditAction::Unlock => "unlock",
+            AuditAction::RecoveryKeyUsed => "recovery_key_used",
+            AuditAction::AuditVerification => "audit_verification",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Success,
+    Denied,
+    Failed,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::Denied => "denied",
+            Outcome::Failed => "failed",
+        }
+    }
+}
+
+/// One value in an entry's details: never free text.
+#[derive(Debug, Clone)]
+pub enum Detail {
+    Count(u64),
+    Flag(bool),
+    /// A fixed word chosen by the code, such as a reason code.
+    Code(&'static str),
+    /// An identifier (a UUID, a sequence number), never a name.
+    Identifier(String),
+    /// Names of fields, e.g. which fields an update changed.
+    Fields(Vec<&'static str>),
+}
+
+/// An event to append to the audit chain.
+#[derive(Debug, Clone)]
+pub struct AuditEvent {
+    pub action: AuditAction,
+    pub outcome: Outcome,
+    pub patient_id: Option<String>,
+    pub object_type: Option<&'static str>,
+    pub object_id: Option<String>,
+    pub data_category: Option<&'static str>,
+    pub reason: Option<&'static str>,
+    pub emergency_access: bool,
+    details: Vec<(&'static str, Detail)>,
+}
+
+impl AuditEvent {
+    pub fn new(action: AuditAction, outcome: Outcome) -> Self {
+        AuditEvent {
+            action,
+            outcome,
+            patient_id: None,
+            object_type: None,
+            object_id: None,
+            data_category: None,
+            reason: None,
+            emergency_access: false,
+            details: Vec::new(),
+        }
+    }
+
+    pub fn success(action: AuditAction) -> Self {
+        Self::new(action, Outcome::Success)
+    }
+
+    pub fn object(mut self, object_type: &'static str, object_id: impl Into<String>) -> Self {
+        self.object_type = Some(object_type);
+        self.object_id = Some(object_id.into());
+        self
+    }
+
+    pub fn category(mut self, data_category: &'static str) -> Self {
+        self.data_category = Some(data_category);
+        self
+    }
+
+    pub fn reason(mut self, reason: &'static str) -> Self {
+        self.reason = Some(reason);
+        self
+    }
+
+    pub fn detail(mut self, key: &'static str, value: Detail) -> Self {
+        self.details.push((key, value));
+        self
+    }
+
+    /// The details as compact JSON with keys in a fixed (sorted) order.
+    pub(crate) fn details_json(&self) -> String {
+        let mut map = Map::new();
+        for (key, value) in &self.details {
+            let json = match value {
+                Detail::Count(count) => Value::from(*count),
+                Detail::Flag(flag) => Value::from(*flag),
+                Detail::Code(code) => Value::from(*code),
+                Detail::Identifier(id) => Value::from(id.as_str()),
+                Detail::Fields(fields) => Value::from(fields.clone()),
+            };
+            map.insert((*key).to_owned(), json);
+        }
+        Value::Object(map).to_string()
+    }
+}

@@ -1,0 +1,85 @@
+//! The errors use cases return. Each has a stable machine-readable code for the UI and a
+//! plain-language message for people; neither ever holds patient data or a secret.
+
+use chartkeep_vault::VaultError;
+use serde::Serialize;
+
+/// What kind of failure happened, as the UI and the CLI branch on it (never on message text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    InvalidInput,
+    WrongCredentials,
+    Forbidden,
+    NoPractice,
+    PracticeExists,
+    RecoveryNeeded,
+    KeyringUnavailable,
+    KeySlotsDamaged,
+    RecoveryKeyWrong,
+    NewerDatabase,
+    DatabaseUnreadable,
+    AlreadyRunning,
+    Internal,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClinicError {
+    /// Bad input; `field` names the form field it belongs to.
+    #[error("{message}")]
+    InvalidInput { field: &'static str, message: String },
+
+    #[error("You do not have permission to do this.")]
+    Forbidden,
+
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+
+    /// A database failure. The detail goes to the log (it holds no values, only SQLite's
+    /// message); people see a general sentence.
+    #[error("The practice database could not complete the operation. Nothing was changed.")]
+    Database(#[from] rusqlite::Error),
+
+    #[error("{0}")]
+    Internal(&'static str),
+}
+
+impl ClinicError {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        ClinicError::InvalidInput { field, message: message.into() }
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ClinicError::InvalidInput { .. } => ErrorCode::InvalidInput,
+            ClinicError::Forbidden => ErrorCode::Forbidden,
+            ClinicError::Database(_) | ClinicError::Internal(_) => ErrorCode::Internal,
+            ClinicError::Vault(vault) => match vault {
+                VaultError::NoVault(_) => ErrorCode::NoPractice,
+                VaultError::VaultExists(_) => ErrorCode::PracticeExists,
+                VaultError::WrongCredentials => ErrorCode::WrongCredentials,
+                VaultError::KeySlotFileDamaged(_) => ErrorCode::KeySlotsDamaged,
+                VaultError::KeyringUnavailable(_) => ErrorCode::KeyringUnavailable,
+                VaultError::DeviceSecretMissing | VaultError::DeviceSecretMismatch => ErrorCode::RecoveryNeeded,
+                VaultError::RecoveryKeyMalformed | VaultError::RecoveryKeyWrong => ErrorCode::RecoveryKeyWrong,
+                VaultError::DatabaseNewerThanApp { .. } => ErrorCode::NewerDatabase,
+                VaultError::DatabaseUnreadable => ErrorCode::DatabaseUnreadable,
+                VaultError::AlreadyRunning(_) => ErrorCode::AlreadyRunning,
+                VaultError::Randomness
+                | VaultError::KeyDerivation(_)
+                | VaultError::Database(_)
+                | VaultError::Io { .. } => ErrorCode::Internal,
+            },
+        }
+    }
+
+    /// The form field an input error belongs to, if any.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            ClinicError::InvalidInput { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+}
+
+pub type ClinicResult<T> = Result<T, ClinicError>;

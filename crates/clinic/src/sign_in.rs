@@ -1,0 +1,164 @@
+//! Signing in with a password, unlocking a locked screen, and recovering access with the
+//! recovery key. Failures are buffered outside the database and reach the audit chain at the
+//! next successful sign-in.
+
+use chartkeep_vault::{
+    KdfChoice, Password, RecoveryKey, SlotHolder, UnlockedVault, VaultError, read_key_slots, unlock_with_password,
+    unlock_with_recovery_key,
+};
+
+use crate::audit::{Actor, AuditAction, AuditEvent, Detail, Outcome};
+use crate::clock::timestamp;
+use crate::error::{ClinicError, ClinicResult};
+use crate::failed_logins::{self, FailedLogin, FailureReason};
+use crate::session::{LockedSession, Session, SignedInUser};
+use crate::store;
+use crate::validation::check_new_password;
+use crate::workstation::Workstation;
+
+impl Workstation {
+    /// Signs a user in: their password unseals their key slot, which opens the database.
+    pub fn log_in(&self, username: &str, password: &Password) -> ClinicResult<Session> {
+        let username = username.trim().to_lowercase();
+        self.open_session(&username, password, AuditAction::Login)
+    }
+
+    /// Unlocks a locked screen for the same user.
+    pub fn unlock(&self, locked: &LockedSession, password: &Password) -> ClinicResult<Session> {
+        self.open_session(&locked.username, password, AuditAction::Unlock)
+    }
+
+    /// Regains access with the recovery key when this PC's keyring entry is gone (or the owner's
+    /// password is forgotten): gives this PC a fresh device secret and the owner a new password.
+    /// Every other user's key slot is dropped with the old device secret; the owner resets them.
+    pub fn recover(
+        &self,
+        recovery_key: &RecoveryKey,
+        new_password: &Password,
+        kdf: KdfChoice,
+    ) -> ClinicResult<Session> {
+        check_new_password(new_password, None)?;
+        let params = kdf.resolve()?;
+        let mut vault = match unlock_with_recovery_key(&self.claim, self.keyring.as_ref(), recovery_key) {
+            Ok(vault) => vault,
+            Err(error) => {
+                if matches!(error, VaultError::RecoveryKeyWrong | VaultError::RecoveryKeyMalformed) {
+                    self.buffer_failure(None, FailureReason::WrongRecoveryKey);
+                }
+                return Err(error.into());
+            }
+        };
+        let owner = store::first_active_owner(vault.connection())?
+            .ok_or(ClinicError::Internal("The practice has no active owner to recover."))?;
+        check_new_password(new_password, Some(&owner.username))?;
+        let holder = SlotHolder { user_id: &owner.id, username: &owner.username, password: new_password };
+        vault.seal_for_user(holder, params)?;
+        let users = store::count_users(vault.connection())?;
+        let user =
+            SignedInUser { id: owner.id, username: owner.username, full_name: owner.full_name, roles: owner.roles };
+        let mut session = Session::start(vault, user, &self.id, self.clock.clone());
+        let mut change = session.begin_change()?;
+        flush_failed_logins(&mut change, self)?;
+        change.also_record(
+            &AuditEvent::success(AuditAction::RecoveryKeyUsed)
+                .reason("recovery_key")
+                .detail("user_slots_reset", Detail::Count(users.saturating_sub(1))),
+        )?;
+        change.commit(&AuditEvent::success(AuditAction::Login))?;
+        failed_logins::clear(&self.data_dir().failed_logins());
+        tracing::warn!("access was recovered with the recovery key; other users need new passwords");
+        Ok(session)
+    }
+
+    fn open_session(&self, username: &str, password: &Password, action: AuditAction) -> ClinicResult<Session> {
+        let vault = match unlock_with_password(&self.claim, self.keyring.as_ref(), username, password) {
+            Ok(vault) => vault,
+            Err(error) => {
+                let reason = match error {
+                    VaultError::WrongCredentials => Some(FailureReason::WrongCredentials),
+                    VaultError::DeviceSecretMissing => Some(FailureReason::DeviceSecretMissing),
+                    VaultError::DeviceSecretMismatch => Some(FailureReason::DeviceSecretMismatch),
+                    _ => None,
+                };
+                if let Some(reason) = reason {
+                    self.buffer_failure(Some(username), reason);
+                }
+                return Err(error.into());
+            }
+        };
+        self.start_session(vault, username, action)
+    }
+
+    fn start_session(&self, vault: UnlockedVault, username: &str, action: AuditAction) -> ClinicResult<Session> {
+        let record = store::user_by_username(vault.connection(), username)?;
+        let Some(record) = record.filter(|record| record.active) else {
+            vault.lock()?;
+            self.buffer_failure(Some(username), FailureReason::InactiveUser);
+            return Err(VaultError::WrongCredentials.into());
+        };
+        let user_id = record.id.clone();
+        let user =
+            SignedInUser { id: record.id, username: record.username, full_name: record.full_name, roles: record.roles };
+        let mut session = Session::start(vault, user, &self.id, self.clock.clone());
+        let mut change = session.begin_change()?;
+        let flushed = flush_failed_logins(&mut change, self)?;
+        change.commit(
+            &AuditEvent::success(action)
+                .object("user", user_id)
+                .detail("failed_attempts_recorded", Detail::Count(flushed)),
+        )?;
+        failed_logins::clear(&self.data_dir().failed_logins());
+        Ok(session)
+    }
+
+    /// Buffers a failure. Only a username that belongs to the practice is kept.
+    fn buffer_failure(&self, username: Option<&str>, reason: FailureReason) {
+        let known =
+            username.filter(|name| read_key_slots(self.data_dir()).is_ok_and(|slots| slots.find_user(name).is_some()));
+        let failure = FailedLogin {
+            id: uuid::Uuid::new_v4().to_string(),
+            at: timestamp(self.clock.now()),
+            username: known.map(str::to_owned),
+            reason,
+        };
+        failed_logins::record(&self.data_dir().failed_logins(), &failure);
+    }
+}
+
+/// Appends buffered failures to the chain (each once), inside the sign-in's transaction.
+fn flush_failed_logins(change: &mut crate::session::AuditedChange<'_>, workstation: &Workstation) -> ClinicResult<u64> {
+    let (failures, damaged) = failed_logins::read_all(&workstation.data_dir().failed_logins());
+    let mut count = 0;
+    for failure in failures {
+        let already: bool = change.connection().query_row(
+            "SELECT EXISTS (SELECT 1 FROM audit_log WHERE object_type = 'failed_login' AND object_id = ?1)",
+            [&failure.id],
+            |row| row.get(0),
+        )?;
+        if already {
+            continue;
+        }
+        let user_id = match &failure.username {
+            Some(name) => store::user_by_username(change.connection(), name)?.map(|user| user.id),
+            None => None,
+        };
+        let actor = Actor {
+            user_id,
+            username: failure.username.clone(),
+            roles: String::new(),
+            workstation_id: workstation.id.clone(),
+        };
+        let event = AuditEvent::new(AuditAction::LoginFailed, Outcome::Failed)
+            .object("failed_login", &failure.id)
+            .reason(failure.reason.as_str());
+        change.record_as(&actor, &event, failure.at)?;
+        count += 1;
+    }
+    if damaged > 0 {
+        let event = AuditEvent::new(AuditAction::LoginFailed, Outcome::Failed)
+            .reason("unreadable_buffer_lines")
+            .detail("count", Detail::Count(damaged));
+        change.also_record(&event)?;
+    }
+    Ok(count)
+}
