@@ -125,6 +125,12 @@ impl Session {
         store::practice_name(self.vault.connection())?.ok_or(ClinicError::Internal("The practice record is missing."))
     }
 
+    /// The database's schema version.
+    pub fn schema_version(&self) -> ClinicResult<u32> {
+        let version: i64 = self.vault.connection().query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        u32::try_from(version).map_err(|_| ClinicError::Internal("The schema version is not valid."))
+    }
+
     /// Verifies the whole audit chain and records that it was verified (and the result).
     pub fn verify_audit_chain(&mut self) -> ClinicResult<ChainVerification> {
         let verification = audit::verify_chain(self.vault.connection(), &self.audit_key)?;

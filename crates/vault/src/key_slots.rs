@@ -137,15 +137,19 @@ impl KeySlots {
         let sealed = cipher
             .encrypt(XNonce::from_slice(&nonce), Payload { msg: database_key.as_bytes(), aad: &aad })
             .map_err(|_| VaultError::KeyDerivation("sealing the key slot failed".into()))?;
-        self.remove_user(user_id);
-        self.body.users.push(UserSlot {
+        let slot = UserSlot {
             user_id: user_id.to_owned(),
             username: username.to_owned(),
             kdf,
             salt: BASE64.encode(salt),
             nonce: BASE64.encode(nonce),
             sealed_key: BASE64.encode(sealed),
-        });
+        };
+        // A re-sealed slot keeps its place, so the first slot stays the owner who set up the practice.
+        match self.body.users.iter_mut().find(|existing| existing.user_id == user_id) {
+            Some(existing) => *existing = slot,
+            None => self.body.users.push(slot),
+        }
         Ok(())
     }
 

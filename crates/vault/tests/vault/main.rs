@@ -28,7 +28,8 @@ pub fn create(fixture: &Fixture) -> CreatedVault {
     let claim = fixture.data_dir.claim().unwrap();
     let password = Password::new(PASSWORD);
     let holder = SlotHolder { user_id: OWNER_ID, username: "owner", password: &password };
-    create_vault(&claim, &OsKeyring, holder, KdfParams::INSECURE_FOR_TESTS).expect("create a vault (is a keyring running?)")
+    create_vault(&claim, &OsKeyring, holder, KdfParams::INSECURE_FOR_TESTS)
+        .expect("create a vault (is a keyring running?)")
 }
 
 pub fn unlock(fixture: &Fixture, password: &str) -> Result<UnlockedVault, VaultError> {
@@ -118,7 +119,12 @@ fn without_the_keyring_entry_only_the_recovery_key_opens_the_vault() {
     assert!(vault.key_slots().users().is_empty(), "slots sealed under the old device secret are dropped");
     assert!(OsKeyring.load(&vault_id).unwrap().is_some(), "a fresh device secret is in the keyring");
     let new_password = Password::new("a brand new owner password");
-    vault.seal_for_user(SlotHolder { user_id: OWNER_ID, username: "owner", password: &new_password }, KdfParams::INSECURE_FOR_TESTS).unwrap();
+    vault
+        .seal_for_user(
+            SlotHolder { user_id: OWNER_ID, username: "owner", password: &new_password },
+            KdfParams::INSECURE_FOR_TESTS,
+        )
+        .unwrap();
     vault.lock().unwrap();
     drop(claim);
     assert!(unlock(&fixture, "a brand new owner password").is_ok());

@@ -1,0 +1,47 @@
+# Chartkeep: two commands for people (`make run`, `make test`), plus a few for developers.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+CARGO ?= cargo
+KEYRING := scripts/with-private-keyring
+
+.PHONY: help deps ui run test lint rust-tests ui-tests generate package clean-demo
+
+help:
+	@echo "make run      install what is missing, build, and start the app on a demo practice"
+	@echo "make test     install what is missing and run every check and test"
+	@echo "make package  build the Linux installer (.deb)"
+
+deps:
+	@scripts/install-deps
+
+ui: deps
+	cd ui && npm run build
+
+run: ui
+	$(CARGO) build -p chartkeep -p chartkeep-admin
+	scripts/run-demo
+
+lint: deps
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+ui-tests: deps
+	cd ui && npm run check && npm test
+
+rust-tests: ui
+	$(CARGO) build -p chartkeep -p chartkeep-admin
+	$(KEYRING) $(CARGO) test --workspace
+
+test: deps
+	$(MAKE) lint ui-tests rust-tests
+
+# Rewrites ui/src/generated/bindings.ts from the Rust DTOs.
+generate:
+	UPDATE_GENERATED=1 $(CARGO) test -p chartkeep generated_typescript_bindings_are_up_to_date
+
+package: ui
+	@command -v cargo-tauri >/dev/null 2>&1 || $(CARGO) install tauri-cli --version '^2' --locked
+	cd src-tauri && $(CARGO) tauri build --bundles deb
+
+clean-demo:
+	rm -rf .demo-data

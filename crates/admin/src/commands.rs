@@ -1,0 +1,182 @@
+//! The subcommands. Each returns a report (a line for people and a JSON value) or a failure.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chartkeep_clinic::audit::ChainVerification;
+use chartkeep_clinic::{ClinicError, PracticeSetup, PracticeState, SystemClock, Workstation};
+use chartkeep_vault::{DataDir, KdfChoice, OsKeyring, Password, RecoveryKey, read_key_slots};
+use serde_json::{Value, json};
+
+use crate::stdin_lines::{next_line, stdin_lines};
+
+pub struct Report {
+    human: String,
+    json: Value,
+}
+
+pub struct Failure {
+    code: String,
+    message: String,
+}
+
+impl From<ClinicError> for Failure {
+    fn from(error: ClinicError) -> Self {
+        let code = serde_json::to_value(error.code()).ok().and_then(|v| v.as_str().map(str::to_owned));
+        Failure { code: code.unwrap_or_else(|| "internal".into()), message: error.to_string() }
+    }
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure { code: "invalid_input".into(), message }
+    }
+}
+
+type Outcome = Result<Report, Failure>;
+
+#[allow(clippy::print_stdout)]
+pub fn succeed(report: &Report, as_json: bool) -> std::process::ExitCode {
+    if as_json {
+        println!("{}", report.json);
+    } else {
+        println!("{}", report.human);
+    }
+    std::process::ExitCode::SUCCESS
+}
+
+#[allow(clippy::print_stderr, clippy::print_stdout)]
+pub fn fail_with(failure: &Failure, as_json: bool) -> std::process::ExitCode {
+    if as_json {
+        println!("{}", json!({ "ok": false, "code": failure.code, "message": failure.message }));
+    }
+    eprintln!("chartkeep-admin: {}", failure.message.replace('\n', " "));
+    std::process::ExitCode::FAILURE
+}
+
+pub fn fail(message: &str, as_json: bool) -> std::process::ExitCode {
+    fail_with(&Failure { code: "internal".into(), message: message.to_owned() }, as_json)
+}
+
+fn workstation(data_dir: &DataDir) -> Result<Workstation, Failure> {
+    Ok(Workstation::open(data_dir, Box::new(OsKeyring), Arc::new(SystemClock))?)
+}
+
+pub fn init(data_dir: &DataDir, practice: &str, username: &str, owner_name: &str, kit: Option<&Path>) -> Outcome {
+    let mut lines = stdin_lines();
+    let password = Password::new(next_line(&mut lines, "password")?.as_str());
+    let workstation = workstation(data_dir)?;
+    let setup = PracticeSetup {
+        practice_name: practice.to_owned(),
+        owner_full_name: owner_name.to_owned(),
+        owner_username: username.to_owned(),
+        owner_password: password,
+    };
+    let created = workstation.set_up_practice(&setup, KdfChoice::Calibrated)?;
+    let vault_id = created.session.vault_id().to_owned();
+    let practice_name = created.session.practice_name()?;
+    created.session.log_out()?;
+    let key = created.recovery_key.expose();
+    if let Some(path) = kit {
+        let kit = chartkeep_documents::RecoveryKit {
+            practice_name: &practice_name,
+            vault_id: &vault_id,
+            recovery_key: key,
+            created_at: time::OffsetDateTime::now_utc(),
+        };
+        let pdf = chartkeep_documents::render_recovery_kit_pdf(&kit).map_err(|error| error.to_string())?;
+        std::fs::write(path, pdf)
+            .map_err(|error| format!("Could not write the Recovery Kit to {}: {error}", path.display()))?;
+    }
+    let kit_line = kit.map(|path| format!("\nRecovery Kit: {}", path.display())).unwrap_or_default();
+    Ok(Report {
+        human: format!(
+            "Practice created (vault {vault_id}).\nRecovery key (shown once; print it, keep it off this PC):\n{key}{kit_line}"
+        ),
+        json: json!({ "ok": true, "vault_id": vault_id, "recovery_key": key, "recovery_kit": kit }),
+    })
+}
+
+pub fn status(data_dir: &DataDir, with_password: bool, username: Option<&str>) -> Outcome {
+    let workstation = workstation(data_dir)?;
+    let state = workstation.practice_state();
+    let supported = chartkeep_vault::migrations::latest_version();
+    let usernames: Vec<String> = read_key_slots(data_dir)
+        .map(|slots| slots.users().iter().map(|slot| slot.username.clone()).collect())
+        .unwrap_or_default();
+    let (keyring, vault_id) = match &state {
+        PracticeState::NoPractice => ("no practice".to_owned(), None),
+        PracticeState::Ready { vault_id } => ("ok".to_owned(), Some(vault_id.clone())),
+        PracticeState::RecoveryNeeded { vault_id, message }
+        | PracticeState::KeyringUnavailable { vault_id, message } => (message.clone(), Some(vault_id.clone())),
+        PracticeState::Damaged { message } => (message.clone(), None),
+    };
+    let mut human = format!(
+        "Data folder: {}\nVault: {}\nKey slots: {}\nKeyring: {keyring}\nSchema supported by this version: {supported}",
+        data_dir.root().display(),
+        vault_id.as_deref().unwrap_or("none"),
+        if usernames.is_empty() { "none".to_owned() } else { usernames.join(", ") },
+    );
+    let mut report = json!({ "ok": true, "data_dir": data_dir.root(), "vault_id": vault_id, "key_slots": usernames,
+        "keyring": keyring, "ready": matches!(state, PracticeState::Ready { .. }), "schema_supported": supported });
+    if with_password {
+        let mut lines = stdin_lines();
+        let password = Password::new(next_line(&mut lines, "password")?.as_str());
+        let username = username.map(str::to_owned).or_else(|| usernames.first().cloned()).unwrap_or_default();
+        let session = workstation.log_in(&username, &password)?;
+        let schema = session.schema_version()?;
+        session.log_out()?;
+        human.push_str(&format!("\nOpens: yes\nDatabase schema: {schema}"));
+        report["opens"] = json!(true);
+        report["schema_version"] = json!(schema);
+    }
+    Ok(Report { human, json: report })
+}
+
+pub fn audit_verify(data_dir: &DataDir, username: Option<&str>) -> Outcome {
+    let mut lines = stdin_lines();
+    let password = Password::new(next_line(&mut lines, "password")?.as_str());
+    let username = match username {
+        Some(name) => name.to_owned(),
+        None => read_key_slots(data_dir)
+            .map_err(ClinicError::from)?
+            .users()
+            .first()
+            .map(|slot| slot.username.clone())
+            .unwrap_or_default(),
+    };
+    let workstation = workstation(data_dir)?;
+    let mut session = workstation.log_in(&username, &password)?;
+    let verification = session.verify_audit_chain()?;
+    session.log_out()?;
+    let description = verification.describe();
+    match verification {
+        ChainVerification::Intact { entries, head } => Ok(Report {
+            human: description,
+            json: json!({ "ok": true, "entries": entries, "head_seq": head.map(|head| head.seq) }),
+        }),
+        ChainVerification::Broken { seq, fault } => Err(Failure {
+            code: "audit_chain_broken".into(),
+            message: format!(
+                "{description} (first bad entry: {seq}, {})",
+                serde_json::to_string(&fault).unwrap_or_default()
+            ),
+        }),
+    }
+}
+
+pub fn recover(data_dir: &DataDir) -> Outcome {
+    let mut lines = stdin_lines();
+    let recovery_key = RecoveryKey::parse(next_line(&mut lines, "recovery key")?.as_str());
+    let new_password = Password::new(next_line(&mut lines, "owner's new password")?.as_str());
+    let workstation = workstation(data_dir)?;
+    let session = workstation.recover(&recovery_key, &new_password, KdfChoice::Calibrated)?;
+    let username = session.user().username.clone();
+    session.log_out()?;
+    Ok(Report {
+        human: format!(
+            "Access recovered. The owner ({username}) has the new password; every other user needs a new password from the owner."
+        ),
+        json: json!({ "ok": true, "owner": username }),
+    })
+}

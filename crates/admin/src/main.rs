@@ -1,0 +1,104 @@
+//! `chartkeep-admin`: set up, inspect and recover a practice's vault from the command line.
+//!
+//! Secrets are read from standard input only (`--password-stdin`, `--recovery-key-stdin`), never
+//! from arguments. Exit status 0 means success; any failure prints one plain line and exits 1.
+
+mod commands;
+mod stdin_lines;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "chartkeep-admin", version, about = "Administer a Chartkeep practice vault")]
+struct Cli {
+    /// The practice's data folder (default: the OS's per-user data folder for Chartkeep).
+    #[arg(long, global = true, env = "CHARTKEEP_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+
+    /// Print the result as JSON.
+    #[arg(long, global = true)]
+    json: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a practice and its owner; prints the recovery key once.
+    Init {
+        #[arg(long)]
+        practice: String,
+        #[arg(long)]
+        owner_username: String,
+        #[arg(long)]
+        owner_name: String,
+        /// Read the owner's password from the first line of standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// Also write the Recovery Kit PDF to this file.
+        #[arg(long)]
+        recovery_kit: Option<PathBuf>,
+    },
+    /// Show the vault id, key slots, keyring state and schema version.
+    Status {
+        /// Also open the vault with this password (first line of standard input).
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(long)]
+        username: Option<String>,
+    },
+    /// Work with the audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Regain access with the recovery key (first stdin line); the owner's new password follows
+    /// on the second line.
+    Recover {
+        #[arg(long, required = true)]
+        recovery_key_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Verify the whole audit chain; exit status 0 only when it verifies.
+    Verify {
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// Sign in as this user (default: the practice's owner).
+        #[arg(long)]
+        username: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let data_dir = match &cli.data_dir {
+        Some(path) => chartkeep_vault::DataDir::at(path),
+        None => match chartkeep_vault::DataDir::from_environment() {
+            Ok(data_dir) => data_dir,
+            Err(error) => return commands::fail(&error.to_string(), cli.json),
+        },
+    };
+    let output = match cli.command {
+        Command::Init { practice, owner_username, owner_name, recovery_kit, .. } => {
+            commands::init(&data_dir, &practice, &owner_username, &owner_name, recovery_kit.as_deref())
+        }
+        Command::Status { password_stdin, username } => {
+            commands::status(&data_dir, password_stdin, username.as_deref())
+        }
+        Command::Audit { command: AuditCommand::Verify { username, .. } } => {
+            commands::audit_verify(&data_dir, username.as_deref())
+        }
+        Command::Recover { .. } => commands::recover(&data_dir),
+    };
+    match output {
+        Ok(report) => commands::succeed(&report, cli.json),
+        Err(failure) => commands::fail_with(&failure, cli.json),
+    }
+}

@@ -1,0 +1,110 @@
+//! `chartkeep-admin` as a real process: init, status, audit verify, recover, and clean refusals.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use chartkeep_tests::workspace_binary;
+use chartkeep_vault::{DataDir, DeviceSecretStore, OsKeyring};
+use serde_json::Value;
+
+const PASSWORD: &str = "cli owner password here";
+
+fn admin(data_dir: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(workspace_binary("chartkeep-admin"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "chartkeep-admin panicked: {stderr}");
+    output
+}
+
+fn json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&output.stdout)))
+}
+
+fn init(data_dir: &Path, kit: &Path) -> Value {
+    let output = admin(
+        data_dir,
+        &[
+            "--json",
+            "init",
+            "--practice",
+            "Hillside Clinic",
+            "--owner-username",
+            "owner",
+            "--owner-name",
+            "Lea Fischer",
+            "--password-stdin",
+            "--recovery-kit",
+            kit.to_str().unwrap(),
+        ],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(output.status.success(), "init failed: {}", String::from_utf8_lossy(&output.stderr));
+    json(&output)
+}
+
+#[test]
+fn a_practice_is_set_up_inspected_verified_and_recovered_from_the_command_line() {
+    let folder = tempfile::tempdir().unwrap();
+    let data_dir = folder.path().join("practice");
+    let kit = folder.path().join("kit.pdf");
+    let created = init(&data_dir, &kit);
+    let recovery_key = created["recovery_key"].as_str().unwrap().to_owned();
+    assert!(recovery_key.starts_with("AGE-SECRET-KEY-1"));
+    let text = Command::new("pdftotext").arg(&kit).arg("-").output().expect("pdftotext (poppler-utils)");
+    assert!(String::from_utf8_lossy(&text.stdout).contains(&recovery_key), "the Recovery Kit holds the key");
+
+    let status = json(&admin(&data_dir, &["--json", "status", "--password-stdin"], &format!("{PASSWORD}\n")));
+    assert_eq!((status["ready"].clone(), status["opens"].clone()), (Value::Bool(true), Value::Bool(true)));
+    assert_eq!(status["schema_version"], status["schema_supported"]);
+
+    let verified = admin(&data_dir, &["audit", "verify", "--password-stdin"], &format!("{PASSWORD}\n"));
+    assert!(verified.status.success());
+    let wrong = admin(&data_dir, &["audit", "verify", "--password-stdin"], "not the password\n");
+    assert!(!wrong.status.success());
+    assert_eq!(String::from_utf8_lossy(&wrong.stderr).trim().lines().count(), 1, "one plain line");
+
+    // The keyring entry disappears (a new OS account, a wiped keyring): recover with the key.
+    OsKeyring.delete(created["vault_id"].as_str().unwrap()).unwrap();
+    let status = json(&admin(&data_dir, &["--json", "status"], ""));
+    assert_eq!(status["ready"], Value::Bool(false));
+    let refused = admin(&data_dir, &["audit", "verify", "--password-stdin"], &format!("{PASSWORD}\n"));
+    assert!(!refused.status.success());
+    let recovered =
+        admin(&data_dir, &["recover", "--recovery-key-stdin"], &format!("{recovery_key}\nthe new owner password\n"));
+    assert!(recovered.status.success(), "{}", String::from_utf8_lossy(&recovered.stderr));
+    let verified = admin(&data_dir, &["audit", "verify", "--password-stdin"], "the new owner password\n");
+    assert!(verified.status.success(), "{}", String::from_utf8_lossy(&verified.stderr));
+}
+
+#[test]
+fn bad_input_and_a_busy_data_folder_are_refused_with_one_plain_line() {
+    let folder = tempfile::tempdir().unwrap();
+    let data_dir = folder.path().join("practice");
+    let short = admin(
+        &data_dir,
+        &["init", "--practice", "P", "--owner-username", "owner", "--owner-name", "N", "--password-stdin"],
+        "short\n",
+    );
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12 characters"));
+    let no_stdin = admin(&data_dir, &["audit", "verify", "--password-stdin"], "");
+    assert!(!no_stdin.status.success());
+
+    let claim = DataDir::at(&data_dir).claim().unwrap();
+    let busy = admin(&data_dir, &["status"], "");
+    assert!(!busy.status.success());
+    assert!(String::from_utf8_lossy(&busy.stderr).contains("already running"));
+    drop(claim);
+}

@@ -1,0 +1,100 @@
+//! The end-to-end smoke test of the real app under Xvfb through WebDriver: first-run setup,
+//! sign in, lock (button and Ctrl+L), unlock, sign out, sign in again. Afterwards no canary typed
+//! into the app is found in plaintext in the data folder (database, WAL, key slots, logs), the
+//! app's temporary folder, or the webview's own data and cache folders.
+
+use std::path::{Path, PathBuf};
+
+use chartkeep_tests::canary::{files_below, find_canaries};
+use chartkeep_tests::webdriver::Browser;
+use chartkeep_tests::workspace_binary;
+
+const PRACTICE_CANARY: &str = "Canary Practice Wq83Kd";
+const OWNER_CANARY: &str = "Canary Owner Pz51Hn";
+const PASSWORD_CANARY: &str = "canary smoke password Rb4x";
+
+fn screenshots() -> PathBuf {
+    let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots");
+    std::fs::create_dir_all(&folder).unwrap();
+    folder
+}
+
+fn sign_in(browser: &Browser) {
+    browser.wait_for("#screen-login");
+    browser.type_into("#login-username", "owner");
+    browser.type_into("#login-password", PASSWORD_CANARY);
+    browser.click("#login-submit");
+    browser.wait_for("#screen-home");
+}
+
+fn assert_locked_screen_shows_nothing_of_the_practice(browser: &Browser) {
+    browser.wait_for("#screen-locked");
+    assert!(!browser.is_present("#screen-home"), "the signed-in screen is gone from the DOM");
+    let page = browser.script("return document.documentElement.outerHTML;").to_string();
+    assert!(!page.contains(PRACTICE_CANARY), "the lock screen still holds practice data");
+    assert_eq!(browser.script("return document.title;"), "Chartkeep");
+}
+
+#[test]
+fn first_run_setup_sign_in_lock_and_sign_in_again_in_the_real_app() {
+    let root = tempfile::tempdir().unwrap();
+    let data_dir = root.path().join("data");
+    let temp = root.path().join("tmp");
+    std::fs::create_dir_all(&temp).unwrap();
+    let home = PathBuf::from(std::env::var_os("HOME").unwrap());
+    let browser = Browser::launch(
+        &workspace_binary("chartkeep"),
+        &[("CHARTKEEP_DATA_DIR", &data_dir), ("TMPDIR", &temp), ("CHARTKEEP_LOG", Path::new("debug"))],
+    );
+
+    browser.wait_for("#screen-setup");
+    browser.screenshot(&screenshots().join("1-setup.png"));
+    browser.type_into("#setup-practice-name", PRACTICE_CANARY);
+    browser.type_into("#setup-owner-name", OWNER_CANARY);
+    browser.type_into("#setup-username", "owner");
+    browser.type_into("#setup-password", PASSWORD_CANARY);
+    browser.type_into("#setup-password-repeat", PASSWORD_CANARY);
+    browser.click("#setup-submit");
+
+    browser.wait_for("#screen-recovery-key");
+    let key = browser.text("#recovery-key").split_whitespace().collect::<String>();
+    assert!(key.starts_with("AGE-SECRET-KEY-1") && key.len() == 74, "a recovery key is shown: {key}");
+    browser.screenshot(&screenshots().join("2-recovery-key.png"));
+    browser.type_into("#recovery-confirm", "WRONG1");
+    browser.click("#recovery-confirm-submit");
+    assert!(browser.is_present("#screen-recovery-key"), "a wrong confirmation does not continue");
+    browser.type_into("#recovery-confirm", &key[key.len() - 6..]);
+    browser.click("#recovery-confirm-submit");
+
+    browser.wait_for("#screen-home");
+    assert!(browser.text("#toolbar-practice").contains(PRACTICE_CANARY));
+    assert_eq!(browser.script("return document.title;"), "Chartkeep");
+    browser.screenshot(&screenshots().join("3-home.png"));
+
+    browser.click("#lock-button");
+    assert_locked_screen_shows_nothing_of_the_practice(&browser);
+    browser.screenshot(&screenshots().join("4-locked.png"));
+    browser.type_into("#unlock-password", "not the right password");
+    browser.click("#unlock-submit");
+    assert!(!browser.text("#unlock-error").is_empty(), "a wrong password is explained");
+    browser.type_into("#unlock-password", PASSWORD_CANARY);
+    browser.click("#unlock-submit");
+    browser.wait_for("#screen-home");
+
+    browser.script("window.dispatchEvent(new KeyboardEvent('keydown', { key: 'l', ctrlKey: true, bubbles: true }));");
+    assert_locked_screen_shows_nothing_of_the_practice(&browser);
+    browser.click("#lock-sign-out");
+    sign_in(&browser);
+    browser.click("#sign-out-button");
+    sign_in(&browser);
+    browser.quit();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+
+    let logs = files_below(&data_dir.join("logs"));
+    assert!(!logs.is_empty(), "the app wrote logs, so the scan below covers them");
+    let webview_data = [home.join(".local/share/org.chartkeep.desktop"), home.join(".cache/org.chartkeep.desktop")];
+    let mut roots: Vec<&Path> = vec![&data_dir, &temp];
+    roots.extend(webview_data.iter().map(PathBuf::as_path));
+    let leaks = find_canaries(&roots, &[PRACTICE_CANARY, OWNER_CANARY, PASSWORD_CANARY]);
+    assert_eq!(leaks, [], "canaries found in plaintext on disk");
+}

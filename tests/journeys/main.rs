@@ -1,0 +1,7 @@
+//! Cross-crate journeys: the admin CLI as a real process, the canary scan through the core API,
+//! and the end-to-end smoke test of the real desktop app through WebDriver.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod admin_cli;
+mod canary_scan;
+mod desktop_smoke;

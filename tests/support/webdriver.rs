@@ -1,0 +1,153 @@
+//! A minimal W3C WebDriver client that drives the real app through WebKitWebDriver under Xvfb
+//! (talking to the driver directly: measured to be reliable here, unlike tauri-driver).
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4a52e4a52e4a";
+
+/// The driver process group (xvfb-run, Xvfb, WebKitWebDriver); killed whole on drop.
+struct DriverProcess {
+    child: Child,
+}
+
+impl Drop for DriverProcess {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        std::thread::sleep(Duration::from_millis(300));
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.child.wait();
+    }
+}
+
+pub struct Browser {
+    agent: ureq::Agent,
+    base: String,
+    session: String,
+    _driver: DriverProcess,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).map(|address| address.port()).unwrap()
+}
+
+impl std::fmt::Debug for Browser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Browser").field("base", &self.base).field("session", &self.session).finish()
+    }
+}
+
+impl Browser {
+    /// Starts Xvfb and WebKitWebDriver, then a session that launches `app` with `env`.
+    pub fn launch(app: &Path, env: &[(&str, &Path)]) -> Browser {
+        let port = free_port();
+        let mut command = Command::new("xvfb-run");
+        command
+            .args(["-a", "-s", "-screen 0 1280x800x24", "WebKitWebDriver", &format!("--port={port}")])
+            .env("TAURI_WEBVIEW_AUTOMATION", "true");
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let driver = DriverProcess { child: command.spawn().expect("start xvfb-run WebKitWebDriver") };
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(90)))
+            .build()
+            .into();
+        let base = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        while agent.get(&format!("{base}/status")).call().is_err() {
+            assert!(started.elapsed() < Duration::from_secs(30), "WebKitWebDriver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let capabilities = json!({ "capabilities": { "alwaysMatch": {
+            "webkitgtk:browserOptions": { "binary": app, "args": [] } } } });
+        let mut browser = Browser { agent, base, session: String::new(), _driver: driver };
+        let created = browser.send("POST", "/session", Some(capabilities)).expect("create a WebDriver session");
+        browser.session = created["sessionId"].as_str().expect("a session id").to_owned();
+        browser
+    }
+
+    fn send(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
+        let url = format!("{}{path}", self.base);
+        let response = match (method, body) {
+            ("POST", body) => self.agent.post(&url).send_json(body.unwrap_or_else(|| json!({}))),
+            ("DELETE", _) => self.agent.delete(&url).call(),
+            _ => self.agent.get(&url).call(),
+        };
+        let mut response = response.map_err(|error| error.to_string())?;
+        let status = response.status();
+        let value: Value = response.body_mut().read_json().map_err(|error| error.to_string())?;
+        if status.is_success() { Ok(value["value"].clone()) } else { Err(value["value"].to_string()) }
+    }
+
+    fn session_path(&self, rest: &str) -> String {
+        format!("/session/{}{rest}", self.session)
+    }
+
+    /// Waits until an element matching `css` exists and returns its id.
+    pub fn wait_for(&self, css: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let found = self.send(
+                "POST",
+                &self.session_path("/element"),
+                Some(json!({ "using": "css selector", "value": css })),
+            );
+            if let Ok(element) = found
+                && let Some(id) = element[ELEMENT_KEY].as_str()
+            {
+                return id.to_owned();
+            }
+            assert!(started.elapsed() < Duration::from_secs(30), "timed out waiting for {css}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    pub fn is_present(&self, css: &str) -> bool {
+        self.script(&format!("return document.querySelector({}) !== null;", json!(css))) == json!(true)
+    }
+
+    pub fn type_into(&self, css: &str, text: &str) {
+        let element = self.wait_for(css);
+        self.send("POST", &self.session_path(&format!("/element/{element}/clear")), None).unwrap();
+        self.send("POST", &self.session_path(&format!("/element/{element}/value")), Some(json!({ "text": text })))
+            .unwrap();
+    }
+
+    pub fn click(&self, css: &str) {
+        let element = self.wait_for(css);
+        self.send("POST", &self.session_path(&format!("/element/{element}/click")), None).unwrap();
+    }
+
+    pub fn text(&self, css: &str) -> String {
+        let element = self.wait_for(css);
+        self.send("GET", &self.session_path(&format!("/element/{element}/text")), None)
+            .unwrap()
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    pub fn script(&self, source: &str) -> Value {
+        self.send("POST", &self.session_path("/execute/sync"), Some(json!({ "script": source, "args": [] }))).unwrap()
+    }
+
+    pub fn screenshot(&self, path: &Path) {
+        use base64::Engine as _;
+        let encoded = self.send("GET", &self.session_path("/screenshot"), None).unwrap();
+        let bytes = base64::engine::general_purpose::STANDARD.decode(encoded.as_str().unwrap_or_default()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+
+    /// Ends the session, which closes the app the way a person closing the window would.
+    pub fn quit(self) {
+        let _ = self.send("DELETE", &self.session_path(""), None);
+    }
+}
