@@ -1,0 +1,111 @@
+// The one place that talks to the Rust side. Every function resolves with the command's value
+// or rejects with a CommandError (never anything else), so screens can show `message` and put
+// it next to `field`. The UI branches on `code` only, never on the wording of `message`.
+import { invoke } from '@tauri-apps/api/core';
+import type { AppStatus, CommandError, ErrorCode, SetupForm, SetupResult } from '../../generated/bindings';
+
+/** Every code the Rust side can send. `satisfies` makes the build fail when the list drifts. */
+const ERROR_CODES = {
+  invalid_input: true,
+  wrong_credentials: true,
+  forbidden: true,
+  no_practice: true,
+  practice_exists: true,
+  recovery_needed: true,
+  keyring_unavailable: true,
+  key_slots_damaged: true,
+  recovery_key_wrong: true,
+  newer_database: true,
+  database_unreadable: true,
+  already_running: true,
+  internal: true,
+} as const satisfies Record<ErrorCode, true>;
+
+/** Shown when something other than a CommandError was thrown (a bug or a broken bridge). */
+export const UNEXPECTED_ERROR_MESSAGE =
+  'Chartkeep could not complete this step. Try again, and restart Chartkeep if it keeps happening.';
+
+function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CODES, value);
+}
+
+/**
+ * Turns anything a command (or the bridge to it) threw into a CommandError. A proper
+ * `{code, message, field}` object is kept as it is; strings, Error objects and anything else
+ * become an `internal` error with a plain sentence, because their text is not written for people.
+ */
+export function asCommandError(error: unknown): CommandError {
+  if (typeof error === 'object' && error !== null) {
+    const candidate = error as { code?: unknown; message?: unknown; field?: unknown };
+    if (typeof candidate.message === 'string' && candidate.message.trim() !== '' && typeof candidate.code === 'string') {
+      const field = typeof candidate.field === 'string' && candidate.field !== '' ? candidate.field : null;
+      // A code this build does not know yet still carries a message written for people.
+      const code = isErrorCode(candidate.code) ? candidate.code : 'internal';
+      return { code, message: candidate.message, field };
+    }
+  }
+  return { code: 'internal', message: UNEXPECTED_ERROR_MESSAGE, field: null };
+}
+
+/**
+ * Codes that mean the practice is no longer in the state the current screen assumed (for
+ * example the keyring went away). After one of these the app asks for the status again.
+ */
+export function needsFreshStatus(code: ErrorCode): boolean {
+  switch (code) {
+    case 'no_practice':
+    case 'practice_exists':
+    case 'recovery_needed':
+    case 'keyring_unavailable':
+    case 'key_slots_damaged':
+    case 'newer_database':
+    case 'database_unreadable':
+      return true;
+    default:
+      return false;
+  }
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (error) {
+    throw asCommandError(error);
+  }
+}
+
+export function appStatus(): Promise<AppStatus> {
+  return call<AppStatus>('app_status');
+}
+
+export function setUpPractice(form: SetupForm): Promise<SetupResult> {
+  return call<SetupResult>('set_up_practice', { form });
+}
+
+export function saveRecoveryKit(path: string): Promise<void> {
+  return call<void>('save_recovery_kit', { path });
+}
+
+export function confirmRecoveryKey(lastCharacters: string): Promise<AppStatus> {
+  return call<AppStatus>('confirm_recovery_key', { lastCharacters });
+}
+
+export function logIn(username: string, password: string): Promise<AppStatus> {
+  return call<AppStatus>('log_in', { username, password });
+}
+
+export function unlock(password: string): Promise<AppStatus> {
+  return call<AppStatus>('unlock', { password });
+}
+
+export function lock(): Promise<AppStatus> {
+  return call<AppStatus>('lock');
+}
+
+export function logOut(): Promise<AppStatus> {
+  return call<AppStatus>('log_out');
+}
+
+export function recover(recoveryKey: string, newPassword: string): Promise<AppStatus> {
+  return call<AppStatus>('recover', { recoveryKey, newPassword });
+}
