@@ -2,13 +2,13 @@
 //! (talking to the driver directly: measured to be reliable here, unlike tauri-driver).
 
 use std::net::TcpListener;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4a52e4a52e4a";
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// The driver process group (xvfb-run, Xvfb, WebKitWebDriver); killed whole on drop.
 struct DriverProcess {
@@ -105,9 +105,29 @@ impl Browser {
             {
                 return id.to_owned();
             }
-            assert!(started.elapsed() < Duration::from_secs(30), "timed out waiting for {css}");
+            if started.elapsed() > Duration::from_secs(30) {
+                self.explain_timeout(css);
+            }
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+
+    /// Fails the test with what the page showed, and keeps a screenshot of it.
+    fn explain_timeout(&self, css: &str) -> ! {
+        let shown = self.send(
+            "POST",
+            &self.session_path("/execute/sync"),
+            Some(json!({
+            "script": "return location.href + '\\n' + document.body.innerText;", "args": [] })),
+        );
+        let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots");
+        let _ = std::fs::create_dir_all(&folder);
+        let _ = self.send("GET", &self.session_path("/screenshot"), None).map(|encoded| {
+            use base64::Engine as _;
+            let bytes = base64::engine::general_purpose::STANDARD.decode(encoded.as_str().unwrap_or_default());
+            bytes.map(|bytes| std::fs::write(folder.join("timeout.png"), bytes))
+        });
+        panic!("timed out waiting for {css}; the page showed: {shown:?} (see target/e2e-screenshots/timeout.png)");
     }
 
     pub fn is_present(&self, css: &str) -> bool {
@@ -126,13 +146,11 @@ impl Browser {
         self.send("POST", &self.session_path(&format!("/element/{element}/click")), None).unwrap();
     }
 
+    /// The rendered text of the first element matching `css`, once it exists.
     pub fn text(&self, css: &str) -> String {
-        let element = self.wait_for(css);
-        self.send("GET", &self.session_path(&format!("/element/{element}/text")), None)
-            .unwrap()
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
+        self.wait_for(css);
+        let source = format!("return document.querySelector({}).innerText;", json!(css));
+        self.script(&source).as_str().unwrap_or_default().to_owned()
     }
 
     pub fn script(&self, source: &str) -> Value {

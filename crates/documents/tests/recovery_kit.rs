@@ -1,4 +1,5 @@
 //! The Recovery Kit PDF, read back with pdftotext (poppler-utils, installed by `make test`).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chartkeep_documents::{RecoveryKit, render_recovery_kit_pdf};
 

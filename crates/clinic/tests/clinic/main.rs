@@ -1,5 +1,6 @@
 //! The clinic use cases against real parts: SQLCipher files and the OS keyring (run through
 //! `scripts/with-private-keyring`, as `make test` does).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod audit_chain;
 mod sign_in;
@@ -11,6 +12,7 @@ use chartkeep_vault::{DataDir, KdfChoice, KdfParams, OsKeyring, Password};
 
 pub const OWNER_PASSWORD: &str = "harbour lantern quietly";
 
+#[derive(Debug)]
 pub struct Practice {
     pub folder: tempfile::TempDir,
     pub data_dir: DataDir,

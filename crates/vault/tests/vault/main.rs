@@ -1,5 +1,6 @@
 //! The vault against real parts: SQLCipher files on disk and the OS keyring (run through
 //! `scripts/with-private-keyring`, as `make test` does, so a throwaway keyring is used).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod migrations_upgrade;
 
@@ -13,6 +14,7 @@ use chartkeep_vault::{
 pub const OWNER_ID: &str = "00000000-0000-4000-8000-000000000001";
 pub const PASSWORD: &str = "harbour lantern quietly";
 
+#[derive(Debug)]
 pub struct Fixture {
     pub _folder: tempfile::TempDir,
     pub data_dir: DataDir,

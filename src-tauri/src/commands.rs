@@ -1,0 +1,54 @@
+//! The Tauri commands: arguments in, one call, a DTO or a `{code, message}` error out.
+
+use chartkeep_vault::{Password, RecoveryKey};
+use tauri::State;
+
+use crate::dto::{AppStatus, CommandError, SetupForm, SetupResult};
+use crate::state::AppState;
+
+type Reply<T> = Result<T, CommandError>;
+
+#[tauri::command]
+pub fn app_status(state: State<'_, AppState>) -> Reply<AppStatus> {
+    state.status()
+}
+
+#[tauri::command(async)]
+pub fn set_up_practice(state: State<'_, AppState>, form: SetupForm) -> Reply<SetupResult> {
+    state.set_up_practice(form)
+}
+
+#[tauri::command(async)]
+pub fn save_recovery_kit(state: State<'_, AppState>, path: std::path::PathBuf) -> Reply<()> {
+    state.save_recovery_kit(&path)
+}
+
+#[tauri::command]
+pub fn confirm_recovery_key(state: State<'_, AppState>, last_characters: String) -> Reply<AppStatus> {
+    state.confirm_recovery_key(&last_characters)
+}
+
+#[tauri::command(async)]
+pub fn log_in(state: State<'_, AppState>, username: String, password: String) -> Reply<AppStatus> {
+    state.log_in(&username, &Password::new(password))
+}
+
+#[tauri::command(async)]
+pub fn unlock(state: State<'_, AppState>, password: String) -> Reply<AppStatus> {
+    state.unlock(&Password::new(password))
+}
+
+#[tauri::command]
+pub fn lock(state: State<'_, AppState>) -> Reply<AppStatus> {
+    state.lock()
+}
+
+#[tauri::command]
+pub fn log_out(state: State<'_, AppState>) -> Reply<AppStatus> {
+    state.log_out()
+}
+
+#[tauri::command(async)]
+pub fn recover(state: State<'_, AppState>, recovery_key: String, new_password: String) -> Reply<AppStatus> {
+    state.recover(&RecoveryKey::parse(&recovery_key), &Password::new(new_password))
+}

@@ -1,0 +1,57 @@
+//! The Chartkeep desktop app: Tauri setup, the app state, and thin commands over the core crates.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod dto;
+mod logging;
+mod state;
+mod window;
+
+use std::sync::Arc;
+
+use chartkeep_clinic::{SystemClock, Workstation};
+use chartkeep_vault::{DataDir, OsKeyring};
+use tauri::Manager;
+
+fn main() {
+    let data_dir = DataDir::from_environment();
+    let _log_guard = data_dir.as_ref().ok().and_then(logging::start);
+    let workstation = data_dir
+        .map_err(chartkeep_clinic::ClinicError::from)
+        .and_then(|data_dir| Workstation::open(&data_dir, Box::new(OsKeyring), Arc::new(SystemClock)));
+    let app = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _arguments, _folder| {
+            if let Some(window) = app.get_webview_window(window::MAIN_WINDOW) {
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_dialog::init())
+        .manage(state::AppState::new(workstation))
+        .setup(|app| Ok(window::open_main_window(app)?))
+        .invoke_handler(tauri::generate_handler![
+            commands::app_status,
+            commands::set_up_practice,
+            commands::save_recovery_kit,
+            commands::confirm_recovery_key,
+            commands::log_in,
+            commands::unlock,
+            commands::lock,
+            commands::log_out,
+            commands::recover,
+        ])
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(app) => app,
+        Err(error) => {
+            tracing::error!(%error, "the window could not be created");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event {
+            handle.state::<state::AppState>().shut_down();
+        }
+    });
+}
