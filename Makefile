@@ -21,7 +21,7 @@ run: ui
 	$(CARGO) build -p chartkeep -p chartkeep-admin
 	scripts/run-demo
 
-lint: deps
+lint: ui
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
