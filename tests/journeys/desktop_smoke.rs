@@ -1,5 +1,5 @@
 //! The end-to-end smoke test of the real app under Xvfb through WebDriver: first-run setup,
-//! sign in, lock (button and Ctrl+L), unlock, sign out, sign in again. Afterwards no canary typed
+//! sign in, a second instance refused, lock (button and Ctrl+L), unlock, sign out, sign in again. Afterwards no canary typed
 //! into the app is found in plaintext in the data folder (database, WAL, key slots, logs), the
 //! app's temporary folder, or the webview's own data and cache folders.
 
@@ -32,6 +32,40 @@ fn sign_in(browser: &Browser) {
     browser.wait_for("#screen-home");
 }
 
+fn launch_app(data_dir: &Path, temp: &Path) -> Browser {
+    Browser::launch(
+        &workspace_binary("chartkeep"),
+        &[("CHARTKEEP_DATA_DIR", data_dir), ("TMPDIR", temp), ("CHARTKEEP_LOG", Path::new("debug"))],
+    )
+}
+
+/// Starts the app a second time on the same data folder while the first one runs: the second
+/// must hand over to the first (tauri-plugin-single-instance) and exit by itself.
+fn assert_a_second_instance_exits(data_dir: &Path, temp: &Path) {
+    let mut second = std::process::Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1280x800x24"])
+        .arg(workspace_binary("chartkeep"))
+        .env("CHARTKEEP_DATA_DIR", data_dir)
+        .env("TMPDIR", temp)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(status) = second.try_wait().unwrap() {
+            assert!(status.success(), "the second instance exits quietly: {status}");
+            report(&format!("a second instance handed over and exited in {} ms", started.elapsed().as_millis()));
+            return;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = second.kill();
+            panic!("a second instance of the app kept running");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
 fn assert_locked_screen_shows_nothing_of_the_practice(browser: &Browser) {
     browser.wait_for("#screen-locked");
     assert!(!browser.is_present("#screen-home"), "the signed-in screen is gone from the DOM");
@@ -48,10 +82,7 @@ fn first_run_setup_sign_in_lock_and_sign_in_again_in_the_real_app() {
     std::fs::create_dir_all(&temp).unwrap();
     let home = PathBuf::from(std::env::var_os("HOME").unwrap());
     let launched = std::time::Instant::now();
-    let browser = Browser::launch(
-        &workspace_binary("chartkeep"),
-        &[("CHARTKEEP_DATA_DIR", &data_dir), ("TMPDIR", &temp), ("CHARTKEEP_LOG", Path::new("debug"))],
-    );
+    let browser = launch_app(&data_dir, &temp);
 
     browser.wait_for("#screen-setup");
     report(&format!("cold start to the first screen: {} ms", launched.elapsed().as_millis()));
@@ -79,6 +110,9 @@ fn first_run_setup_sign_in_lock_and_sign_in_again_in_the_real_app() {
     assert!(toolbar.contains(PRACTICE_CANARY), "the toolbar names the practice: {toolbar:?}");
     assert_eq!(browser.script("return document.title;"), "Chartkeep");
 
+    assert_a_second_instance_exits(&data_dir, &temp);
+    assert!(browser.is_present("#screen-home"), "the first instance is still signed in");
+
     browser.click("#lock-button");
     assert_locked_screen_shows_nothing_of_the_practice(&browser);
     browser.screenshot(&screenshots().join("4-locked.png"));
@@ -94,6 +128,15 @@ fn first_run_setup_sign_in_lock_and_sign_in_again_in_the_real_app() {
     browser.click("#lock-sign-out");
     sign_in(&browser);
     browser.click("#sign-out-button");
+    sign_in(&browser);
+    browser.quit();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+
+    // A restart finds the practice: the sign-in screen, and the same password opens it.
+    let launched = std::time::Instant::now();
+    let browser = launch_app(&data_dir, &temp);
+    browser.wait_for("#screen-login");
+    report(&format!("cold start to the sign-in screen: {} ms", launched.elapsed().as_millis()));
     sign_in(&browser);
     browser.quit();
     std::thread::sleep(std::time::Duration::from_millis(500));
