@@ -30,6 +30,12 @@ pub enum ErrorCodeView {
     NewerDatabase,
     DatabaseUnreadable,
     AlreadyRunning,
+    SessionExpired,
+    SessionEnded,
+    PasswordChangeRequired,
+    AccountLocked,
+    TooManyAttempts,
+    NotFound,
     Internal,
 }
 
@@ -48,6 +54,12 @@ impl From<ErrorCode> for ErrorCodeView {
             ErrorCode::NewerDatabase => ErrorCodeView::NewerDatabase,
             ErrorCode::DatabaseUnreadable => ErrorCodeView::DatabaseUnreadable,
             ErrorCode::AlreadyRunning => ErrorCodeView::AlreadyRunning,
+            ErrorCode::SessionExpired => ErrorCodeView::SessionExpired,
+            ErrorCode::SessionEnded => ErrorCodeView::SessionEnded,
+            ErrorCode::PasswordChangeRequired => ErrorCodeView::PasswordChangeRequired,
+            ErrorCode::AccountLocked => ErrorCodeView::AccountLocked,
+            ErrorCode::TooManyAttempts => ErrorCodeView::TooManyAttempts,
+            ErrorCode::NotFound => ErrorCodeView::NotFound,
             ErrorCode::Internal => ErrorCodeView::Internal,
         }
     }

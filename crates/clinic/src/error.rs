@@ -20,6 +20,12 @@ pub enum ErrorCode {
     NewerDatabase,
     DatabaseUnreadable,
     AlreadyRunning,
+    SessionExpired,
+    SessionEnded,
+    PasswordChangeRequired,
+    AccountLocked,
+    TooManyAttempts,
+    NotFound,
     Internal,
 }
 
@@ -31,6 +37,26 @@ pub enum ClinicError {
 
     #[error("You do not have permission to do this.")]
     Forbidden,
+
+    #[error("Chartkeep locked itself after a period without activity. Sign in again to go on.")]
+    SessionExpired,
+
+    #[error("This session has ended because the account was changed by the practice owner.")]
+    SessionEnded,
+
+    #[error("Choose your own password before going on.")]
+    PasswordChangeRequired,
+
+    #[error(
+        "This account is locked for {minutes} more minute(s) after too many wrong passwords. The practice owner can unlock it sooner."
+    )]
+    AccountLocked { minutes: i64 },
+
+    #[error("Too many wrong passwords. Wait {seconds} second(s), then try again.")]
+    TooManyAttempts { seconds: i64 },
+
+    #[error("{0} was not found.")]
+    NotFound(&'static str),
 
     #[error(transparent)]
     Vault(#[from] VaultError),
@@ -53,6 +79,12 @@ impl ClinicError {
         match self {
             ClinicError::InvalidInput { .. } => ErrorCode::InvalidInput,
             ClinicError::Forbidden => ErrorCode::Forbidden,
+            ClinicError::SessionExpired => ErrorCode::SessionExpired,
+            ClinicError::SessionEnded => ErrorCode::SessionEnded,
+            ClinicError::PasswordChangeRequired => ErrorCode::PasswordChangeRequired,
+            ClinicError::AccountLocked { .. } => ErrorCode::AccountLocked,
+            ClinicError::TooManyAttempts { .. } => ErrorCode::TooManyAttempts,
+            ClinicError::NotFound(_) => ErrorCode::NotFound,
             ClinicError::Database(_) | ClinicError::Internal(_) => ErrorCode::Internal,
             ClinicError::Vault(vault) => match vault {
                 VaultError::NoVault(_) => ErrorCode::NoPractice,

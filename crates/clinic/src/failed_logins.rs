@@ -26,6 +26,8 @@ pub enum FailureReason {
     DeviceSecretMismatch,
     InactiveUser,
     WrongRecoveryKey,
+    /// An attempt refused unchecked because the account is locked or must still wait.
+    Throttled,
 }
 
 impl FailureReason {
@@ -36,6 +38,7 @@ impl FailureReason {
             FailureReason::DeviceSecretMismatch => "device_secret_mismatch",
             FailureReason::InactiveUser => "inactive_user",
             FailureReason::WrongRecoveryKey => "wrong_recovery_key",
+            FailureReason::Throttled => "throttled",
         }
     }
 }

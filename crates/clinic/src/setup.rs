@@ -42,7 +42,13 @@ impl Workstation {
         let created = create_vault(&self.claim, self.keyring.as_ref(), holder, params)?;
         let vault_id = created.vault.vault_id().to_owned();
         let user = SignedInUser { id: user_id, username, full_name, roles: vec![Role::Owner] };
-        let mut session = Session::start(created.vault, user, &self.id, self.clock.clone());
+        let mut session = match Session::start(created.vault, user, &self.id, self.clock.clone()) {
+            Ok(session) => session,
+            Err(error) => {
+                self.discard_files_of_unfinished_practice(&vault_id);
+                return Err(error);
+            }
+        };
         if let Err(error) = record_new_practice(&mut session, &vault_id, &practice_name) {
             self.discard_unfinished_practice(session, &vault_id);
             return Err(error);
@@ -54,6 +60,10 @@ impl Workstation {
     /// Removes what a failed setup left behind, so setup can simply be tried again.
     fn discard_unfinished_practice(&self, session: Session, vault_id: &str) {
         drop(session);
+        self.discard_files_of_unfinished_practice(vault_id);
+    }
+
+    fn discard_files_of_unfinished_practice(&self, vault_id: &str) {
         let data_dir = self.data_dir();
         for path in [data_dir.database(), data_dir.key_slots()] {
             let _ = std::fs::remove_file(path);
@@ -70,9 +80,10 @@ fn record_new_practice(session: &mut Session, vault_id: &str, practice_name: &st
         username: user.username.clone(),
         full_name: user.full_name.clone(),
         active: true,
+        must_change_password: false,
         roles: user.roles.clone(),
     };
-    let mut change = session.begin_change()?;
+    let mut change = session.begin_opening_change()?;
     store::insert_practice(change.connection(), vault_id, practice_name, &now)?;
     store::insert_user(change.connection(), &record, &now)?;
     change.also_record(&AuditEvent::success(AuditAction::PracticeCreated).object("practice", vault_id))?;

@@ -13,6 +13,7 @@ use crate::error::{ClinicError, ClinicResult};
 use crate::failed_logins::{self, FailedLogin, FailureReason};
 use crate::session::{LockedSession, Session, SignedInUser};
 use crate::store;
+use crate::throttle;
 use crate::validation::check_new_password;
 use crate::workstation::Workstation;
 
@@ -56,8 +57,8 @@ impl Workstation {
         let users = store::count_users(vault.connection())?;
         let user =
             SignedInUser { id: owner.id, username: owner.username, full_name: owner.full_name, roles: owner.roles };
-        let mut session = Session::start(vault, user, &self.id, self.clock.clone());
-        let mut change = session.begin_change()?;
+        let mut session = Session::start(vault, user, &self.id, self.clock.clone())?;
+        let mut change = session.begin_opening_change()?;
         flush_failed_logins(&mut change, self)?;
         change.also_record(
             &AuditEvent::success(AuditAction::RecoveryKeyUsed)
@@ -71,9 +72,18 @@ impl Workstation {
     }
 
     fn open_session(&self, username: &str, password: &Password, action: AuditAction) -> ClinicResult<Session> {
+        let throttle_file = self.data_dir().sign_in_throttle();
+        let account = self.throttle_account(username);
+        if let Err(refusal) = throttle::check(&throttle_file, &account, self.clock.now()) {
+            self.buffer_failure(Some(username), FailureReason::Throttled);
+            return Err(refusal);
+        }
         let vault = match unlock_with_password(&self.claim, self.keyring.as_ref(), username, password) {
             Ok(vault) => vault,
             Err(error) => {
+                if matches!(error, VaultError::WrongCredentials) {
+                    throttle::record_failure(&throttle_file, &account, self.clock.now());
+                }
                 let reason = match error {
                     VaultError::WrongCredentials => Some(FailureReason::WrongCredentials),
                     VaultError::DeviceSecretMissing => Some(FailureReason::DeviceSecretMissing),
@@ -86,7 +96,16 @@ impl Workstation {
                 return Err(error.into());
             }
         };
-        self.start_session(vault, username, action)
+        let session = self.start_session(vault, username, action)?;
+        throttle::clear(&throttle_file, &account);
+        Ok(session)
+    }
+
+    /// The throttle counter an attempt counts against: the username when it belongs to the
+    /// practice, otherwise one shared bucket (typed text is never stored).
+    fn throttle_account(&self, username: &str) -> String {
+        let known = read_key_slots(self.data_dir()).is_ok_and(|slots| slots.find_user(username).is_some());
+        if known { username.to_owned() } else { throttle::UNKNOWN_ACCOUNT.to_owned() }
     }
 
     fn start_session(&self, vault: UnlockedVault, username: &str, action: AuditAction) -> ClinicResult<Session> {
@@ -97,10 +116,11 @@ impl Workstation {
             return Err(VaultError::WrongCredentials.into());
         };
         let user_id = record.id.clone();
+        let must_change_password = record.must_change_password;
         let user =
             SignedInUser { id: record.id, username: record.username, full_name: record.full_name, roles: record.roles };
-        let mut session = Session::start(vault, user, &self.id, self.clock.clone());
-        let mut change = session.begin_change()?;
+        let mut session = Session::start(vault, user, &self.id, self.clock.clone())?;
+        let mut change = session.begin_opening_change()?;
         let flushed = flush_failed_logins(&mut change, self)?;
         change.commit(
             &AuditEvent::success(action)
@@ -108,6 +128,9 @@ impl Workstation {
                 .detail("failed_attempts_recorded", Detail::Count(flushed)),
         )?;
         failed_logins::clear(&self.data_dir().failed_logins());
+        if must_change_password {
+            session.require_password_change();
+        }
         Ok(session)
     }
 

@@ -3,8 +3,10 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::error::ClinicResult;
+use crate::error::{ClinicError, ClinicResult};
 use crate::roles::Role;
+use crate::session::SessionLimits;
+use crate::settings::{AccessSettings, RolePolicy};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserRecord {
@@ -12,6 +14,7 @@ pub struct UserRecord {
     pub username: String,
     pub full_name: String,
     pub active: bool,
+    pub must_change_password: bool,
     pub roles: Vec<Role>,
 }
 
@@ -29,13 +32,29 @@ pub fn practice_name(connection: &Connection) -> ClinicResult<Option<String>> {
 
 pub fn insert_user(connection: &Connection, user: &UserRecord, created_at: &str) -> ClinicResult<()> {
     connection.execute(
-        "INSERT INTO users (id, username, full_name, active, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![user.id, user.username, user.full_name, user.active, created_at],
+        "INSERT INTO users (id, username, full_name, active, must_change_password, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![user.id, user.username, user.full_name, user.active, user.must_change_password, created_at],
     )?;
-    for role in &user.roles {
+    set_roles(connection, &user.id, &user.roles)
+}
+
+pub fn set_roles(connection: &Connection, user_id: &str, roles: &[Role]) -> ClinicResult<()> {
+    connection.execute("DELETE FROM user_roles WHERE user_id = ?1", [user_id])?;
+    for role in roles {
         connection
-            .execute("INSERT INTO user_roles (user_id, role) VALUES (?1, ?2)", params![user.id, role.as_str()])?;
+            .execute("INSERT INTO user_roles (user_id, role) VALUES (?1, ?2)", params![user_id, role.as_str()])?;
     }
+    Ok(())
+}
+
+pub fn set_active(connection: &Connection, user_id: &str, active: bool) -> ClinicResult<()> {
+    connection.execute("UPDATE users SET active = ?2 WHERE id = ?1", params![user_id, active])?;
+    Ok(())
+}
+
+pub fn set_must_change_password(connection: &Connection, user_id: &str, must_change: bool) -> ClinicResult<()> {
+    connection.execute("UPDATE users SET must_change_password = ?2 WHERE id = ?1", params![user_id, must_change])?;
     Ok(())
 }
 
@@ -45,16 +64,68 @@ fn roles_of(connection: &Connection, user_id: &str) -> ClinicResult<Vec<Role>> {
     Ok(names.iter().filter_map(|name| Role::parse(name)).collect())
 }
 
-pub fn user_by_username(connection: &Connection, username: &str) -> ClinicResult<Option<UserRecord>> {
+const USER_COLUMNS: &str = "id, username, full_name, active, must_change_password";
+
+fn user_where(connection: &Connection, condition: &str, value: &str) -> ClinicResult<Option<UserRecord>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE {condition} = ?1");
     let found = connection
-        .query_row("SELECT id, username, full_name, active FROM users WHERE username = ?1", [username], |row| {
-            Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        .query_row(&sql, [value], |row| {
+            Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?))
         })
         .optional()?;
-    let Some((id, username, full_name, active)) = found else { return Ok(None) };
+    let Some((id, username, full_name, active, must_change_password)) = found else { return Ok(None) };
     let roles = roles_of(connection, &id)?;
-    Ok(Some(UserRecord { id, username, full_name, active, roles }))
+    Ok(Some(UserRecord { id, username, full_name, active, must_change_password, roles }))
 }
+
+pub fn user_by_username(connection: &Connection, username: &str) -> ClinicResult<Option<UserRecord>> {
+    user_where(connection, "username", username)
+}
+
+pub fn user_by_id(connection: &Connection, user_id: &str) -> ClinicResult<Option<UserRecord>> {
+    user_where(connection, "id", user_id)
+}
+
+/// Every user, active ones first, then by name.
+pub fn all_users(connection: &Connection) -> ClinicResult<Vec<UserRecord>> {
+    let mut statement = connection.prepare("SELECT id FROM users ORDER BY active DESC, full_name, username")?;
+    let ids = statement.query_map([], |row| row.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+    let mut users = Vec::with_capacity(ids.len());
+    for id in ids {
+        users.extend(user_by_id(connection, &id)?);
+    }
+    Ok(users)
+}
+
+/// How many active users hold the Owner role.
+pub fn count_active_owners(connection: &Connection) -> ClinicResult<u64> {
+    let count: i64 = connection.query_row(
+        "SELECT count(*) FROM users u JOIN user_roles r ON r.user_id = u.id WHERE r.role = 'owner' AND u.active = 1",
+        [],
+        |row| row.get(0),
+    )?;
+    Ok(count.unsigned_abs())
+}
+
+/// The session limits for a user holding `roles`: the shortest idle timeout among them.
+pub fn session_limits(connection: &Connection, roles: &[Role]) -> ClinicResult<SessionLimits> {
+    let mut shortest: Option<u32> = None;
+    for role in roles {
+        let minutes: Option<u32> = connection
+            .query_row("SELECT idle_timeout_minutes FROM role_policies WHERE role = ?1", [role.as_str()], |row| {
+                row.get(0)
+            })
+            .optional()?;
+        shortest = match (shortest, minutes) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+    Ok(SessionLimits::with_idle_minutes(shortest.unwrap_or(MINIMUM_DEFAULT_IDLE_MINUTES)))
+}
+
+/// The idle timeout of a user whose roles have no policy row: the strictest default.
+const MINIMUM_DEFAULT_IDLE_MINUTES: u32 = 5;
 
 /// The earliest active owner: the one the recovery key gives a new password.
 pub fn first_active_owner(connection: &Connection) -> ClinicResult<Option<UserRecord>> {
@@ -75,4 +146,44 @@ pub fn first_active_owner(connection: &Connection) -> ClinicResult<Option<UserRe
 pub fn count_users(connection: &Connection) -> ClinicResult<u64> {
     let count: i64 = connection.query_row("SELECT count(*) FROM users", [], |row| row.get(0))?;
     Ok(count.unsigned_abs())
+}
+
+pub fn access_settings(connection: &Connection) -> ClinicResult<AccessSettings> {
+    let mut statement = connection
+        .prepare("SELECT role, idle_timeout_minutes, mfa_required, emergency_access_allowed FROM role_policies")?;
+    let rows = statement
+        .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?
+        .collect::<Result<Vec<(String, u32, bool, bool)>, _>>()?;
+    let mut role_policies = Vec::new();
+    for role in Role::ALL {
+        let Some((_, idle_timeout_minutes, mfa_required, emergency_access_allowed)) =
+            rows.iter().find(|(name, ..)| name == role.as_str()).cloned()
+        else {
+            return Err(ClinicError::Internal("A role has no access policy."));
+        };
+        role_policies.push(RolePolicy { role, idle_timeout_minutes, mfa_required, emergency_access_allowed });
+    }
+    let emergency_access_minutes =
+        connection.query_row("SELECT emergency_access_minutes FROM practice WHERE id = 1", [], |row| row.get(0))?;
+    Ok(AccessSettings { role_policies, emergency_access_minutes })
+}
+
+pub fn save_access_settings(connection: &Connection, settings: &AccessSettings) -> ClinicResult<()> {
+    for policy in &settings.role_policies {
+        connection.execute(
+            "UPDATE role_policies SET idle_timeout_minutes = ?2, mfa_required = ?3, emergency_access_allowed = ?4
+             WHERE role = ?1",
+            params![
+                policy.role.as_str(),
+                policy.idle_timeout_minutes,
+                policy.mfa_required,
+                policy.emergency_access_allowed
+            ],
+        )?;
+    }
+    connection.execute(
+        "UPDATE practice SET emergency_access_minutes = ?1 WHERE id = 1",
+        [settings.emergency_access_minutes],
+    )?;
+    Ok(())
 }

@@ -46,6 +46,10 @@ impl DataDir {
     pub fn failed_logins(&self) -> PathBuf {
         self.root.join("failed-logins.jsonl")
     }
+    /// Failed sign-in counters per account (no patient data), kept across restarts.
+    pub fn sign_in_throttle(&self) -> PathBuf {
+        self.root.join("sign-in-throttle.json")
+    }
     pub fn workstation(&self) -> PathBuf {
         self.root.join("workstation.json")
     }

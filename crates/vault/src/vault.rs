@@ -177,9 +177,27 @@ impl UnlockedVault {
         self.slots.save(&self.data_dir.key_slots())
     }
 
+    /// Checks a user's password against their slot, without changing anything: used before a
+    /// user changes their own password.
+    pub fn verify_password(&self, username: &str, password: &Password) -> VaultResult<()> {
+        let slot = self.slots.find_user(username).ok_or(VaultError::WrongCredentials)?;
+        let unsealed = self.slots.unseal_user(slot, password, &self.device_secret)?;
+        if unsealed.as_bytes() == self.database_key.as_bytes() { Ok(()) } else { Err(VaultError::WrongCredentials) }
+    }
+
     /// Removes a user's slot, so that user can no longer unlock the vault.
     pub fn remove_slot(&mut self, user_id: &str) -> VaultResult<()> {
         self.slots.remove_user(user_id);
+        self.slots.save(&self.data_dir.key_slots())
+    }
+
+    /// Puts back a copy of the key slots taken with `key_slots().clone()` before a change whose
+    /// database half then failed, so the slot file and the database never disagree.
+    pub fn restore_key_slots(&mut self, slots: KeySlots) -> VaultResult<()> {
+        if slots.vault_id() != self.slots.vault_id() {
+            return Err(VaultError::KeySlotFileDamaged("the slots belong to another vault"));
+        }
+        self.slots = slots;
         self.slots.save(&self.data_dir.key_slots())
     }
 

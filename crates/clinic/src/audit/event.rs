@@ -17,6 +17,16 @@ pub enum AuditAction {
     Unlock,
     RecoveryKeyUsed,
     AuditVerification,
+    AutomaticLogoff,
+    UserListViewed,
+    RolesChanged,
+    UserDeactivated,
+    UserReactivated,
+    PasswordReset,
+    PasswordChanged,
+    AccountUnlocked,
+    SettingsViewed,
+    SettingsChanged,
 }
 
 impl AuditAction {
@@ -31,6 +41,16 @@ impl AuditAction {
             AuditAction::Unlock => "unlock",
             AuditAction::RecoveryKeyUsed => "recovery_key_used",
             AuditAction::AuditVerification => "audit_verification",
+            AuditAction::AutomaticLogoff => "automatic_logoff",
+            AuditAction::UserListViewed => "user_list_viewed",
+            AuditAction::RolesChanged => "roles_changed",
+            AuditAction::UserDeactivated => "user_deactivated",
+            AuditAction::UserReactivated => "user_reactivated",
+            AuditAction::PasswordReset => "password_reset",
+            AuditAction::PasswordChanged => "password_changed",
+            AuditAction::AccountUnlocked => "account_unlocked",
+            AuditAction::SettingsViewed => "settings_viewed",
+            AuditAction::SettingsChanged => "settings_changed",
         }
     }
 }

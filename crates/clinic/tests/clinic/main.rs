@@ -2,12 +2,17 @@
 //! `scripts/with-private-keyring`, as `make test` does).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod access_control;
 mod audit_chain;
+mod session_limits;
 mod sign_in;
+mod user_administration;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use chartkeep_clinic::{NewPractice, PracticeSetup, Session, SystemClock, Workstation};
+use chartkeep_clinic::{
+    Clock, IssuedPassword, NewPractice, NewUser, PracticeSetup, Role, Session, SystemClock, Workstation,
+};
 use chartkeep_vault::{DataDir, KdfChoice, KdfParams, OsKeyring, Password};
 
 pub const OWNER_PASSWORD: &str = "harbour lantern quietly";
@@ -46,4 +51,63 @@ pub fn new_practice() -> (Practice, Workstation, NewPractice) {
 
 pub fn log_in(workstation: &Workstation) -> Session {
     workstation.log_in("aokafor", &Password::new(OWNER_PASSWORD)).unwrap()
+}
+
+/// A clock the test moves by hand, so timeouts are tested without sleeping.
+#[derive(Debug)]
+pub struct ManualClock(Mutex<time::OffsetDateTime>);
+
+impl ManualClock {
+    pub fn new() -> Arc<ManualClock> {
+        Arc::new(ManualClock(Mutex::new(time::macros::datetime!(2026-11-25 08:00 UTC))))
+    }
+
+    pub fn advance(&self, by: time::Duration) {
+        *self.0.lock().unwrap() += by;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> time::OffsetDateTime {
+        *self.0.lock().unwrap()
+    }
+}
+
+/// A practice whose workstation runs on `clock`.
+pub fn new_practice_on(clock: Arc<ManualClock>) -> (Practice, Workstation, Session) {
+    let folder = tempfile::tempdir().unwrap();
+    let practice = Practice { data_dir: DataDir::at(folder.path().join("practice")), folder };
+    let workstation = Workstation::open(&practice.data_dir, Box::new(OsKeyring), clock).unwrap();
+    let created = workstation.set_up_practice(&setup_form(), cheap_kdf()).expect("setup (is a keyring running?)");
+    (practice, workstation, created.session)
+}
+
+/// The owner creates a user; returns the user's id and temporary password.
+pub fn create_user(owner: &mut Session, username: &str, roles: &[Role]) -> IssuedPassword {
+    let new_user = NewUser { full_name: format!("Staff {username}"), username: username.into(), roles: roles.to_vec() };
+    owner.create_user(&new_user, cheap_kdf()).unwrap()
+}
+
+/// Signs a new user in with their temporary password and sets their own; returns the session.
+pub fn first_sign_in(workstation: &Workstation, username: &str, issued: &IssuedPassword) -> Session {
+    let mut session = workstation.log_in(username, &issued.temporary_password).unwrap();
+    assert!(session.must_change_password());
+    session
+        .change_own_password(&issued.temporary_password, &Password::new(staff_password(username)), cheap_kdf())
+        .unwrap();
+    session
+}
+
+pub fn staff_password(username: &str) -> String {
+    format!("{username} walks the long garden path")
+}
+
+/// Counts audit entries matching `condition`, reading the database directly as the owner (the
+/// workstation must be closed first).
+pub fn count_audit_entries(practice: &Practice, condition: &str) -> u64 {
+    let claim = practice.data_dir.claim().unwrap();
+    let vault =
+        chartkeep_vault::unlock_with_password(&claim, &OsKeyring, "aokafor", &Password::new(OWNER_PASSWORD)).unwrap();
+    let sql = format!("SELECT count(*) FROM audit_log WHERE {condition}");
+    vault.connection().query_row(&sql, [], |row| row.get::<_, i64>(0)).unwrap().unsigned_abs()
 }

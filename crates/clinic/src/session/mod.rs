@@ -1,6 +1,13 @@
-//! A signed-in user's session: the unlocked vault, the audit key, and who is acting. Every use
-//! case takes a `Session`, and every change goes through an [`AuditedChange`], whose only way to
-//! commit takes the audit event: a change cannot be committed without its audit entry.
+//! A signed-in user's session: the unlocked vault, the audit key, who is acting, and since when.
+//! Every use case takes a `Session` and asks it for an [`Authorized`] handle (see
+//! `authorization.rs`), the only way to the database after sign-in; every change goes through an
+//! [`AuditedChange`], whose only way to commit takes the audit event.
+
+mod authorization;
+mod limits;
+
+pub use authorization::Authorized;
+pub use limits::{ABSOLUTE_SESSION_LIMIT, Expiry, SessionLimits};
 
 use std::sync::Arc;
 
@@ -8,8 +15,11 @@ use chartkeep_vault::UnlockedVault;
 use serde::Serialize;
 
 use crate::audit::{self, Actor, AuditAction, AuditEvent, AuditKey, ChainHead, ChainVerification};
+use time::OffsetDateTime;
+
 use crate::clock::{Clock, timestamp};
 use crate::error::{ClinicError, ClinicResult};
+use crate::permissions::Permission;
 use crate::roles::Role;
 use crate::store;
 
@@ -38,6 +48,13 @@ pub struct Session {
     user: SignedInUser,
     actor: Actor,
     clock: Arc<dyn Clock>,
+    started_at: OffsetDateTime,
+    last_activity: OffsetDateTime,
+    limits: SessionLimits,
+    /// Set once the session has run out; from then on it only refuses.
+    expired: bool,
+    /// The user still signs in with a temporary password and must choose their own first.
+    must_change_password: bool,
 }
 
 /// A database transaction that can only be committed together with its audit entry. Dropping it
@@ -85,7 +102,7 @@ impl Session {
         user: SignedInUser,
         workstation_id: &str,
         clock: Arc<dyn Clock>,
-    ) -> Session {
+    ) -> ClinicResult<Session> {
         let audit_key = AuditKey::from_vault(&vault);
         let actor = Actor {
             user_id: Some(user.id.clone()),
@@ -93,7 +110,20 @@ impl Session {
             roles: crate::roles::roles_text(&user.roles),
             workstation_id: workstation_id.to_owned(),
         };
-        Session { vault, audit_key, user, actor, clock }
+        let limits = store::session_limits(vault.connection(), &user.roles)?;
+        let now = clock.now();
+        Ok(Session {
+            vault,
+            audit_key,
+            user,
+            actor,
+            clock,
+            started_at: now,
+            last_activity: now,
+            limits,
+            expired: false,
+            must_change_password: false,
+        })
     }
 
     pub fn user(&self) -> &SignedInUser {
@@ -108,16 +138,37 @@ impl Session {
         self.clock.as_ref()
     }
 
-    /// Starts a change that must be committed with its audit entry.
-    pub fn begin_change(&mut self) -> ClinicResult<AuditedChange<'_>> {
+    /// Starts a change that must be committed with its audit entry. Private to the session: use
+    /// cases reach it through [`Authorized`]; the entries that open a session use
+    /// [`Session::begin_opening_change`].
+    fn begin_change(&mut self) -> ClinicResult<AuditedChange<'_>> {
         let transaction =
             self.vault.connection_mut().transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         Ok(AuditedChange { transaction, audit_key: &self.audit_key, actor: &self.actor, clock: self.clock.as_ref() })
     }
 
-    /// Records an event that changes nothing else (a view, a lock, a denial).
-    pub fn record(&mut self, event: &AuditEvent) -> ClinicResult<ChainHead> {
+    /// The change that opens a session (setup, sign-in, recovery): it records the sign-in
+    /// itself, before any permission can apply.
+    pub(crate) fn begin_opening_change(&mut self) -> ClinicResult<AuditedChange<'_>> {
+        self.begin_change()
+    }
+
+    /// Records an event that changes nothing else (a lock, a denial).
+    fn record(&mut self, event: &AuditEvent) -> ClinicResult<ChainHead> {
         self.begin_change()?.commit(event)
+    }
+
+    pub(crate) fn require_password_change(&mut self) {
+        self.must_change_password = true;
+    }
+
+    pub(crate) fn password_changed(&mut self) {
+        self.must_change_password = false;
+    }
+
+    /// Whether the user must replace a temporary password before doing anything else.
+    pub fn must_change_password(&self) -> bool {
+        self.must_change_password
     }
 
     /// The practice's name, for the header of the app.
@@ -133,24 +184,45 @@ impl Session {
 
     /// Verifies the whole audit chain and records that it was verified (and the result).
     pub fn verify_audit_chain(&mut self) -> ClinicResult<ChainVerification> {
-        let verification = audit::verify_chain(self.vault.connection(), &self.audit_key)?;
+        let mut authorized = self.authorize(Permission::ViewAudit, AuditAction::AuditVerification)?;
+        let verification = audit::verify_chain(authorized.connection(), authorized.audit_key())?;
         let outcome = if verification.is_intact() { audit::Outcome::Success } else { audit::Outcome::Failed };
         let mut event = AuditEvent::new(AuditAction::AuditVerification, outcome).category("audit_trail");
         if let ChainVerification::Broken { seq, .. } = &verification {
             event = event.detail("first_bad_entry", audit::Detail::Identifier(seq.to_string()));
         }
-        self.record(&event)?;
+        authorized.record(&event)?;
         Ok(verification)
     }
 
-    /// Locks the screen: records the lock, closes the database and wipes the key.
-    pub fn lock(mut self) -> ClinicResult<LockedSession> {
-        self.record(&AuditEvent::success(AuditAction::Lock))?;
-        let locked = LockedSession {
+    fn locked(&self) -> LockedSession {
+        LockedSession {
             user_id: self.user.id.clone(),
             username: self.user.username.clone(),
             full_name: self.user.full_name.clone(),
-        };
+        }
+    }
+
+    /// Locks the screen: records the lock, closes the database and wipes the key. A session
+    /// that has already run out is logged off automatically instead.
+    pub fn lock(mut self) -> ClinicResult<LockedSession> {
+        if self.check_live().is_err() {
+            return self.log_off_automatically();
+        }
+        self.record(&AuditEvent::success(AuditAction::Lock))?;
+        let locked = self.locked();
+        self.vault.lock()?;
+        Ok(locked)
+    }
+
+    /// Ends a session that ran out (idle, absolute limit) or whose user was deactivated:
+    /// records the automatic log-off, closes the database and wipes the key. The lock screen
+    /// that follows offers to sign in again.
+    pub fn log_off_automatically(mut self) -> ClinicResult<LockedSession> {
+        let why = self.limits.expiry(self.started_at, self.last_activity, self.clock.now());
+        let reason = why.map_or("session_ended", |expiry| expiry.as_str());
+        self.record(&AuditEvent::success(AuditAction::AutomaticLogoff).reason(reason))?;
+        let locked = self.locked();
         self.vault.lock()?;
         Ok(locked)
     }

@@ -1,0 +1,108 @@
+//! The permission matrix: which role may do what. It is data, read as a table, and the only
+//! place that decides; every use case names the permission it needs and gets it checked by
+//! [`crate::Session::authorize`]. Later capabilities add their permissions here.
+
+use serde::Serialize;
+
+use crate::roles::Role;
+use crate::roles::Role::{Auditor, Clinician, FrontDesk, Owner};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// What every signed-in user may do to their own session and account: lock, sign out,
+    /// change their own password, enrol their own second factor.
+    OwnAccount,
+    /// Create users, change their roles, deactivate, reactivate, reset passwords, unlock.
+    ManageUsers,
+    /// Idle timeouts, the second-factor policy, the emergency-access policy.
+    ManageSettings,
+    /// The audit view, audit reports and chain verification.
+    ViewAudit,
+    /// Review emergency accesses after the fact.
+    ReviewEmergencyAccess,
+    /// Demographics, contact details, insurance.
+    ReadDemographics,
+    WriteDemographics,
+    /// Appointments and check-in.
+    ManageAppointments,
+    /// Clinical content: notes, allergies, medications, problems.
+    ReadChart,
+    WriteChart,
+    SignNotes,
+    /// Backups and restore.
+    ManageBackups,
+}
+
+/// Who holds each permission. A user holding several roles holds the union.
+pub const PERMISSION_MATRIX: &[(Permission, &[Role])] = &[
+    (Permission::OwnAccount, &[Owner, Clinician, FrontDesk, Auditor]),
+    (Permission::ManageUsers, &[Owner]),
+    (Permission::ManageSettings, &[Owner]),
+    (Permission::ViewAudit, &[Owner, Auditor]),
+    (Permission::ReviewEmergencyAccess, &[Owner]),
+    (Permission::ReadDemographics, &[Clinician, FrontDesk]),
+    (Permission::WriteDemographics, &[Clinician, FrontDesk]),
+    (Permission::ManageAppointments, &[Clinician, FrontDesk]),
+    (Permission::ReadChart, &[Clinician]),
+    (Permission::WriteChart, &[Clinician]),
+    (Permission::SignNotes, &[Clinician]),
+    (Permission::ManageBackups, &[Owner]),
+];
+
+impl Permission {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Permission::OwnAccount => "own_account",
+            Permission::ManageUsers => "manage_users",
+            Permission::ManageSettings => "manage_settings",
+            Permission::ViewAudit => "view_audit",
+            Permission::ReviewEmergencyAccess => "review_emergency_access",
+            Permission::ReadDemographics => "read_demographics",
+            Permission::WriteDemographics => "write_demographics",
+            Permission::ManageAppointments => "manage_appointments",
+            Permission::ReadChart => "read_chart",
+            Permission::WriteChart => "write_chart",
+            Permission::SignNotes => "sign_notes",
+            Permission::ManageBackups => "manage_backups",
+        }
+    }
+
+    /// The roles that hold this permission.
+    pub fn roles(self) -> &'static [Role] {
+        PERMISSION_MATRIX.iter().find(|(permission, _)| *permission == self).map_or(&[], |(_, roles)| roles)
+    }
+}
+
+/// Whether a user with `roles` holds `permission`.
+pub fn is_allowed(roles: &[Role], permission: Permission) -> bool {
+    permission.roles().iter().any(|role| roles.contains(role))
+}
+
+/// The permissions a user with `roles` holds, for the UI to hide what it cannot do.
+pub fn permissions_of(roles: &[Role]) -> Vec<Permission> {
+    PERMISSION_MATRIX.iter().map(|(permission, _)| *permission).filter(|p| is_allowed(roles, *p)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_permission_appears_once_in_the_matrix() {
+        for (index, (permission, _)) in PERMISSION_MATRIX.iter().enumerate() {
+            let later = PERMISSION_MATRIX[index + 1..].iter().filter(|(other, _)| other == permission).count();
+            assert_eq!(later, 0, "{permission:?} is listed twice");
+        }
+    }
+
+    #[test]
+    fn roles_combine_as_a_union() {
+        assert!(!is_allowed(&[Owner], Permission::ReadChart));
+        assert!(is_allowed(&[Owner, Clinician], Permission::ReadChart));
+        assert!(is_allowed(&[Owner, Clinician], Permission::ManageUsers));
+        assert!(!is_allowed(&[FrontDesk], Permission::ReadChart));
+        assert!(!is_allowed(&[Auditor], Permission::ReadDemographics));
+        assert!(!is_allowed(&[], Permission::OwnAccount));
+    }
+}

@@ -1,0 +1,107 @@
+//! The practice's access settings, set by the Owner: per role the idle timeout, whether a
+//! second factor is required and whether emergency access is allowed; and how long an
+//! emergency access lasts.
+
+use serde::Serialize;
+
+use crate::audit::{AuditAction, AuditEvent, Detail};
+use crate::error::{ClinicError, ClinicResult};
+use crate::permissions::Permission;
+use crate::roles::Role;
+use crate::session::Session;
+use crate::store;
+
+pub const IDLE_TIMEOUT_MINUTES: std::ops::RangeInclusive<u32> = 1..=60;
+pub const EMERGENCY_ACCESS_MINUTES: std::ops::RangeInclusive<u32> = 5..=480;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RolePolicy {
+    pub role: Role,
+    pub idle_timeout_minutes: u32,
+    pub mfa_required: bool,
+    pub emergency_access_allowed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccessSettings {
+    /// One policy per role, in the order of [`Role::ALL`].
+    pub role_policies: Vec<RolePolicy>,
+    pub emergency_access_minutes: u32,
+}
+
+fn check(settings: &AccessSettings) -> ClinicResult<()> {
+    for role in Role::ALL {
+        let count = settings.role_policies.iter().filter(|policy| policy.role == role).count();
+        if count != 1 {
+            return Err(ClinicError::invalid("role_policies", "Give exactly one policy for each role."));
+        }
+    }
+    if settings.role_policies.iter().any(|policy| !IDLE_TIMEOUT_MINUTES.contains(&policy.idle_timeout_minutes)) {
+        return Err(ClinicError::invalid(
+            "idle_timeout_minutes",
+            format!("An idle timeout is {} to {} minutes.", IDLE_TIMEOUT_MINUTES.start(), IDLE_TIMEOUT_MINUTES.end()),
+        ));
+    }
+    if !EMERGENCY_ACCESS_MINUTES.contains(&settings.emergency_access_minutes) {
+        return Err(ClinicError::invalid(
+            "emergency_access_minutes",
+            format!(
+                "Emergency access lasts {} to {} minutes.",
+                EMERGENCY_ACCESS_MINUTES.start(),
+                EMERGENCY_ACCESS_MINUTES.end()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The names of the settings that differ, for the audit entry (names only, never values).
+fn changed_fields(old: &AccessSettings, new: &AccessSettings) -> Vec<&'static str> {
+    let mut fields = Vec::new();
+    for new_policy in &new.role_policies {
+        let Some(old_policy) = old.role_policies.iter().find(|policy| policy.role == new_policy.role) else {
+            continue;
+        };
+        let prefix = match new_policy.role {
+            Role::Owner => ["owner.idle_timeout", "owner.mfa_required", "owner.emergency_access"],
+            Role::Clinician => ["clinician.idle_timeout", "clinician.mfa_required", "clinician.emergency_access"],
+            Role::FrontDesk => ["front_desk.idle_timeout", "front_desk.mfa_required", "front_desk.emergency_access"],
+            Role::Auditor => ["auditor.idle_timeout", "auditor.mfa_required", "auditor.emergency_access"],
+        };
+        let differences = [
+            old_policy.idle_timeout_minutes != new_policy.idle_timeout_minutes,
+            old_policy.mfa_required != new_policy.mfa_required,
+            old_policy.emergency_access_allowed != new_policy.emergency_access_allowed,
+        ];
+        fields.extend(prefix.iter().zip(differences).filter(|(_, differs)| *differs).map(|(name, _)| *name));
+    }
+    if old.emergency_access_minutes != new.emergency_access_minutes {
+        fields.push("emergency_access_minutes");
+    }
+    fields
+}
+
+impl Session {
+    pub fn access_settings(&mut self) -> ClinicResult<AccessSettings> {
+        let authorized = self.authorize(Permission::ManageSettings, AuditAction::SettingsViewed)?;
+        store::access_settings(authorized.connection())
+    }
+
+    pub fn update_access_settings(&mut self, settings: &AccessSettings) -> ClinicResult<AccessSettings> {
+        let mut authorized = self.authorize(Permission::ManageSettings, AuditAction::SettingsChanged)?;
+        check(settings)?;
+        let old = store::access_settings(authorized.connection())?;
+        let fields = changed_fields(&old, settings);
+        if fields.is_empty() {
+            return Ok(old);
+        }
+        let change = authorized.begin_change()?;
+        store::save_access_settings(change.connection(), settings)?;
+        change.commit(
+            &AuditEvent::success(AuditAction::SettingsChanged)
+                .category("practice_settings")
+                .detail("changed", Detail::Fields(fields)),
+        )?;
+        store::access_settings(authorized.connection())
+    }
+}

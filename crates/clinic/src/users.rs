@@ -1,0 +1,308 @@
+//! User administration (the Owner) and "My account" (everyone). A user's key slot and their row
+//! change together: the slot file is changed first, and put back if the database half fails.
+
+use chartkeep_vault::{KdfChoice, Password, SlotHolder, UnlockedVault, VaultResult};
+use serde::Serialize;
+
+use crate::audit::{AuditAction, AuditEvent, Detail};
+use crate::clock::timestamp;
+use crate::error::{ClinicError, ClinicResult};
+use crate::permissions::{Permission, permissions_of};
+use crate::roles::Role;
+use crate::session::{Authorized, Session};
+use crate::store::{self, UserRecord};
+use crate::temporary_password::generate_temporary_password;
+use crate::throttle;
+use crate::validation::{check_new_password, normalise_username, required_text};
+
+/// A user as the Owner's list shows them. Staff details, not patient data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UserSummary {
+    pub id: String,
+    pub username: String,
+    pub full_name: String,
+    pub roles: Vec<Role>,
+    pub active: bool,
+    pub must_change_password: bool,
+    pub locked_out: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub full_name: String,
+    pub username: String,
+    pub roles: Vec<Role>,
+}
+
+/// A user account with a one-time password to hand over; it must be changed at first sign-in.
+#[derive(Debug)]
+pub struct IssuedPassword {
+    pub user: UserSummary,
+    pub temporary_password: Password,
+}
+
+fn role_codes(roles: &[Role]) -> Detail {
+    Detail::Fields(roles.iter().map(|role| role.as_str()).collect())
+}
+
+fn checked_roles(roles: &[Role]) -> ClinicResult<Vec<Role>> {
+    let mut roles = roles.to_vec();
+    roles.sort();
+    roles.dedup();
+    if roles.is_empty() {
+        return Err(ClinicError::invalid("roles", "Choose at least one role."));
+    }
+    Ok(roles)
+}
+
+fn summary(authorized: &Authorized<'_>, record: UserRecord) -> UserSummary {
+    let throttle_file = authorized.vault().data_dir().sign_in_throttle();
+    UserSummary {
+        locked_out: throttle::is_locked(&throttle_file, &record.username, authorized.now()),
+        id: record.id,
+        username: record.username,
+        full_name: record.full_name,
+        roles: record.roles,
+        active: record.active,
+        must_change_password: record.must_change_password,
+    }
+}
+
+fn existing_user(authorized: &Authorized<'_>, user_id: &str) -> ClinicResult<UserRecord> {
+    store::user_by_id(authorized.connection(), user_id)?.ok_or(ClinicError::NotFound("That user"))
+}
+
+/// Refuses a change that would leave the practice without an active Owner.
+fn keep_an_owner(authorized: &Authorized<'_>, target: &UserRecord, field: &'static str) -> ClinicResult<()> {
+    if target.active && target.roles.contains(&Role::Owner) && store::count_active_owners(authorized.connection())? <= 1
+    {
+        return Err(ClinicError::invalid(
+            field,
+            "This is the practice's only active owner. Make another user an owner first.",
+        ));
+    }
+    Ok(())
+}
+
+/// Changes the slot file, then runs the database half; if that fails, the old slots come back.
+fn change_slot_then_database<T>(
+    authorized: &mut Authorized<'_>,
+    slot_change: impl FnOnce(&mut UnlockedVault) -> VaultResult<()>,
+    database_change: impl FnOnce(&mut Authorized<'_>) -> ClinicResult<T>,
+) -> ClinicResult<T> {
+    let previous_slots = authorized.vault().key_slots().clone();
+    slot_change(authorized.vault_mut())?;
+    match database_change(authorized) {
+        Ok(value) => Ok(value),
+        Err(error) => {
+            if let Err(restore_error) = authorized.vault_mut().restore_key_slots(previous_slots) {
+                tracing::error!(%restore_error, "could not put the key slots back after a failed change");
+            }
+            Err(error)
+        }
+    }
+}
+
+impl Session {
+    /// The practice's users, for the Owner's user administration screen.
+    pub fn list_users(&mut self) -> ClinicResult<Vec<UserSummary>> {
+        let mut authorized = self.authorize(Permission::ManageUsers, AuditAction::UserListViewed)?;
+        let records = store::all_users(authorized.connection())?;
+        let users: Vec<UserSummary> = records.into_iter().map(|record| summary(&authorized, record)).collect();
+        authorized.record(
+            &AuditEvent::success(AuditAction::UserListViewed)
+                .category("staff_accounts")
+                .detail("count", Detail::Count(users.len() as u64)),
+        )?;
+        Ok(users)
+    }
+
+    /// The permissions this session's user holds now, so the UI can hide what they cannot do.
+    pub fn my_permissions(&mut self) -> ClinicResult<Vec<Permission>> {
+        let authorized = self.authorize(Permission::OwnAccount, AuditAction::Login)?;
+        Ok(permissions_of(&authorized.user().roles))
+    }
+
+    /// Creates a user with a one-time temporary password.
+    pub fn create_user(&mut self, new_user: &NewUser, kdf: KdfChoice) -> ClinicResult<IssuedPassword> {
+        let mut authorized = self.authorize(Permission::ManageUsers, AuditAction::UserCreated)?;
+        let full_name = required_text("full_name", "full name", &new_user.full_name, 200)?;
+        let username = normalise_username(&new_user.username)?;
+        let roles = checked_roles(&new_user.roles)?;
+        if store::user_by_username(authorized.connection(), &username)?.is_some() {
+            return Err(ClinicError::invalid("username", "That username is already taken. Choose another."));
+        }
+        let temporary_password = generate_temporary_password()?;
+        let params = kdf.resolve()?;
+        let record = UserRecord {
+            id: uuid::Uuid::new_v4().to_string(),
+            username,
+            full_name,
+            active: true,
+            must_change_password: true,
+            roles,
+        };
+        let holder = SlotHolder { user_id: &record.id, username: &record.username, password: &temporary_password };
+        change_slot_then_database(
+            &mut authorized,
+            |vault| vault.seal_for_user(holder, params),
+            |authorized| {
+                let now = timestamp(authorized.now());
+                let change = authorized.begin_change()?;
+                store::insert_user(change.connection(), &record, &now)?;
+                change.commit(
+                    &AuditEvent::success(AuditAction::UserCreated)
+                        .object("user", &record.id)
+                        .category("staff_accounts")
+                        .detail("new_roles", role_codes(&record.roles)),
+                )
+            },
+        )?;
+        tracing::info!("a user was created");
+        Ok(IssuedPassword { user: summary(&authorized, record), temporary_password })
+    }
+
+    /// Replaces a user's roles. The practice always keeps an active Owner.
+    pub fn change_roles(&mut self, user_id: &str, roles: &[Role]) -> ClinicResult<UserSummary> {
+        let mut authorized = self.authorize(Permission::ManageUsers, AuditAction::RolesChanged)?;
+        let target = existing_user(&authorized, user_id)?;
+        let roles = checked_roles(roles)?;
+        if !roles.contains(&Role::Owner) {
+            keep_an_owner(&authorized, &target, "roles")?;
+        }
+        let change = authorized.begin_change()?;
+        store::set_roles(change.connection(), &target.id, &roles)?;
+        change.commit(
+            &AuditEvent::success(AuditAction::RolesChanged)
+                .object("user", &target.id)
+                .category("staff_accounts")
+                .detail("old_roles", role_codes(&target.roles))
+                .detail("new_roles", role_codes(&roles)),
+        )?;
+        let updated = existing_user(&authorized, user_id)?;
+        Ok(summary(&authorized, updated))
+    }
+
+    /// Deactivates a user at once: their key slot is removed, so they can no longer sign in,
+    /// and any session of theirs ends at its next step.
+    pub fn deactivate_user(&mut self, user_id: &str) -> ClinicResult<UserSummary> {
+        let mut authorized = self.authorize(Permission::ManageUsers, AuditAction::UserDeactivated)?;
+        let target = existing_user(&authorized, user_id)?;
+        if target.id == authorized.user().id {
+            return Err(ClinicError::invalid("user", "You cannot deactivate your own account."));
+        }
+        if !target.active {
+            return Ok(summary(&authorized, target));
+        }
+        keep_an_owner(&authorized, &target, "user")?;
+        change_slot_then_database(
+            &mut authorized,
+            |vault| vault.remove_slot(&target.id),
+            |authorized| {
+                let change = authorized.begin_change()?;
+                store::set_active(change.connection(), &target.id, false)?;
+                change.commit(
+                    &AuditEvent::success(AuditAction::UserDeactivated)
+                        .object("user", &target.id)
+                        .category("staff_accounts")
+                        .detail("old_roles", role_codes(&target.roles)),
+                )
+            },
+        )?;
+        let updated = existing_user(&authorized, user_id)?;
+        Ok(summary(&authorized, updated))
+    }
+
+    /// Reactivates a user with a new temporary password.
+    pub fn reactivate_user(&mut self, user_id: &str, kdf: KdfChoice) -> ClinicResult<IssuedPassword> {
+        let authorized = self.authorize(Permission::ManageUsers, AuditAction::UserReactivated)?;
+        let target = existing_user(&authorized, user_id)?;
+        if target.active {
+            return Err(ClinicError::invalid("user", "This user is already active."));
+        }
+        issue_temporary_password(authorized, target, AuditAction::UserReactivated, kdf)
+    }
+
+    /// Gives a user a new temporary password (they forgot theirs) and lifts any lockout.
+    pub fn reset_password(&mut self, user_id: &str, kdf: KdfChoice) -> ClinicResult<IssuedPassword> {
+        let authorized = self.authorize(Permission::ManageUsers, AuditAction::PasswordReset)?;
+        let target = existing_user(&authorized, user_id)?;
+        if target.id == authorized.user().id {
+            return Err(ClinicError::invalid("user", "Change your own password under My account."));
+        }
+        if !target.active {
+            return Err(ClinicError::invalid("user", "Reactivate this user instead."));
+        }
+        issue_temporary_password(authorized, target, AuditAction::PasswordReset, kdf)
+    }
+
+    /// Lifts a lockout after too many wrong passwords.
+    pub fn unlock_account(&mut self, user_id: &str) -> ClinicResult<UserSummary> {
+        let mut authorized = self.authorize(Permission::ManageUsers, AuditAction::AccountUnlocked)?;
+        let target = existing_user(&authorized, user_id)?;
+        throttle::clear(&authorized.vault().data_dir().sign_in_throttle(), &target.username);
+        authorized.record(
+            &AuditEvent::success(AuditAction::AccountUnlocked).object("user", &target.id).category("staff_accounts"),
+        )?;
+        Ok(summary(&authorized, target))
+    }
+
+    /// Changes the signed-in user's own password (re-sealing their key slot); also how a
+    /// temporary password is replaced at first sign-in.
+    pub fn change_own_password(&mut self, current: &Password, new: &Password, kdf: KdfChoice) -> ClinicResult<()> {
+        let mut authorized = self.authorize(Permission::OwnAccount, AuditAction::PasswordChanged)?;
+        let user = authorized.user().clone();
+        if authorized.vault().verify_password(&user.username, current).is_err() {
+            return Err(ClinicError::invalid("current_password", "The current password is not right."));
+        }
+        check_new_password(new, Some(&user.username)).map_err(|error| match error {
+            ClinicError::InvalidInput { message, .. } => ClinicError::InvalidInput { field: "new_password", message },
+            other => other,
+        })?;
+        if current.expose() == new.expose() {
+            return Err(ClinicError::invalid("new_password", "Choose a password different from the current one."));
+        }
+        let params = kdf.resolve()?;
+        let holder = SlotHolder { user_id: &user.id, username: &user.username, password: new };
+        change_slot_then_database(
+            &mut authorized,
+            |vault| vault.seal_for_user(holder, params),
+            |authorized| {
+                let change = authorized.begin_change()?;
+                store::set_must_change_password(change.connection(), &user.id, false)?;
+                change.commit(&AuditEvent::success(AuditAction::PasswordChanged).object("user", &user.id))
+            },
+        )?;
+        authorized.session_mut().password_changed();
+        Ok(())
+    }
+}
+
+fn issue_temporary_password(
+    mut authorized: Authorized<'_>,
+    target: UserRecord,
+    action: AuditAction,
+    kdf: KdfChoice,
+) -> ClinicResult<IssuedPassword> {
+    let temporary_password = generate_temporary_password()?;
+    let params = kdf.resolve()?;
+    let holder = SlotHolder { user_id: &target.id, username: &target.username, password: &temporary_password };
+    change_slot_then_database(
+        &mut authorized,
+        |vault| vault.seal_for_user(holder, params),
+        |authorized| {
+            let change = authorized.begin_change()?;
+            store::set_active(change.connection(), &target.id, true)?;
+            store::set_must_change_password(change.connection(), &target.id, true)?;
+            change.commit(
+                &AuditEvent::success(action)
+                    .object("user", &target.id)
+                    .category("staff_accounts")
+                    .detail("roles", role_codes(&target.roles)),
+            )
+        },
+    )?;
+    throttle::clear(&authorized.vault().data_dir().sign_in_throttle(), &target.username);
+    let updated = existing_user(&authorized, &target.id)?;
+    Ok(IssuedPassword { user: summary(&authorized, updated), temporary_password })
+}

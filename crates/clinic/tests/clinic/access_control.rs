@@ -1,0 +1,115 @@
+//! The role × use-case table: every use case a signed-in user can reach is called as every role
+//! (and as a session that has run out, and one still on a temporary password), and each outcome
+//! is checked against the permission matrix. "No session" and "a locked session" cannot be
+//! written in the core at all: use cases take a `Session`, and a `LockedSession` holds nothing
+//! but a name; the app's state tests cover them at the command boundary.
+//!
+//! Later capabilities add their use cases to `use_cases()`.
+
+use chartkeep_clinic::{ClinicResult, ErrorCode, Permission, Role, Session, is_allowed};
+use chartkeep_vault::Password;
+
+use super::{ManualClock, cheap_kdf, count_audit_entries, create_user, first_sign_in, new_practice_on, staff_password};
+
+type UseCase = fn(&mut Session, &str, &str) -> ClinicResult<()>;
+
+/// (name, permission it needs, call with a target user id and a unique suffix)
+fn use_cases() -> Vec<(&'static str, Permission, UseCase)> {
+    vec![
+        ("my_permissions", Permission::OwnAccount, |session, _, _| session.my_permissions().map(drop)),
+        ("list_users", Permission::ManageUsers, |session, _, _| session.list_users().map(drop)),
+        ("create_user", Permission::ManageUsers, |session, _, suffix| {
+            let new_user = chartkeep_clinic::NewUser {
+                full_name: "Table Test".into(),
+                username: format!("table-{suffix}"),
+                roles: vec![Role::FrontDesk],
+            };
+            session.create_user(&new_user, cheap_kdf()).map(drop)
+        }),
+        ("change_roles", Permission::ManageUsers, |session, target, _| {
+            session.change_roles(target, &[Role::FrontDesk]).map(drop)
+        }),
+        ("reset_password", Permission::ManageUsers, |session, target, _| {
+            session.reset_password(target, cheap_kdf()).map(drop)
+        }),
+        ("unlock_account", Permission::ManageUsers, |session, target, _| session.unlock_account(target).map(drop)),
+        ("deactivate_user", Permission::ManageUsers, |session, target, _| session.deactivate_user(target).map(drop)),
+        ("reactivate_user", Permission::ManageUsers, |session, target, _| {
+            session.reactivate_user(target, cheap_kdf()).map(drop)
+        }),
+        ("access_settings", Permission::ManageSettings, |session, _, _| session.access_settings().map(drop)),
+        ("update_access_settings", Permission::ManageSettings, |session, _, _| {
+            let mut settings = session.access_settings()?;
+            settings.emergency_access_minutes = if settings.emergency_access_minutes == 60 { 90 } else { 60 };
+            session.update_access_settings(&settings).map(drop)
+        }),
+        ("verify_audit_chain", Permission::ViewAudit, |session, _, _| session.verify_audit_chain().map(drop)),
+    ]
+}
+
+const ROLE_SETS: &[&[Role]] =
+    &[&[Role::Owner], &[Role::Clinician], &[Role::FrontDesk], &[Role::Auditor], &[Role::Owner, Role::Clinician]];
+
+#[test]
+fn every_use_case_as_every_role_matches_the_permission_matrix() {
+    let clock = ManualClock::new();
+    let (practice, workstation, mut owner) = new_practice_on(clock.clone());
+    let target = create_user(&mut owner, "target", &[Role::FrontDesk]).user.id;
+    let mut denials = 0_u64;
+    for (index, roles) in ROLE_SETS.iter().enumerate() {
+        let username = format!("actor{index}");
+        let issued = create_user(&mut owner, &username, roles);
+        let mut actor = first_sign_in(&workstation, &username, &issued);
+        for (name, permission, call) in use_cases() {
+            let allowed = is_allowed(roles, permission);
+            let outcome = call(&mut actor, &target, &format!("{index}-{name}"));
+            match (allowed, outcome) {
+                (true, Ok(())) => {}
+                (false, Err(error)) if error.code() == ErrorCode::Forbidden => denials += 1,
+                (allowed, outcome) => panic!("{name} as {roles:?}: allowed = {allowed}, got {outcome:?}"),
+            }
+        }
+        actor.log_out().unwrap();
+    }
+    assert!(owner.verify_audit_chain().unwrap().is_intact());
+    owner.log_out().unwrap();
+    drop(workstation);
+    // Each denial was recorded in the audit chain, with outcome "denied".
+    assert!(denials > 0);
+    assert_eq!(count_audit_entries(&practice, "outcome = 'denied' AND reason = 'permission_denied'"), denials);
+}
+
+#[test]
+fn a_session_that_ran_out_refuses_every_use_case() {
+    let clock = ManualClock::new();
+    let (_practice, _workstation, mut owner) = new_practice_on(clock.clone());
+    clock.advance(time::Duration::hours(1));
+    for (name, _, call) in use_cases() {
+        let error = call(&mut owner, "nobody", name).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::SessionExpired, "{name}");
+    }
+}
+
+#[test]
+fn a_temporary_password_must_be_replaced_before_anything_else() {
+    let clock = ManualClock::new();
+    let (_practice, workstation, mut owner) = new_practice_on(clock);
+    let issued = create_user(&mut owner, "newowner", &[Role::Owner]);
+    let mut session = workstation.log_in("newowner", &issued.temporary_password).unwrap();
+    for (name, permission, call) in use_cases() {
+        let outcome = call(&mut session, "nobody", name);
+        if permission == Permission::OwnAccount {
+            assert!(outcome.is_ok(), "{name}");
+        } else {
+            assert_eq!(outcome.unwrap_err().code(), ErrorCode::PasswordChangeRequired, "{name}");
+        }
+    }
+    let new_password = Password::new(staff_password("newowner"));
+    let reused = session.change_own_password(&issued.temporary_password, &issued.temporary_password, cheap_kdf());
+    assert_eq!(reused.unwrap_err().field(), Some("new_password"));
+    session.change_own_password(&issued.temporary_password, &new_password, cheap_kdf()).unwrap();
+    assert!(session.list_users().is_ok());
+    session.log_out().unwrap();
+    assert!(workstation.log_in("newowner", &issued.temporary_password).is_err(), "the temporary password is gone");
+    workstation.log_in("newowner", &new_password).unwrap().log_out().unwrap();
+}
