@@ -40,6 +40,17 @@ fn main() {
             commands::lock,
             commands::log_out,
             commands::recover,
+            commands::access::touch,
+            commands::access::list_users,
+            commands::access::create_user,
+            commands::access::change_roles,
+            commands::access::deactivate_user,
+            commands::access::reactivate_user,
+            commands::access::reset_password,
+            commands::access::unlock_account,
+            commands::access::change_own_password,
+            commands::access::access_settings,
+            commands::access::update_access_settings,
         ])
         .build(tauri::generate_context!());
     let app = match app {

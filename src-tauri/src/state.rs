@@ -3,7 +3,7 @@
 
 use std::sync::Mutex;
 
-use chartkeep_clinic::{ClinicResult, LockedSession, PracticeSetup, PracticeState, Session, Workstation};
+use chartkeep_clinic::{ClinicError, ClinicResult, LockedSession, PracticeSetup, PracticeState, Session, Workstation};
 use chartkeep_vault::{KdfChoice, Password, RecoveryKey};
 
 use crate::dto::{AppStatus, CommandError, SetupForm, SetupResult, UserView};
@@ -51,7 +51,49 @@ impl AppState {
             Ok(workstation) => workstation,
             Err(error) => return Ok(AppStatus::Damaged { message: error.message.clone() }),
         };
-        self.with_screen(|screen| status_of(workstation, screen))
+        self.with_screen(|screen| {
+            if let Screen::SignedIn { session, .. } = screen
+                && session.check_live().is_err()
+            {
+                log_off_automatically(screen);
+            }
+            status_of(workstation, screen)
+        })
+    }
+
+    /// Runs a use case on the signed-in session. Refused when no one is signed in, and while
+    /// the owner has not yet confirmed the recovery key after setup. A session that has run out
+    /// (or whose user was deactivated) is logged off automatically and the lock screen follows.
+    pub fn with_session<T>(&self, use_case: impl FnOnce(&mut Session) -> ClinicResult<T>) -> CommandResult<T> {
+        self.with_screen(|screen| {
+            let Screen::SignedIn { session, unconfirmed_recovery_key } = screen else {
+                return Err(CommandError::not_signed_in());
+            };
+            if unconfirmed_recovery_key.is_some() {
+                return Err(CommandError::invalid("lastCharacters", "Confirm the recovery key first."));
+            }
+            match use_case(session) {
+                Err(error @ (ClinicError::SessionExpired | ClinicError::SessionEnded)) => {
+                    log_off_automatically(screen);
+                    Err(error.into())
+                }
+                result => result.map_err(CommandError::from),
+            }
+        })
+    }
+
+    /// Activity from the person at the screen. A session that has run out is logged off
+    /// automatically, and the answer is the lock screen.
+    pub fn touch(&self) -> CommandResult<AppStatus> {
+        let workstation = self.workstation()?;
+        self.with_screen(|screen| {
+            if let Screen::SignedIn { session, .. } = screen
+                && session.touch().is_err()
+            {
+                log_off_automatically(screen);
+            }
+            status_of(workstation, screen)
+        })
     }
 
     pub fn set_up_practice(&self, form: SetupForm) -> CommandResult<SetupResult> {
@@ -178,10 +220,29 @@ impl AppState {
     }
 }
 
+/// Replaces a signed-in screen whose session ran out with the lock screen, recording the
+/// automatic log-off and closing the database.
+fn log_off_automatically(screen: &mut Screen) {
+    if let Screen::SignedIn { session, .. } = std::mem::replace(screen, Screen::SignedOut) {
+        let user = session.user().clone();
+        match session.log_off_automatically() {
+            Ok(locked) => *screen = Screen::Locked(locked),
+            Err(error) => {
+                tracing::error!(code = ?error.code(), "the automatic log-off could not be recorded");
+                *screen = Screen::Locked(LockedSession {
+                    user_id: user.id,
+                    username: user.username,
+                    full_name: user.full_name,
+                });
+            }
+        }
+    }
+}
+
 fn status_of(workstation: &Workstation, screen: &Screen) -> CommandResult<AppStatus> {
     Ok(match screen {
         Screen::SignedIn { session, .. } => {
-            AppStatus::SignedIn { user: UserView::from(session.user()), practice_name: session.practice_name()? }
+            AppStatus::SignedIn { user: UserView::of(session), practice_name: session.practice_name()? }
         }
         Screen::Locked(locked) => {
             AppStatus::Locked { username: locked.username.clone(), full_name: locked.full_name.clone() }

@@ -171,6 +171,11 @@ impl Session {
         self.must_change_password
     }
 
+    /// How long this session may stay idle before it ends (the shortest of its roles').
+    pub fn idle_timeout(&self) -> time::Duration {
+        self.limits.idle
+    }
+
     /// The practice's name, for the header of the app.
     pub fn practice_name(&self) -> ClinicResult<String> {
         store::practice_name(self.vault.connection())?.ok_or(ClinicError::Internal("The practice record is missing."))

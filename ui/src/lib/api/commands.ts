@@ -18,6 +18,13 @@ const ERROR_CODES = {
   newer_database: true,
   database_unreadable: true,
   already_running: true,
+  session_expired: true,
+  session_ended: true,
+  password_change_required: true,
+  account_locked: true,
+  too_many_attempts: true,
+  not_found: true,
+  not_signed_in: true,
   internal: true,
 } as const satisfies Record<ErrorCode, true>;
 
@@ -60,6 +67,10 @@ export function needsFreshStatus(code: ErrorCode): boolean {
     case 'key_slots_damaged':
     case 'newer_database':
     case 'database_unreadable':
+    case 'session_expired':
+    case 'session_ended':
+    case 'not_signed_in':
+    case 'password_change_required':
       return true;
     default:
       return false;

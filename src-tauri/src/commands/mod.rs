@@ -1,5 +1,7 @@
 //! The Tauri commands: arguments in, one call, a DTO or a `{code, message}` error out.
 
+pub mod access;
+
 use chartkeep_vault::{Password, RecoveryKey};
 use tauri::State;
 

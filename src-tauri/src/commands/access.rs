@@ -1,0 +1,77 @@
+//! Commands of access control: user administration, my account, settings, and activity.
+//! Each is arguments in, one core call on the signed-in session, a DTO out.
+
+use chartkeep_vault::{KdfChoice, Password};
+use tauri::State;
+
+use super::Reply;
+use crate::dto::{
+    AccessSettingsView, AppStatus, IssuedPasswordView, NewUserForm, RoleView, UserSummaryView, roles_from_views,
+};
+use crate::state::AppState;
+
+/// Activity in the UI (sent at most every few seconds); answers the lock screen once the
+/// session has run out.
+#[tauri::command]
+pub fn touch(state: State<'_, AppState>) -> Reply<AppStatus> {
+    state.touch()
+}
+
+#[tauri::command]
+pub fn list_users(state: State<'_, AppState>) -> Reply<Vec<UserSummaryView>> {
+    let users = state.with_session(|session| session.list_users())?;
+    Ok(users.into_iter().map(UserSummaryView::from).collect())
+}
+
+#[tauri::command(async)]
+pub fn create_user(state: State<'_, AppState>, form: NewUserForm) -> Reply<IssuedPasswordView> {
+    let new_user = chartkeep_clinic::NewUser {
+        full_name: form.full_name,
+        username: form.username,
+        roles: roles_from_views(&form.roles),
+    };
+    state.with_session(|session| session.create_user(&new_user, KdfChoice::Calibrated)).map(IssuedPasswordView::from)
+}
+
+#[tauri::command]
+pub fn change_roles(state: State<'_, AppState>, user_id: String, roles: Vec<RoleView>) -> Reply<UserSummaryView> {
+    state.with_session(|session| session.change_roles(&user_id, &roles_from_views(&roles))).map(UserSummaryView::from)
+}
+
+#[tauri::command]
+pub fn deactivate_user(state: State<'_, AppState>, user_id: String) -> Reply<UserSummaryView> {
+    state.with_session(|session| session.deactivate_user(&user_id)).map(UserSummaryView::from)
+}
+
+#[tauri::command(async)]
+pub fn reactivate_user(state: State<'_, AppState>, user_id: String) -> Reply<IssuedPasswordView> {
+    state.with_session(|session| session.reactivate_user(&user_id, KdfChoice::Calibrated)).map(IssuedPasswordView::from)
+}
+
+#[tauri::command(async)]
+pub fn reset_password(state: State<'_, AppState>, user_id: String) -> Reply<IssuedPasswordView> {
+    state.with_session(|session| session.reset_password(&user_id, KdfChoice::Calibrated)).map(IssuedPasswordView::from)
+}
+
+#[tauri::command]
+pub fn unlock_account(state: State<'_, AppState>, user_id: String) -> Reply<UserSummaryView> {
+    state.with_session(|session| session.unlock_account(&user_id)).map(UserSummaryView::from)
+}
+
+#[tauri::command(async)]
+pub fn change_own_password(state: State<'_, AppState>, current: String, new_password: String) -> Reply<AppStatus> {
+    let (current, new_password) = (Password::new(current), Password::new(new_password));
+    state.with_session(|session| session.change_own_password(&current, &new_password, KdfChoice::Calibrated))?;
+    state.status()
+}
+
+#[tauri::command]
+pub fn access_settings(state: State<'_, AppState>) -> Reply<AccessSettingsView> {
+    state.with_session(|session| session.access_settings()).map(AccessSettingsView::from)
+}
+
+#[tauri::command]
+pub fn update_access_settings(state: State<'_, AppState>, settings: AccessSettingsView) -> Reply<AccessSettingsView> {
+    let settings = settings.into();
+    state.with_session(|session| session.update_access_settings(&settings)).map(AccessSettingsView::from)
+}

@@ -1,0 +1,181 @@
+//! The shapes of access control at the boundary: roles, permissions, users, settings.
+
+use chartkeep_clinic::{AccessSettings, IssuedPassword, Permission, Role, RolePolicy, UserSummary};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(rename = "Role")]
+pub enum RoleView {
+    Owner,
+    Clinician,
+    FrontDesk,
+    Auditor,
+}
+
+impl From<Role> for RoleView {
+    fn from(role: Role) -> Self {
+        match role {
+            Role::Owner => RoleView::Owner,
+            Role::Clinician => RoleView::Clinician,
+            Role::FrontDesk => RoleView::FrontDesk,
+            Role::Auditor => RoleView::Auditor,
+        }
+    }
+}
+
+impl From<RoleView> for Role {
+    fn from(role: RoleView) -> Self {
+        match role {
+            RoleView::Owner => Role::Owner,
+            RoleView::Clinician => Role::Clinician,
+            RoleView::FrontDesk => Role::FrontDesk,
+            RoleView::Auditor => Role::Auditor,
+        }
+    }
+}
+
+pub fn roles_from_views(roles: &[RoleView]) -> Vec<Role> {
+    roles.iter().copied().map(Role::from).collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(rename = "Permission")]
+pub enum PermissionView {
+    OwnAccount,
+    ManageUsers,
+    ManageSettings,
+    ViewAudit,
+    ReviewEmergencyAccess,
+    ReadDemographics,
+    WriteDemographics,
+    ManageAppointments,
+    ReadChart,
+    WriteChart,
+    SignNotes,
+    ManageBackups,
+}
+
+impl From<Permission> for PermissionView {
+    fn from(permission: Permission) -> Self {
+        match permission {
+            Permission::OwnAccount => PermissionView::OwnAccount,
+            Permission::ManageUsers => PermissionView::ManageUsers,
+            Permission::ManageSettings => PermissionView::ManageSettings,
+            Permission::ViewAudit => PermissionView::ViewAudit,
+            Permission::ReviewEmergencyAccess => PermissionView::ReviewEmergencyAccess,
+            Permission::ReadDemographics => PermissionView::ReadDemographics,
+            Permission::WriteDemographics => PermissionView::WriteDemographics,
+            Permission::ManageAppointments => PermissionView::ManageAppointments,
+            Permission::ReadChart => PermissionView::ReadChart,
+            Permission::WriteChart => PermissionView::WriteChart,
+            Permission::SignNotes => PermissionView::SignNotes,
+            Permission::ManageBackups => PermissionView::ManageBackups,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UserSummaryView {
+    pub id: String,
+    pub username: String,
+    pub full_name: String,
+    pub roles: Vec<RoleView>,
+    pub active: bool,
+    pub must_change_password: bool,
+    pub locked_out: bool,
+}
+
+impl From<UserSummary> for UserSummaryView {
+    fn from(user: UserSummary) -> Self {
+        UserSummaryView {
+            id: user.id,
+            username: user.username,
+            full_name: user.full_name,
+            roles: user.roles.into_iter().map(RoleView::from).collect(),
+            active: user.active,
+            must_change_password: user.must_change_password,
+            locked_out: user.locked_out,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NewUserForm {
+    pub full_name: String,
+    pub username: String,
+    pub roles: Vec<RoleView>,
+}
+
+/// A user and the one-time password to hand them; shown once, never stored.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct IssuedPasswordView {
+    pub user: UserSummaryView,
+    pub temporary_password: String,
+}
+
+impl From<IssuedPassword> for IssuedPasswordView {
+    fn from(issued: IssuedPassword) -> Self {
+        IssuedPasswordView {
+            user: issued.user.into(),
+            temporary_password: issued.temporary_password.expose().to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RolePolicyView {
+    pub role: RoleView,
+    pub idle_timeout_minutes: u32,
+    pub mfa_required: bool,
+    pub emergency_access_allowed: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessSettingsView {
+    pub role_policies: Vec<RolePolicyView>,
+    pub emergency_access_minutes: u32,
+}
+
+impl From<AccessSettings> for AccessSettingsView {
+    fn from(settings: AccessSettings) -> Self {
+        AccessSettingsView {
+            role_policies: settings
+                .role_policies
+                .into_iter()
+                .map(|policy| RolePolicyView {
+                    role: policy.role.into(),
+                    idle_timeout_minutes: policy.idle_timeout_minutes,
+                    mfa_required: policy.mfa_required,
+                    emergency_access_allowed: policy.emergency_access_allowed,
+                })
+                .collect(),
+            emergency_access_minutes: settings.emergency_access_minutes,
+        }
+    }
+}
+
+impl From<AccessSettingsView> for AccessSettings {
+    fn from(view: AccessSettingsView) -> Self {
+        AccessSettings {
+            role_policies: view
+                .role_policies
+                .into_iter()
+                .map(|policy| RolePolicy {
+                    role: policy.role.into(),
+                    idle_timeout_minutes: policy.idle_timeout_minutes,
+                    mfa_required: policy.mfa_required,
+                    emergency_access_allowed: policy.emergency_access_allowed,
+                })
+                .collect(),
+            emergency_access_minutes: view.emergency_access_minutes,
+        }
+    }
+}
