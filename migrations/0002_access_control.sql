@@ -1,5 +1,6 @@
--- Chartkeep schema 2: access control. Temporary passwords, per-role policies (idle timeout,
--- second factor, emergency access) and the practice-wide emergency-access duration.
+-- Chartkeep schema 2: access control. Temporary passwords, per-role policies (idle timeout;
+-- the second-factor and emergency-access switches hold their defaults for the features that
+-- follow) and the practice-wide emergency-access duration.
 
 ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0
     CHECK (must_change_password IN (0, 1));

@@ -26,7 +26,7 @@ pub use permissions::{PERMISSION_MATRIX, Permission, is_allowed, permissions_of}
 pub use phi::Phi;
 pub use roles::Role;
 pub use session::{ABSOLUTE_SESSION_LIMIT, AuditedChange, Expiry, LockedSession, Session, SessionLimits, SignedInUser};
-pub use settings::{AccessSettings, EMERGENCY_ACCESS_MINUTES, IDLE_TIMEOUT_MINUTES, RolePolicy};
+pub use settings::{AccessSettings, IDLE_TIMEOUT_MINUTES, RolePolicy};
 pub use setup::{NewPractice, PracticeSetup};
 pub use throttle::{FAILURE_WINDOW, FREE_FAILURES, LOCKOUT, LOCKOUT_FAILURES};
 pub use users::{IssuedPassword, NewUser, UserSummary};

@@ -133,15 +133,12 @@ impl From<IssuedPassword> for IssuedPasswordView {
 pub struct RolePolicyView {
     pub role: RoleView,
     pub idle_timeout_minutes: u32,
-    pub mfa_required: bool,
-    pub emergency_access_allowed: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AccessSettingsView {
     pub role_policies: Vec<RolePolicyView>,
-    pub emergency_access_minutes: u32,
 }
 
 impl From<AccessSettings> for AccessSettingsView {
@@ -153,11 +150,8 @@ impl From<AccessSettings> for AccessSettingsView {
                 .map(|policy| RolePolicyView {
                     role: policy.role.into(),
                     idle_timeout_minutes: policy.idle_timeout_minutes,
-                    mfa_required: policy.mfa_required,
-                    emergency_access_allowed: policy.emergency_access_allowed,
                 })
                 .collect(),
-            emergency_access_minutes: settings.emergency_access_minutes,
         }
     }
 }
@@ -171,11 +165,8 @@ impl From<AccessSettingsView> for AccessSettings {
                 .map(|policy| RolePolicy {
                     role: policy.role.into(),
                     idle_timeout_minutes: policy.idle_timeout_minutes,
-                    mfa_required: policy.mfa_required,
-                    emergency_access_allowed: policy.emergency_access_allowed,
                 })
                 .collect(),
-            emergency_access_minutes: view.emergency_access_minutes,
         }
     }
 }

@@ -22,6 +22,6 @@ export type NewUserForm = { fullName: string, username: string, roles: Array<Rol
 
 export type IssuedPasswordView = { user: UserSummaryView, temporaryPassword: string, };
 
-export type RolePolicyView = { role: Role, idleTimeoutMinutes: number, mfaRequired: boolean, emergencyAccessAllowed: boolean, };
+export type RolePolicyView = { role: Role, idleTimeoutMinutes: number, };
 
-export type AccessSettingsView = { rolePolicies: Array<RolePolicyView>, emergencyAccessMinutes: number, };
+export type AccessSettingsView = { rolePolicies: Array<RolePolicyView>, };

@@ -40,7 +40,8 @@ fn use_cases() -> Vec<(&'static str, Permission, UseCase)> {
         ("access_settings", Permission::ManageSettings, |session, _, _| session.access_settings().map(drop)),
         ("update_access_settings", Permission::ManageSettings, |session, _, _| {
             let mut settings = session.access_settings()?;
-            settings.emergency_access_minutes = if settings.emergency_access_minutes == 60 { 90 } else { 60 };
+            let policy = &mut settings.role_policies[0];
+            policy.idle_timeout_minutes = if policy.idle_timeout_minutes == 10 { 11 } else { 10 };
             session.update_access_settings(&settings).map(drop)
         }),
         ("verify_audit_chain", Permission::ViewAudit, |session, _, _| session.verify_audit_chain().map(drop)),

@@ -61,7 +61,10 @@ fn settings_out_of_range_are_refused_and_change_nothing() {
     settings.role_policies[0].idle_timeout_minutes = 61;
     assert_eq!(owner.update_access_settings(&settings).unwrap_err().field(), Some("idle_timeout_minutes"));
     let mut settings = before.clone();
-    settings.emergency_access_minutes = 0;
-    assert_eq!(owner.update_access_settings(&settings).unwrap_err().field(), Some("emergency_access_minutes"));
+    settings.role_policies[1].idle_timeout_minutes = 0;
+    assert_eq!(owner.update_access_settings(&settings).unwrap_err().field(), Some("idle_timeout_minutes"));
+    let mut settings = before.clone();
+    settings.role_policies.pop();
+    assert_eq!(owner.update_access_settings(&settings).unwrap_err().field(), Some("role_policies"));
     assert_eq!(owner.access_settings().unwrap(), before);
 }
