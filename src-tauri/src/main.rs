@@ -51,6 +51,10 @@ fn main() {
             commands::access::change_own_password,
             commands::access::access_settings,
             commands::access::update_access_settings,
+            commands::access::verify_second_factor,
+            commands::access::begin_second_factor_enrolment,
+            commands::access::confirm_second_factor_enrolment,
+            commands::access::reset_second_factor,
         ])
         .build(tauri::generate_context!());
     let app = match app {

@@ -224,17 +224,10 @@ impl AppState {
 /// automatic log-off and closing the database.
 fn log_off_automatically(screen: &mut Screen) {
     if let Screen::SignedIn { session, .. } = std::mem::replace(screen, Screen::SignedOut) {
-        let user = session.user().clone();
         match session.log_off_automatically() {
             Ok(locked) => *screen = Screen::Locked(locked),
-            Err(error) => {
-                tracing::error!(code = ?error.code(), "the automatic log-off could not be recorded");
-                *screen = Screen::Locked(LockedSession {
-                    user_id: user.id,
-                    username: user.username,
-                    full_name: user.full_name,
-                });
-            }
+            // The database is closed either way; without the record, sign in afresh.
+            Err(error) => tracing::error!(code = ?error.code(), "the automatic log-off could not be recorded"),
         }
     }
 }

@@ -27,6 +27,28 @@ fn admin(data_dir: &Path, args: &[&str], stdin: &str) -> Output {
     output
 }
 
+fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+}
+
+/// Enrols a second factor for `username` through the core, as the app's enrolment screen does,
+/// and returns an authenticator for it and the recovery codes.
+fn enrol_second_factor(data_dir: &Path, username: &str, password: &str) -> (totp_rs::Totp, Vec<String>) {
+    let workstation = chartkeep_clinic::Workstation::open(
+        &DataDir::at(data_dir),
+        Box::new(OsKeyring),
+        std::sync::Arc::new(chartkeep_clinic::SystemClock),
+    )
+    .unwrap();
+    let mut session = workstation.log_in(username, &chartkeep_vault::Password::new(password)).unwrap();
+    let enrolment = session.begin_second_factor_enrolment().unwrap();
+    let secret = totp_rs::Secret::try_from_base32(&enrolment.secret_base32).unwrap();
+    let authenticator = totp_rs::Builder::new().with_secret(secret).build().unwrap();
+    let codes = session.confirm_second_factor_enrolment(&authenticator.generate(unix_now()).to_string()).unwrap();
+    session.log_out().unwrap();
+    (authenticator, codes)
+}
+
 fn json(output: &Output) -> Value {
     serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&output.stdout)))
@@ -69,8 +91,16 @@ fn a_practice_is_set_up_inspected_verified_and_recovered_from_the_command_line()
     assert_eq!((status["ready"].clone(), status["opens"].clone()), (Value::Bool(true), Value::Bool(true)));
     assert_eq!(status["schema_version"], status["schema_supported"]);
 
-    let verified = admin(&data_dir, &["audit", "verify", "--password-stdin"], &format!("{PASSWORD}\n"));
-    assert!(verified.status.success());
+    // The owner's role requires two-step sign-in by default: the CLI refuses until it is set up.
+    let not_enrolled = admin(&data_dir, &["audit", "verify", "--password-stdin"], &format!("{PASSWORD}\n"));
+    assert!(!not_enrolled.status.success());
+    assert!(String::from_utf8_lossy(&not_enrolled.stderr).contains("two-step sign-in"));
+    let (authenticator, recovery_codes) = enrol_second_factor(&data_dir, "owner", PASSWORD);
+    let code = authenticator.generate(unix_now() + 30).to_string();
+    let verified = admin(&data_dir, &["audit", "verify", "--password-stdin"], &format!("{PASSWORD}\n{code}\n"));
+    assert!(verified.status.success(), "{}", String::from_utf8_lossy(&verified.stderr));
+    let replayed = admin(&data_dir, &["audit", "verify", "--password-stdin"], &format!("{PASSWORD}\n{code}\n"));
+    assert!(!replayed.status.success(), "a code is accepted once");
     let wrong = admin(&data_dir, &["audit", "verify", "--password-stdin"], "not the password\n");
     assert!(!wrong.status.success());
     assert_eq!(String::from_utf8_lossy(&wrong.stderr).trim().lines().count(), 1, "one plain line");
@@ -84,7 +114,8 @@ fn a_practice_is_set_up_inspected_verified_and_recovered_from_the_command_line()
     let recovered =
         admin(&data_dir, &["recover", "--recovery-key-stdin"], &format!("{recovery_key}\nthe new owner password\n"));
     assert!(recovered.status.success(), "{}", String::from_utf8_lossy(&recovered.stderr));
-    let verified = admin(&data_dir, &["audit", "verify", "--password-stdin"], "the new owner password\n");
+    let stdin = format!("the new owner password\n{}\n", recovery_codes[0]);
+    let verified = admin(&data_dir, &["audit", "verify", "--password-stdin"], &stdin);
     assert!(verified.status.success(), "{}", String::from_utf8_lossy(&verified.stderr));
 }
 

@@ -4,7 +4,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use chartkeep_clinic::audit::ChainVerification;
-use chartkeep_clinic::{ClinicError, PracticeSetup, PracticeState, SystemClock, Workstation};
+use chartkeep_clinic::{
+    ClinicError, PracticeSetup, PracticeState, SecondFactorGate, Session, SystemClock, Workstation,
+};
 use chartkeep_vault::{DataDir, KdfChoice, OsKeyring, Password, RecoveryKey, read_key_slots};
 use serde_json::{Value, json};
 
@@ -133,6 +135,32 @@ pub fn status(data_dir: &DataDir, with_password: bool, username: Option<&str>) -
     Ok(Report { human, json: report })
 }
 
+/// Signs in with the password, then the second-factor code from the next line of standard
+/// input when the account has a second factor.
+fn sign_in(
+    workstation: &Workstation,
+    username: &str,
+    password: &Password,
+    lines: &mut impl Iterator<Item = std::io::Result<String>>,
+) -> Result<Session, Failure> {
+    let mut session = workstation.log_in(username, password)?;
+    match session.second_factor_gate() {
+        SecondFactorGate::Passed => {}
+        SecondFactorGate::CodeRequired { .. } => {
+            let code = next_line(lines, "two-step sign-in code")?;
+            session.verify_second_factor(code.as_str())?;
+        }
+        SecondFactorGate::EnrolmentRequired => {
+            session.log_out()?;
+            return Err(Failure {
+                code: "second_factor_enrolment_required".into(),
+                message: "This account must set up two-step sign-in in the Chartkeep app first.".into(),
+            });
+        }
+    }
+    Ok(session)
+}
+
 pub fn audit_verify(data_dir: &DataDir, username: Option<&str>) -> Outcome {
     let mut lines = stdin_lines();
     let password = Password::new(next_line(&mut lines, "password")?.as_str());
@@ -146,7 +174,7 @@ pub fn audit_verify(data_dir: &DataDir, username: Option<&str>) -> Outcome {
             .unwrap_or_default(),
     };
     let workstation = workstation(data_dir)?;
-    let mut session = workstation.log_in(&username, &password)?;
+    let mut session = sign_in(&workstation, &username, &password, &mut lines)?;
     let verification = session.verify_audit_chain()?;
     session.log_out()?;
     let description = verification.describe();

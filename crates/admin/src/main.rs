@@ -66,7 +66,8 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum AuditCommand {
-    /// Verify the whole audit chain; exit status 0 only when it verifies.
+    /// Verify the whole audit chain; exit status 0 only when it verifies. Reads the password,
+    /// then the two-step sign-in code on the next line when the account has a second factor.
     Verify {
         #[arg(long, required = true)]
         password_stdin: bool,

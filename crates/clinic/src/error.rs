@@ -23,6 +23,8 @@ pub enum ErrorCode {
     SessionExpired,
     SessionEnded,
     PasswordChangeRequired,
+    SecondFactorRequired,
+    SecondFactorEnrolmentRequired,
     AccountLocked,
     TooManyAttempts,
     NotFound,
@@ -46,6 +48,12 @@ pub enum ClinicError {
 
     #[error("Choose your own password before going on.")]
     PasswordChangeRequired,
+
+    #[error("Enter the code from your authenticator app first.")]
+    SecondFactorRequired,
+
+    #[error("Your role requires two-step sign-in. Set it up before going on.")]
+    SecondFactorEnrolmentRequired,
 
     #[error(
         "This account is locked for {minutes} more minute(s) after too many wrong passwords. The practice owner can unlock it sooner."
@@ -82,6 +90,8 @@ impl ClinicError {
             ClinicError::SessionExpired => ErrorCode::SessionExpired,
             ClinicError::SessionEnded => ErrorCode::SessionEnded,
             ClinicError::PasswordChangeRequired => ErrorCode::PasswordChangeRequired,
+            ClinicError::SecondFactorRequired => ErrorCode::SecondFactorRequired,
+            ClinicError::SecondFactorEnrolmentRequired => ErrorCode::SecondFactorEnrolmentRequired,
             ClinicError::AccountLocked { .. } => ErrorCode::AccountLocked,
             ClinicError::TooManyAttempts { .. } => ErrorCode::TooManyAttempts,
             ClinicError::NotFound(_) => ErrorCode::NotFound,

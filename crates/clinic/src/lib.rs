@@ -25,7 +25,10 @@ pub use error::{ClinicError, ClinicResult, ErrorCode};
 pub use permissions::{PERMISSION_MATRIX, Permission, is_allowed, permissions_of};
 pub use phi::Phi;
 pub use roles::Role;
-pub use session::{ABSOLUTE_SESSION_LIMIT, AuditedChange, Expiry, LockedSession, Session, SessionLimits, SignedInUser};
+pub use session::{
+    ABSOLUTE_SESSION_LIMIT, AuditedChange, Expiry, LockedSession, SecondFactorGate, Session, SessionLimits,
+    SignedInUser, TotpEnrolment,
+};
 pub use settings::{AccessSettings, IDLE_TIMEOUT_MINUTES, RolePolicy};
 pub use setup::{NewPractice, PracticeSetup};
 pub use throttle::{FAILURE_WINDOW, FREE_FAILURES, LOCKOUT, LOCKOUT_FAILURES};

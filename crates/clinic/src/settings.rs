@@ -1,6 +1,6 @@
-//! The practice's access settings, set by the Owner: the idle timeout of each role. (The
-//! per-role second-factor and emergency-access switches and the emergency-access duration are
-//! stored already, with their defaults, and join these settings with the features they govern.)
+//! The practice's access settings, set by the Owner: per role the idle timeout and whether a
+//! second factor is required. (The per-role emergency-access switch and the emergency-access
+//! duration are stored already, with their defaults, and join these settings with that feature.)
 
 use serde::Serialize;
 
@@ -17,6 +17,7 @@ pub const IDLE_TIMEOUT_MINUTES: std::ops::RangeInclusive<u32> = 1..=60;
 pub struct RolePolicy {
     pub role: Role,
     pub idle_timeout_minutes: u32,
+    pub mfa_required: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -48,15 +49,17 @@ fn changed_fields(old: &AccessSettings, new: &AccessSettings) -> Vec<&'static st
         let Some(old_policy) = old.role_policies.iter().find(|policy| policy.role == new_policy.role) else {
             continue;
         };
-        let name = match new_policy.role {
-            Role::Owner => "owner.idle_timeout",
-            Role::Clinician => "clinician.idle_timeout",
-            Role::FrontDesk => "front_desk.idle_timeout",
-            Role::Auditor => "auditor.idle_timeout",
+        let names = match new_policy.role {
+            Role::Owner => ["owner.idle_timeout", "owner.mfa_required"],
+            Role::Clinician => ["clinician.idle_timeout", "clinician.mfa_required"],
+            Role::FrontDesk => ["front_desk.idle_timeout", "front_desk.mfa_required"],
+            Role::Auditor => ["auditor.idle_timeout", "auditor.mfa_required"],
         };
-        if old_policy.idle_timeout_minutes != new_policy.idle_timeout_minutes {
-            fields.push(name);
-        }
+        let differences = [
+            old_policy.idle_timeout_minutes != new_policy.idle_timeout_minutes,
+            old_policy.mfa_required != new_policy.mfa_required,
+        ];
+        fields.extend(names.iter().zip(differences).filter(|(_, differs)| *differs).map(|(name, _)| *name));
     }
     fields
 }

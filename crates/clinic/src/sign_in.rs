@@ -21,12 +21,12 @@ impl Workstation {
     /// Signs a user in: their password unseals their key slot, which opens the database.
     pub fn log_in(&self, username: &str, password: &Password) -> ClinicResult<Session> {
         let username = username.trim().to_lowercase();
-        self.open_session(&username, password, AuditAction::Login)
+        self.open_session(&username, password, AuditAction::Login, true)
     }
 
     /// Unlocks a locked screen for the same user.
     pub fn unlock(&self, locked: &LockedSession, password: &Password) -> ClinicResult<Session> {
-        self.open_session(&locked.username, password, AuditAction::Unlock)
+        self.open_session(&locked.username, password, AuditAction::Unlock, !locked.second_factor_given)
     }
 
     /// Regains access with the recovery key when this PC's keyring entry is gone (or the owner's
@@ -71,7 +71,13 @@ impl Workstation {
         Ok(session)
     }
 
-    fn open_session(&self, username: &str, password: &Password, action: AuditAction) -> ClinicResult<Session> {
+    fn open_session(
+        &self,
+        username: &str,
+        password: &Password,
+        action: AuditAction,
+        ask_second_factor: bool,
+    ) -> ClinicResult<Session> {
         let throttle_file = self.data_dir().sign_in_throttle();
         let account = self.throttle_account(username);
         if let Err(refusal) = throttle::check(&throttle_file, &account, self.clock.now()) {
@@ -96,7 +102,7 @@ impl Workstation {
                 return Err(error.into());
             }
         };
-        let session = self.start_session(vault, username, action)?;
+        let session = self.start_session(vault, username, action, ask_second_factor)?;
         throttle::clear(&throttle_file, &account);
         Ok(session)
     }
@@ -108,7 +114,13 @@ impl Workstation {
         if known { username.to_owned() } else { throttle::UNKNOWN_ACCOUNT.to_owned() }
     }
 
-    fn start_session(&self, vault: UnlockedVault, username: &str, action: AuditAction) -> ClinicResult<Session> {
+    fn start_session(
+        &self,
+        vault: UnlockedVault,
+        username: &str,
+        action: AuditAction,
+        ask_second_factor: bool,
+    ) -> ClinicResult<Session> {
         let record = store::user_by_username(vault.connection(), username)?;
         let Some(record) = record.filter(|record| record.active) else {
             vault.lock()?;
@@ -130,6 +142,9 @@ impl Workstation {
         failed_logins::clear(&self.data_dir().failed_logins());
         if must_change_password {
             session.require_password_change();
+        }
+        if ask_second_factor {
+            session.decide_second_factor_gate()?;
         }
         Ok(session)
     }

@@ -149,16 +149,18 @@ pub fn count_users(connection: &Connection) -> ClinicResult<u64> {
 }
 
 pub fn access_settings(connection: &Connection) -> ClinicResult<AccessSettings> {
-    let mut statement = connection.prepare("SELECT role, idle_timeout_minutes FROM role_policies")?;
+    let mut statement = connection.prepare("SELECT role, idle_timeout_minutes, mfa_required FROM role_policies")?;
     let rows = statement
-        .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get(1)?)))?
-        .collect::<Result<Vec<(String, u32)>, _>>()?;
+        .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?)))?
+        .collect::<Result<Vec<(String, u32, bool)>, _>>()?;
     let mut role_policies = Vec::new();
     for role in Role::ALL {
-        let Some((_, idle_timeout_minutes)) = rows.iter().find(|(name, ..)| name == role.as_str()).cloned() else {
+        let Some((_, idle_timeout_minutes, mfa_required)) =
+            rows.iter().find(|(name, ..)| name == role.as_str()).cloned()
+        else {
             return Err(ClinicError::Internal("A role has no access policy."));
         };
-        role_policies.push(RolePolicy { role, idle_timeout_minutes });
+        role_policies.push(RolePolicy { role, idle_timeout_minutes, mfa_required });
     }
     Ok(AccessSettings { role_policies })
 }
@@ -166,9 +168,33 @@ pub fn access_settings(connection: &Connection) -> ClinicResult<AccessSettings> 
 pub fn save_access_settings(connection: &Connection, settings: &AccessSettings) -> ClinicResult<()> {
     for policy in &settings.role_policies {
         connection.execute(
-            "UPDATE role_policies SET idle_timeout_minutes = ?2 WHERE role = ?1",
-            params![policy.role.as_str(), policy.idle_timeout_minutes],
+            "UPDATE role_policies SET idle_timeout_minutes = ?2, mfa_required = ?3 WHERE role = ?1",
+            params![policy.role.as_str(), policy.idle_timeout_minutes, policy.mfa_required],
         )?;
     }
     Ok(())
+}
+
+/// Whether any of `roles` requires a second factor.
+pub fn second_factor_required(connection: &Connection, roles: &[Role]) -> ClinicResult<bool> {
+    for role in roles {
+        let required: Option<bool> = connection
+            .query_row("SELECT mfa_required FROM role_policies WHERE role = ?1", [role.as_str()], |row| row.get(0))
+            .optional()?;
+        if required == Some(true) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+pub fn remove_second_factor(connection: &Connection, user_id: &str) -> ClinicResult<()> {
+    connection.execute("DELETE FROM second_factor_recovery_codes WHERE user_id = ?1", [user_id])?;
+    connection.execute("DELETE FROM second_factors WHERE user_id = ?1", [user_id])?;
+    Ok(())
+}
+
+pub fn has_second_factor(connection: &Connection, user_id: &str) -> ClinicResult<bool> {
+    Ok(connection
+        .query_row("SELECT EXISTS (SELECT 1 FROM second_factors WHERE user_id = ?1)", [user_id], |row| row.get(0))?)
 }

@@ -1,4 +1,4 @@
-//! One-time passwords the Owner hands to a new or reset user, who must replace it at first
+//! Random codes people read and type. One-time passwords the Owner hands to a new or reset user, who must replace it at first
 //! sign-in: 16 characters from an alphabet without look-alikes (about 79 bits), in groups of
 //! four so it can be read out and typed without mistakes.
 
@@ -11,18 +11,23 @@ const GROUPS: usize = 4;
 const GROUP_LENGTH: usize = 4;
 
 pub fn generate_temporary_password() -> ClinicResult<Password> {
-    let mut random = [0u8; GROUPS * GROUP_LENGTH];
+    Ok(Password::new(random_grouped_code(GROUPS, GROUP_LENGTH)?))
+}
+
+/// `groups` groups of `group_length` random characters from the alphabet, joined by dashes.
+pub fn random_grouped_code(groups: usize, group_length: usize) -> ClinicResult<String> {
+    let mut random = vec![0u8; groups * group_length];
     getrandom::fill(&mut random).map_err(|_| VaultError::Randomness)?;
-    let mut text = String::with_capacity(GROUPS * (GROUP_LENGTH + 1));
+    let mut text = String::with_capacity(groups * (group_length + 1));
     for (index, byte) in random.iter().enumerate() {
-        if index > 0 && index % GROUP_LENGTH == 0 {
+        if index > 0 && index % group_length == 0 {
             text.push('-');
         }
         // 256 is a multiple of the alphabet's 32 letters, so every letter is equally likely.
         text.push(char::from(ALPHABET[usize::from(*byte) % ALPHABET.len()]));
     }
     random.fill(0);
-    Ok(Password::new(text))
+    Ok(text)
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ pub struct UserSummary {
     pub active: bool,
     pub must_change_password: bool,
     pub locked_out: bool,
+    pub has_second_factor: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -55,17 +56,18 @@ fn checked_roles(roles: &[Role]) -> ClinicResult<Vec<Role>> {
     Ok(roles)
 }
 
-fn summary(authorized: &Authorized<'_>, record: UserRecord) -> UserSummary {
+fn summary(authorized: &Authorized<'_>, record: UserRecord) -> ClinicResult<UserSummary> {
     let throttle_file = authorized.vault().data_dir().sign_in_throttle();
-    UserSummary {
+    Ok(UserSummary {
         locked_out: throttle::is_locked(&throttle_file, &record.username, authorized.now()),
+        has_second_factor: store::has_second_factor(authorized.connection(), &record.id)?,
         id: record.id,
         username: record.username,
         full_name: record.full_name,
         roles: record.roles,
         active: record.active,
         must_change_password: record.must_change_password,
-    }
+    })
 }
 
 fn existing_user(authorized: &Authorized<'_>, user_id: &str) -> ClinicResult<UserRecord> {
@@ -108,7 +110,10 @@ impl Session {
     pub fn list_users(&mut self) -> ClinicResult<Vec<UserSummary>> {
         let mut authorized = self.authorize(Permission::ManageUsers, AuditAction::UserListViewed)?;
         let records = store::all_users(authorized.connection())?;
-        let users: Vec<UserSummary> = records.into_iter().map(|record| summary(&authorized, record)).collect();
+        let users = records
+            .into_iter()
+            .map(|record| summary(&authorized, record))
+            .collect::<ClinicResult<Vec<UserSummary>>>()?;
         authorized.record(
             &AuditEvent::success(AuditAction::UserListViewed)
                 .category("staff_accounts")
@@ -159,7 +164,7 @@ impl Session {
             },
         )?;
         tracing::info!("a user was created");
-        Ok(IssuedPassword { user: summary(&authorized, record), temporary_password })
+        Ok(IssuedPassword { user: summary(&authorized, record)?, temporary_password })
     }
 
     /// Replaces a user's roles. The practice always keeps an active Owner.
@@ -180,7 +185,7 @@ impl Session {
                 .detail("new_roles", role_codes(&roles)),
         )?;
         let updated = existing_user(&authorized, user_id)?;
-        Ok(summary(&authorized, updated))
+        summary(&authorized, updated)
     }
 
     /// Deactivates a user at once: their key slot is removed, so they can no longer sign in,
@@ -192,7 +197,7 @@ impl Session {
             return Err(ClinicError::invalid("user", "You cannot deactivate your own account."));
         }
         if !target.active {
-            return Ok(summary(&authorized, target));
+            return summary(&authorized, target);
         }
         keep_an_owner(&authorized, &target, "user")?;
         change_slot_then_database(
@@ -210,7 +215,7 @@ impl Session {
             },
         )?;
         let updated = existing_user(&authorized, user_id)?;
-        Ok(summary(&authorized, updated))
+        summary(&authorized, updated)
     }
 
     /// Reactivates a user with a new temporary password.
@@ -244,7 +249,20 @@ impl Session {
         authorized.record(
             &AuditEvent::success(AuditAction::AccountUnlocked).object("user", &target.id).category("staff_accounts"),
         )?;
-        Ok(summary(&authorized, target))
+        summary(&authorized, target)
+    }
+
+    /// Removes a user's second factor (a lost phone). If their role requires one, they enrol
+    /// again at their next sign-in.
+    pub fn reset_second_factor(&mut self, user_id: &str) -> ClinicResult<UserSummary> {
+        let mut authorized = self.authorize(Permission::ManageUsers, AuditAction::SecondFactorReset)?;
+        let target = existing_user(&authorized, user_id)?;
+        let change = authorized.begin_change()?;
+        store::remove_second_factor(change.connection(), &target.id)?;
+        change.commit(
+            &AuditEvent::success(AuditAction::SecondFactorReset).object("user", &target.id).category("staff_accounts"),
+        )?;
+        summary(&authorized, target)
     }
 
     /// Changes the signed-in user's own password (re-sealing their key slot); also how a
@@ -304,5 +322,5 @@ fn issue_temporary_password(
     )?;
     throttle::clear(&authorized.vault().data_dir().sign_in_throttle(), &target.username);
     let updated = existing_user(&authorized, &target.id)?;
-    Ok(IssuedPassword { user: summary(&authorized, updated), temporary_password })
+    Ok(IssuedPassword { user: summary(&authorized, updated)?, temporary_password })
 }

@@ -6,7 +6,8 @@ use tauri::State;
 
 use super::Reply;
 use crate::dto::{
-    AccessSettingsView, AppStatus, IssuedPasswordView, NewUserForm, RoleView, UserSummaryView, roles_from_views,
+    AccessSettingsView, AppStatus, IssuedPasswordView, NewUserForm, RoleView, TotpEnrolmentView, UserSummaryView,
+    roles_from_views,
 };
 use crate::state::AppState;
 
@@ -74,4 +75,27 @@ pub fn access_settings(state: State<'_, AppState>) -> Reply<AccessSettingsView> 
 pub fn update_access_settings(state: State<'_, AppState>, settings: AccessSettingsView) -> Reply<AccessSettingsView> {
     let settings = settings.into();
     state.with_session(|session| session.update_access_settings(&settings)).map(AccessSettingsView::from)
+}
+
+/// The code after the password, from the authenticator app or a recovery code.
+#[tauri::command]
+pub fn verify_second_factor(state: State<'_, AppState>, code: String) -> Reply<AppStatus> {
+    state.with_session(|session| session.verify_second_factor(&code))?;
+    state.status()
+}
+
+#[tauri::command]
+pub fn begin_second_factor_enrolment(state: State<'_, AppState>) -> Reply<TotpEnrolmentView> {
+    state.with_session(|session| session.begin_second_factor_enrolment()).map(TotpEnrolmentView::from)
+}
+
+/// Confirms enrolment with a first code; answers the recovery codes, shown once.
+#[tauri::command]
+pub fn confirm_second_factor_enrolment(state: State<'_, AppState>, code: String) -> Reply<Vec<String>> {
+    state.with_session(|session| session.confirm_second_factor_enrolment(&code))
+}
+
+#[tauri::command]
+pub fn reset_second_factor(state: State<'_, AppState>, user_id: String) -> Reply<UserSummaryView> {
+    state.with_session(|session| session.reset_second_factor(&user_id)).map(UserSummaryView::from)
 }

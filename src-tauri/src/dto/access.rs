@@ -1,6 +1,8 @@
 //! The shapes of access control at the boundary: roles, permissions, users, settings.
 
-use chartkeep_clinic::{AccessSettings, IssuedPassword, Permission, Role, RolePolicy, UserSummary};
+use chartkeep_clinic::{
+    AccessSettings, IssuedPassword, Permission, Role, RolePolicy, SecondFactorGate, TotpEnrolment, UserSummary,
+};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -87,6 +89,7 @@ pub struct UserSummaryView {
     pub active: bool,
     pub must_change_password: bool,
     pub locked_out: bool,
+    pub has_second_factor: bool,
 }
 
 impl From<UserSummary> for UserSummaryView {
@@ -99,6 +102,7 @@ impl From<UserSummary> for UserSummaryView {
             active: user.active,
             must_change_password: user.must_change_password,
             locked_out: user.locked_out,
+            has_second_factor: user.has_second_factor,
         }
     }
 }
@@ -133,6 +137,7 @@ impl From<IssuedPassword> for IssuedPasswordView {
 pub struct RolePolicyView {
     pub role: RoleView,
     pub idle_timeout_minutes: u32,
+    pub mfa_required: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -150,6 +155,7 @@ impl From<AccessSettings> for AccessSettingsView {
                 .map(|policy| RolePolicyView {
                     role: policy.role.into(),
                     idle_timeout_minutes: policy.idle_timeout_minutes,
+                    mfa_required: policy.mfa_required,
                 })
                 .collect(),
         }
@@ -165,8 +171,43 @@ impl From<AccessSettingsView> for AccessSettings {
                 .map(|policy| RolePolicy {
                     role: policy.role.into(),
                     idle_timeout_minutes: policy.idle_timeout_minutes,
+                    mfa_required: policy.mfa_required,
                 })
                 .collect(),
         }
+    }
+}
+
+/// Where the signed-in user stands with their second factor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(rename = "SecondFactorState")]
+pub enum SecondFactorStateView {
+    Passed,
+    CodeRequired,
+    EnrolmentRequired,
+}
+
+impl From<SecondFactorGate> for SecondFactorStateView {
+    fn from(gate: SecondFactorGate) -> Self {
+        match gate {
+            SecondFactorGate::Passed => SecondFactorStateView::Passed,
+            SecondFactorGate::CodeRequired { .. } => SecondFactorStateView::CodeRequired,
+            SecondFactorGate::EnrolmentRequired => SecondFactorStateView::EnrolmentRequired,
+        }
+    }
+}
+
+/// What the enrolment screen shows: the QR code (a PNG, base64) and the same key to type.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TotpEnrolmentView {
+    pub secret_base32: String,
+    pub qr_png_base64: String,
+}
+
+impl From<TotpEnrolment> for TotpEnrolmentView {
+    fn from(enrolment: TotpEnrolment) -> Self {
+        TotpEnrolmentView { secret_base32: enrolment.secret_base32, qr_png_base64: enrolment.qr_png_base64 }
     }
 }

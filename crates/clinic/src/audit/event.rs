@@ -27,6 +27,10 @@ pub enum AuditAction {
     AccountUnlocked,
     SettingsViewed,
     SettingsChanged,
+    SecondFactorEnrolled,
+    SecondFactorVerified,
+    SecondFactorFailed,
+    SecondFactorReset,
 }
 
 impl AuditAction {
@@ -51,6 +55,10 @@ impl AuditAction {
             AuditAction::AccountUnlocked => "account_unlocked",
             AuditAction::SettingsViewed => "settings_viewed",
             AuditAction::SettingsChanged => "settings_changed",
+            AuditAction::SecondFactorEnrolled => "second_factor_enrolled",
+            AuditAction::SecondFactorVerified => "second_factor_verified",
+            AuditAction::SecondFactorFailed => "second_factor_failed",
+            AuditAction::SecondFactorReset => "second_factor_reset",
         }
     }
 }

@@ -7,7 +7,7 @@
 use chartkeep_vault::UnlockedVault;
 use rusqlite::Connection;
 
-use super::{AuditedChange, Session};
+use super::{AuditedChange, SecondFactorGate, Session};
 use crate::audit::{AuditAction, AuditEvent, AuditKey, ChainHead, Detail, Outcome};
 use crate::error::{ClinicError, ClinicResult};
 use crate::permissions::{Permission, is_allowed};
@@ -26,8 +26,14 @@ impl Session {
     pub(crate) fn authorize(&mut self, permission: Permission, attempted: AuditAction) -> ClinicResult<Authorized<'_>> {
         self.check_live()?;
         self.reload_user()?;
+        if let SecondFactorGate::CodeRequired { .. } = self.second_factor {
+            return Err(ClinicError::SecondFactorRequired);
+        }
         if self.must_change_password && permission != Permission::OwnAccount {
             return Err(ClinicError::PasswordChangeRequired);
+        }
+        if self.second_factor == SecondFactorGate::EnrolmentRequired && permission != Permission::OwnAccount {
+            return Err(ClinicError::SecondFactorEnrolmentRequired);
         }
         if !is_allowed(&self.user.roles, permission) {
             let denial = AuditEvent::new(attempted, Outcome::Denied)

@@ -5,9 +5,11 @@
 
 mod authorization;
 mod limits;
+mod second_factor;
 
 pub use authorization::Authorized;
 pub use limits::{ABSOLUTE_SESSION_LIMIT, Expiry, SessionLimits};
+pub use second_factor::{SecondFactorGate, TotpEnrolment};
 
 use std::sync::Arc;
 
@@ -39,6 +41,9 @@ pub struct LockedSession {
     pub user_id: String,
     pub username: String,
     pub full_name: String,
+    /// Whether the second factor (if any) was given before the lock; if not, unlocking asks
+    /// for it, so a lock can never skip it.
+    pub second_factor_given: bool,
 }
 
 #[derive(Debug)]
@@ -55,6 +60,9 @@ pub struct Session {
     expired: bool,
     /// The user still signs in with a temporary password and must choose their own first.
     must_change_password: bool,
+    second_factor: SecondFactorGate,
+    /// A TOTP secret shown for enrolment, kept until a first code confirms it.
+    pending_enrolment: Option<zeroize::Zeroizing<Vec<u8>>>,
 }
 
 /// A database transaction that can only be committed together with its audit entry. Dropping it
@@ -123,6 +131,8 @@ impl Session {
             limits,
             expired: false,
             must_change_password: false,
+            second_factor: SecondFactorGate::Passed,
+            pending_enrolment: None,
         })
     }
 
@@ -205,6 +215,7 @@ impl Session {
             user_id: self.user.id.clone(),
             username: self.user.username.clone(),
             full_name: self.user.full_name.clone(),
+            second_factor_given: self.second_factor == SecondFactorGate::Passed,
         }
     }
 

@@ -28,7 +28,8 @@ fn tamper(practice: &Practice, sql: &str) {
     vault.lock().unwrap();
 }
 
-/// A practice with a few entries (setup, log-out, log-in, lock, unlock), everything closed.
+/// A practice with a few entries (setup, a settings change by the test fixture, log-out, log-in,
+/// lock, unlock), everything closed.
 fn practice_with_history() -> Practice {
     let (practice, workstation, created) = new_practice();
     created.session.log_out().unwrap();
@@ -51,13 +52,23 @@ fn setup_sign_in_lock_and_unlock_are_recorded_and_the_chain_verifies() {
     let vault = raw_vault(&practice);
     assert_eq!(
         actions(&vault),
-        ["practice_created", "user_created", "login", "logout", "login", "lock", "unlock", "logout"]
+        [
+            "practice_created",
+            "user_created",
+            "login",
+            "settings_changed",
+            "logout",
+            "login",
+            "lock",
+            "unlock",
+            "logout"
+        ]
     );
     vault.lock().unwrap();
     match verify(&practice) {
         ChainVerification::Intact { entries, head } => {
-            assert_eq!(entries, 9, "eight entries, then the sign-in that verified");
-            assert_eq!(head.unwrap().seq, 9);
+            assert_eq!(entries, 10, "nine entries, then the sign-in that verified");
+            assert_eq!(head.unwrap().seq, 10);
         }
         broken => panic!("expected an intact chain: {broken:?}"),
     }
@@ -112,7 +123,7 @@ fn a_forged_entry_is_detected() {
     let vault = raw_vault(&practice);
     let (prev_hash, hash): (Vec<u8>, Vec<u8>) = vault
         .connection()
-        .query_row("SELECT prev_hash, hash FROM audit_log WHERE seq = 8", [], |row| Ok((row.get(0)?, row.get(1)?)))
+        .query_row("SELECT prev_hash, hash FROM audit_log WHERE seq = 9", [], |row| Ok((row.get(0)?, row.get(1)?)))
         .unwrap();
     vault.lock().unwrap();
     // A plausible entry appended after the end, linked correctly, but hashed without the key.
@@ -120,12 +131,12 @@ fn a_forged_entry_is_detected() {
         &practice,
         &format!(
             "INSERT INTO audit_log (seq, occurred_at, roles, workstation_id, action, outcome, details, prev_hash, hash)
-             VALUES (9, '2026-01-01T00:00:00.000Z', 'owner', 'x', 'login', 'success', '{{}}', x'{}', x'{}');",
+             VALUES (10, '2026-01-01T00:00:00.000Z', 'owner', 'x', 'login', 'success', '{{}}', x'{}', x'{}');",
             hex(&hash),
             hex(&prev_hash)
         ),
     );
-    assert_broken(&practice, 9, ChainFault::AlteredEntry);
+    assert_broken(&practice, 10, ChainFault::AlteredEntry);
 }
 
 fn hex(bytes: &[u8]) -> String {

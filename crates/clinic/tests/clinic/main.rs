@@ -4,6 +4,7 @@
 
 mod access_control;
 mod audit_chain;
+mod second_factor;
 mod session_limits;
 mod sign_in;
 mod user_administration;
@@ -45,8 +46,19 @@ pub fn new_practice() -> (Practice, Workstation, NewPractice) {
     let folder = tempfile::tempdir().unwrap();
     let practice = Practice { data_dir: DataDir::at(folder.path().join("practice")), folder };
     let workstation = open_workstation(&practice);
-    let created = workstation.set_up_practice(&setup_form(), cheap_kdf()).expect("setup (is a keyring running?)");
+    let mut created = workstation.set_up_practice(&setup_form(), cheap_kdf()).expect("setup (is a keyring running?)");
+    without_second_factor_policy(&mut created.session);
     (practice, workstation, created)
+}
+
+/// Turns off the second-factor requirement of every role, for tests about something else
+/// (`second_factor.rs` tests the default policy and the factor itself).
+pub fn without_second_factor_policy(owner: &mut Session) {
+    let mut settings = owner.access_settings().unwrap();
+    for policy in &mut settings.role_policies {
+        policy.mfa_required = false;
+    }
+    owner.update_access_settings(&settings).unwrap();
 }
 
 pub fn log_in(workstation: &Workstation) -> Session {
@@ -75,6 +87,13 @@ impl Clock for ManualClock {
 
 /// A practice whose workstation runs on `clock`.
 pub fn new_practice_on(clock: Arc<ManualClock>) -> (Practice, Workstation, Session) {
+    let (practice, workstation, mut owner) = new_practice_with_default_policy_on(clock);
+    without_second_factor_policy(&mut owner);
+    (practice, workstation, owner)
+}
+
+/// A practice whose workstation runs on `clock`, with the default access settings.
+pub fn new_practice_with_default_policy_on(clock: Arc<ManualClock>) -> (Practice, Workstation, Session) {
     let folder = tempfile::tempdir().unwrap();
     let practice = Practice { data_dir: DataDir::at(folder.path().join("practice")), folder };
     let workstation = Workstation::open(&practice.data_dir, Box::new(OsKeyring), clock).unwrap();

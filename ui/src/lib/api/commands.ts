@@ -21,6 +21,8 @@ const ERROR_CODES = {
   session_expired: true,
   session_ended: true,
   password_change_required: true,
+  second_factor_required: true,
+  second_factor_enrolment_required: true,
   account_locked: true,
   too_many_attempts: true,
   not_found: true,
@@ -71,6 +73,8 @@ export function needsFreshStatus(code: ErrorCode): boolean {
     case 'session_ended':
     case 'not_signed_in':
     case 'password_change_required':
+    case 'second_factor_required':
+    case 'second_factor_enrolment_required':
       return true;
     default:
       return false;
