@@ -6,6 +6,8 @@ mod commands;
 mod dto;
 mod logging;
 mod state;
+#[cfg(test)]
+mod state_tests;
 mod window;
 
 use std::sync::Arc;
