@@ -64,7 +64,18 @@ fn workstation(data_dir: &DataDir) -> Result<Workstation, Failure> {
     Ok(Workstation::open(data_dir, Box::new(OsKeyring), Arc::new(SystemClock))?)
 }
 
-pub fn init(data_dir: &DataDir, practice: &str, username: &str, owner_name: &str, kit: Option<&Path>) -> Outcome {
+/// What `init` is asked to create.
+pub struct InitRequest<'a> {
+    pub practice: &'a str,
+    pub username: &'a str,
+    pub owner_name: &'a str,
+    pub kit: Option<&'a Path>,
+    /// Demo practices only: no role starts out requiring two-step sign-in.
+    pub without_second_factor_policy: bool,
+}
+
+pub fn init(data_dir: &DataDir, request: &InitRequest<'_>) -> Outcome {
+    let InitRequest { practice, username, owner_name, kit, without_second_factor_policy } = *request;
     let mut lines = stdin_lines();
     let password = Password::new(next_line(&mut lines, "password")?.as_str());
     let workstation = workstation(data_dir)?;
@@ -74,7 +85,14 @@ pub fn init(data_dir: &DataDir, practice: &str, username: &str, owner_name: &str
         owner_username: username.to_owned(),
         owner_password: password,
     };
-    let created = workstation.set_up_practice(&setup, KdfChoice::Calibrated)?;
+    let mut created = workstation.set_up_practice(&setup, KdfChoice::Calibrated)?;
+    if without_second_factor_policy {
+        let mut settings = created.session.access_settings()?;
+        for policy in &mut settings.role_policies {
+            policy.mfa_required = false;
+        }
+        created.session.update_access_settings(&settings)?;
+    }
     let vault_id = created.session.vault_id().to_owned();
     let practice_name = created.session.practice_name()?;
     created.session.log_out()?;

@@ -42,6 +42,10 @@ enum Command {
         /// Also write the Recovery Kit PDF to this file.
         #[arg(long)]
         recovery_kit: Option<PathBuf>,
+        /// For demo practices only: no role starts out requiring two-step sign-in (the owner
+        /// can require it later under Settings).
+        #[arg(long)]
+        without_second_factor_policy: bool,
     },
     /// Show the vault id, key slots, keyring state and schema version.
     Status {
@@ -87,8 +91,15 @@ fn main() -> ExitCode {
         },
     };
     let output = match cli.command {
-        Command::Init { practice, owner_username, owner_name, recovery_kit, .. } => {
-            commands::init(&data_dir, &practice, &owner_username, &owner_name, recovery_kit.as_deref())
+        Command::Init { practice, owner_username, owner_name, recovery_kit, without_second_factor_policy, .. } => {
+            let request = commands::InitRequest {
+                practice: &practice,
+                username: &owner_username,
+                owner_name: &owner_name,
+                kit: recovery_kit.as_deref(),
+                without_second_factor_policy,
+            };
+            commands::init(&data_dir, &request)
         }
         Command::Status { password_stdin, username } => {
             commands::status(&data_dir, password_stdin, username.as_deref())
