@@ -1,7 +1,8 @@
 //! The end-to-end smoke test of the real app under Xvfb through WebDriver: first-run setup,
-//! sign in, a second instance refused, lock (button and Ctrl+L), unlock, sign out, sign in again. Afterwards no canary typed
-//! into the app is found in plaintext in the data folder (database, WAL, key slots, logs), the
-//! app's temporary folder, or the webview's own data and cache folders.
+//! sign in, a second instance refused, lock (button and Ctrl+L), unlock, sign out, sign in
+//! again enrolling two-step sign-in, then with a code and with a recovery code. Afterwards no canary typed into the app is found in plaintext in the data folder
+//! (database, WAL, key slots, logs), the app's temporary folder, or the webview's own data and
+//! cache folders.
 
 use std::path::{Path, PathBuf};
 
@@ -9,34 +10,56 @@ use chartkeep_tests::canary::{files_below, find_canaries};
 use chartkeep_tests::webdriver::Browser;
 use chartkeep_tests::workspace_binary;
 
+use super::in_app::{self, authenticator_code, launch_app, screenshots};
+
 const PRACTICE_CANARY: &str = "Canary Practice Wq83Kd";
 const OWNER_CANARY: &str = "Canary Owner Pz51Hn";
 const PASSWORD_CANARY: &str = "canary smoke password Rb4x";
 
-fn screenshots() -> PathBuf {
-    let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots");
-    std::fs::create_dir_all(&folder).unwrap();
-    folder
-}
-
-#[allow(clippy::print_stderr)]
 fn report(line: &str) {
-    eprintln!("desktop smoke: {line}");
+    in_app::report("desktop smoke", line);
 }
 
+/// Username and password; what follows depends on the second factor.
 fn sign_in(browser: &Browser) {
     browser.wait_for("#screen-login");
     browser.type_into("#login-username", "owner");
     browser.type_into("#login-password", PASSWORD_CANARY);
     browser.click("#login-submit");
+}
+
+/// Signs in with the password and then `code` (from the authenticator app or a recovery code).
+fn sign_in_with_code(browser: &Browser, code: &str) {
+    sign_in(browser);
+    browser.wait_for("#screen-second-factor");
+    assert!(!browser.is_present("#screen-home"), "nothing of the practice before the code");
+    browser.type_into("#second-factor-code", code);
+    browser.click("#second-factor-submit");
     browser.wait_for("#screen-home");
 }
 
-fn launch_app(data_dir: &Path, temp: &Path) -> Browser {
-    Browser::launch(
-        &workspace_binary("chartkeep"),
-        &[("CHARTKEEP_DATA_DIR", data_dir), ("TMPDIR", temp), ("CHARTKEEP_LOG", Path::new("debug"))],
-    )
+/// The owner's role requires two-step sign-in: the first sign-in after setup enrols it.
+/// Returns the authenticator's secret and the recovery codes shown once.
+fn sign_in_and_enrol_second_factor(browser: &Browser) -> (String, Vec<String>) {
+    sign_in(browser);
+    browser.wait_for("#screen-enrol-second-factor");
+    browser.wait_for("#totp-qr");
+    browser.wait_until("document.getElementById('totp-qr').naturalWidth > 0");
+    let secret = browser.text("#totp-secret").split_whitespace().collect::<String>();
+    browser.screenshot(&screenshots().join("5-enrol-second-factor.png"));
+    browser.type_into("#totp-code", "000000");
+    browser.click("#totp-confirm");
+    browser.wait_for("#totp-error");
+    browser.type_into("#totp-code", &authenticator_code(&secret, 0));
+    browser.click("#totp-confirm");
+    browser.wait_for("#recovery-codes");
+    let codes: Vec<String> =
+        browser.text("#recovery-codes").split_whitespace().map(str::to_owned).filter(|code| code.len() == 11).collect();
+    assert_eq!(codes.len(), 10, "ten recovery codes are shown once");
+    browser.screenshot(&screenshots().join("6-recovery-codes.png"));
+    browser.click("#recovery-codes-done");
+    browser.wait_for("#screen-home");
+    (secret, codes)
 }
 
 /// Starts the app a second time on the same data folder while the first one runs: the second
@@ -126,9 +149,12 @@ fn first_run_setup_sign_in_lock_and_sign_in_again_in_the_real_app() {
     browser.script("window.dispatchEvent(new KeyboardEvent('keydown', { key: 'l', ctrlKey: true, bubbles: true }));");
     assert_locked_screen_shows_nothing_of_the_practice(&browser);
     browser.click("#lock-sign-out");
-    sign_in(&browser);
+    let (secret, recovery_codes) = sign_in_and_enrol_second_factor(&browser);
     browser.click("#sign-out-button");
-    sign_in(&browser);
+    // The enrolment used this time step's code; each code works once, so the next one.
+    sign_in_with_code(&browser, &authenticator_code(&secret, 30));
+    browser.click("#sign-out-button");
+    sign_in_with_code(&browser, &recovery_codes[0]);
     browser.quit();
     std::thread::sleep(std::time::Duration::from_millis(500));
 
@@ -137,7 +163,7 @@ fn first_run_setup_sign_in_lock_and_sign_in_again_in_the_real_app() {
     let browser = launch_app(&data_dir, &temp);
     browser.wait_for("#screen-login");
     report(&format!("cold start to the sign-in screen: {} ms", launched.elapsed().as_millis()));
-    sign_in(&browser);
+    sign_in_with_code(&browser, &recovery_codes[1]);
     browser.quit();
     std::thread::sleep(std::time::Duration::from_millis(500));
 
@@ -147,6 +173,7 @@ fn first_run_setup_sign_in_lock_and_sign_in_again_in_the_real_app() {
     assert!(webview_data.is_dir(), "the webview wrote its data where this scan looks");
     // HOME is the private one from scripts/with-private-keyring: the webview's data and cache
     // folders and the keyring's own files are all below it.
-    let leaks = find_canaries(&[&data_dir, &temp, &home], &[PRACTICE_CANARY, OWNER_CANARY, PASSWORD_CANARY]);
+    let canaries = [PRACTICE_CANARY, OWNER_CANARY, PASSWORD_CANARY, &secret, &recovery_codes[9]];
+    let leaks = find_canaries(&[&data_dir, &temp, &home], &canaries);
     assert_eq!(leaks, [], "canaries found in plaintext on disk");
 }

@@ -5,3 +5,4 @@
 mod admin_cli;
 mod canary_scan;
 mod desktop_smoke;
+mod in_app;

@@ -93,6 +93,11 @@ impl Browser {
 
     /// Waits until an element matching `css` exists and returns its id.
     pub fn wait_for(&self, css: &str) -> String {
+        self.wait_for_within(css, Duration::from_secs(30))
+    }
+
+    /// Waits up to `limit` until an element matching `css` exists and returns its id.
+    pub fn wait_for_within(&self, css: &str, limit: Duration) -> String {
         let started = Instant::now();
         loop {
             let found = self.send(
@@ -105,7 +110,7 @@ impl Browser {
             {
                 return id.to_owned();
             }
-            if started.elapsed() > Duration::from_secs(30) {
+            if started.elapsed() > limit {
                 self.explain_timeout(css);
             }
             std::thread::sleep(Duration::from_millis(100));
@@ -128,6 +133,15 @@ impl Browser {
             bytes.map(|bytes| std::fs::write(folder.join("timeout.png"), bytes))
         });
         panic!("timed out waiting for {css}; the page showed: {shown:?} (see target/e2e-screenshots/timeout.png)");
+    }
+
+    /// Waits until `condition` (a JavaScript expression) is true; fails after 30 seconds.
+    pub fn wait_until(&self, condition: &str) {
+        let started = Instant::now();
+        while self.script(&format!("return !!({condition});")) != json!(true) {
+            assert!(started.elapsed() < Duration::from_secs(30), "timed out waiting until {condition}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     pub fn is_present(&self, css: &str) -> bool {
@@ -155,6 +169,25 @@ impl Browser {
 
     pub fn script(&self, source: &str) -> Value {
         self.send("POST", &self.session_path("/execute/sync"), Some(json!({ "script": source, "args": [] }))).unwrap()
+    }
+
+    /// Calls a Rust command directly through the app's IPC bridge, as a script in the page could,
+    /// bypassing the UI: `Ok(value)` or `Err(the {code, message} error)`.
+    pub fn invoke(&self, command: &str, args: Value) -> Result<Value, Value> {
+        let script = "const [command, args, done] = arguments;
+            window.__TAURI_INTERNALS__.invoke(command, args)
+                .then((value) => done({ ok: value ?? null }), (error) => done({ error }));";
+        let answer = self
+            .send(
+                "POST",
+                &self.session_path("/execute/async"),
+                Some(json!({ "script": script, "args": [command, args] })),
+            )
+            .unwrap();
+        match answer.get("error") {
+            Some(error) => Err(error.clone()),
+            None => Ok(answer["ok"].clone()),
+        }
     }
 
     pub fn screenshot(&self, path: &Path) {

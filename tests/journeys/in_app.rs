@@ -1,0 +1,33 @@
+//! Shared steps of the end-to-end tests of the real app: launching it on a private data folder,
+//! first-run setup through the UI, screenshots and reports.
+
+use std::path::{Path, PathBuf};
+
+use chartkeep_tests::webdriver::Browser;
+use chartkeep_tests::workspace_binary;
+
+pub fn screenshots() -> PathBuf {
+    let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots");
+    std::fs::create_dir_all(&folder).unwrap();
+    folder
+}
+
+#[allow(clippy::print_stderr)]
+pub fn report(test: &str, line: &str) {
+    eprintln!("{test}: {line}");
+}
+
+pub fn launch_app(data_dir: &Path, temp: &Path) -> Browser {
+    Browser::launch(
+        &workspace_binary("chartkeep"),
+        &[("CHARTKEEP_DATA_DIR", data_dir), ("TMPDIR", temp), ("CHARTKEEP_LOG", Path::new("debug"))],
+    )
+}
+
+/// A code from an authenticator app holding `secret_base32`, `offset_seconds` from now.
+pub fn authenticator_code(secret_base32: &str, offset_seconds: i64) -> String {
+    let secret = totp_rs::Secret::try_from_base32(secret_base32.trim()).unwrap();
+    let totp = totp_rs::Builder::new().with_secret(secret).build().unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    totp.generate(now.saturating_add_signed(offset_seconds)).to_string()
+}
