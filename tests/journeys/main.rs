@@ -2,6 +2,7 @@
 //! and the end-to-end smoke test of the real desktop app through WebDriver.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod access_control_in_app;
 mod admin_cli;
 mod canary_scan;
 mod desktop_smoke;
