@@ -30,7 +30,12 @@ pub struct Browser {
     base: String,
     session: String,
     _driver: DriverProcess,
+    /// One app at a time: the app is single-instance per OS session (a second one hands over to
+    /// the first and exits), so end-to-end tests in the same run take turns.
+    _one_app_at_a_time: std::sync::MutexGuard<'static, ()>,
 }
+
+static ONE_APP_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).map(|address| address.port()).unwrap()
@@ -45,6 +50,7 @@ impl std::fmt::Debug for Browser {
 impl Browser {
     /// Starts Xvfb and WebKitWebDriver, then a session that launches `app` with `env`.
     pub fn launch(app: &Path, env: &[(&str, &Path)]) -> Browser {
+        let turn = ONE_APP_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let port = free_port();
         let mut command = Command::new("xvfb-run");
         command
@@ -68,7 +74,7 @@ impl Browser {
         }
         let capabilities = json!({ "capabilities": { "alwaysMatch": {
             "webkitgtk:browserOptions": { "binary": app, "args": [] } } } });
-        let mut browser = Browser { agent, base, session: String::new(), _driver: driver };
+        let mut browser = Browser { agent, base, session: String::new(), _driver: driver, _one_app_at_a_time: turn };
         let created = browser.send("POST", "/session", Some(capabilities)).expect("create a WebDriver session");
         browser.session = created["sessionId"].as_str().expect("a session id").to_owned();
         browser
