@@ -5,6 +5,7 @@
 mod commands;
 mod dto;
 mod logging;
+mod session_lock;
 mod state;
 #[cfg(test)]
 mod state_tests;
@@ -31,7 +32,11 @@ fn main() {
         }))
         .plugin(tauri_plugin_dialog::init())
         .manage(state::AppState::new(workstation))
-        .setup(|app| Ok(window::open_main_window(app)?))
+        .setup(|app| {
+            window::open_main_window(app)?;
+            session_lock::follow_desktop_lock(app.handle().clone());
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_status,
             commands::set_up_practice,

@@ -1,8 +1,9 @@
 //! The end-to-end smoke test of the real app under Xvfb through WebDriver: first-run setup,
-//! sign in, a second instance refused, lock (button and Ctrl+L), unlock, sign out, sign in
-//! again enrolling two-step sign-in, then with a code and with a recovery code. Afterwards no canary typed into the app is found in plaintext in the data folder
-//! (database, WAL, key slots, logs), the app's temporary folder, or the webview's own data and
-//! cache folders.
+//! sign in, a second instance refused, lock (button, the desktop's screen lock, Ctrl+L),
+//! unlock, sign out, sign in again enrolling two-step sign-in, then with a code and with a
+//! recovery code. Afterwards no canary typed into the app is found in plaintext in the data
+//! folder (database, WAL, key slots, logs), the app's temporary folder, or the webview's own
+//! data and cache folders.
 
 use std::path::{Path, PathBuf};
 
@@ -142,6 +143,18 @@ fn first_run_setup_sign_in_lock_and_sign_in_again_in_the_real_app() {
     browser.type_into("#unlock-password", "not the right password");
     browser.click("#unlock-submit");
     assert!(!browser.text("#unlock-error").is_empty(), "a wrong password is explained");
+    browser.type_into("#unlock-password", PASSWORD_CANARY);
+    browser.click("#unlock-submit");
+    browser.wait_for("#screen-home");
+
+    // The desktop locks its screen (as GNOME announces it on the session bus): so does Chartkeep.
+    let signal = std::process::Command::new("dbus-send")
+        .args(["--session", "--type=signal", "/org/gnome/ScreenSaver", "org.gnome.ScreenSaver.ActiveChanged"])
+        .arg("boolean:true")
+        .status()
+        .unwrap();
+    assert!(signal.success(), "dbus-send could not announce the screen lock");
+    assert_locked_screen_shows_nothing_of_the_practice(&browser);
     browser.type_into("#unlock-password", PASSWORD_CANARY);
     browser.click("#unlock-submit");
     browser.wait_for("#screen-home");

@@ -196,7 +196,17 @@ impl Browser {
         }
     }
 
+    /// Saves a screenshot once the page has painted what the DOM holds now (a WebDriver
+    /// screenshot can otherwise show the frame before).
     pub fn screenshot(&self, path: &Path) {
+        let painted = "const done = arguments[arguments.length - 1];
+            requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
+        let _ = self.send("POST", &self.session_path("/execute/async"), Some(json!({ "script": painted, "args": [] })));
+        std::thread::sleep(Duration::from_millis(150));
+        self.capture(path);
+    }
+
+    fn capture(&self, path: &Path) {
         use base64::Engine as _;
         let encoded = self.send("GET", &self.session_path("/screenshot"), None).unwrap();
         let bytes = base64::engine::general_purpose::STANDARD.decode(encoded.as_str().unwrap_or_default()).unwrap();
