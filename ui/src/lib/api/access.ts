@@ -1,6 +1,5 @@
 // The access-control commands: activity, user administration, my account, settings. Like
 // commands.ts, each resolves with the command's value or rejects with a CommandError.
-import { invoke } from '@tauri-apps/api/core';
 import type {
   AccessSettingsView,
   AppStatus,
@@ -9,15 +8,7 @@ import type {
   Role,
   UserSummaryView,
 } from '../../generated/bindings';
-import { asCommandError } from './commands';
-
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
-  try {
-    return await invoke<T>(command, args);
-  } catch (error) {
-    throw asCommandError(error);
-  }
-}
+import { call } from './commands';
 
 /** Activity at the screen; answers the lock screen once the session has run out. */
 export function touch(): Promise<AppStatus> {

@@ -81,7 +81,8 @@ export function needsFreshStatus(code: ErrorCode): boolean {
   }
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+/** Invokes a Rust command; rejects only with a CommandError. Every command wrapper uses this. */
+export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (error) {

@@ -1,16 +1,7 @@
 // The second-factor commands. Like api/commands.ts, each resolves with the command's value or
 // rejects with a CommandError.
-import { invoke } from '@tauri-apps/api/core';
 import type { AppStatus, TotpEnrolmentView } from '../../generated/bindings';
-import { asCommandError } from '../api/commands';
-
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
-  try {
-    return await invoke<T>(command, args);
-  } catch (error) {
-    throw asCommandError(error);
-  }
-}
+import { call } from '../api/commands';
 
 export function verifySecondFactor(code: string): Promise<AppStatus> {
   return call<AppStatus>('verify_second_factor', { code });
