@@ -1,6 +1,6 @@
 -- Chartkeep schema 2: access control. Temporary passwords, per-role policies (idle timeout,
--- second factor; the emergency-access switch holds its default for that feature, as does the
--- practice-wide emergency-access duration), and second factors.
+-- second factor, emergency access), the emergency-access duration, second factors, a minimal
+-- patient row, and emergency accesses.
 
 ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0
     CHECK (must_change_password IN (0, 1));
@@ -37,3 +37,27 @@ CREATE TABLE second_factor_recovery_codes (
     used_at    TEXT,
     PRIMARY KEY (user_id, code_hash)
 ) STRICT;
+
+-- A minimal patient row, until the patient records capability gives patients their fields.
+CREATE TABLE patients (
+    id          TEXT PRIMARY KEY,
+    created_at  TEXT NOT NULL
+) STRICT;
+
+-- Emergency ("break-glass") access: one user, one patient, for a limited time, with the reason
+-- they typed. The reason may name the patient's situation, so it lives here (encrypted) and the
+-- audit entries refer to the access by its id.
+CREATE TABLE emergency_accesses (
+    id              TEXT PRIMARY KEY,
+    user_id         TEXT NOT NULL REFERENCES users(id),
+    patient_id      TEXT NOT NULL REFERENCES patients(id),
+    reason          TEXT NOT NULL,
+    started_at      TEXT NOT NULL,
+    expires_at      TEXT NOT NULL,
+    reviewed_by     TEXT REFERENCES users(id),
+    reviewed_at     TEXT,
+    review_comment  TEXT
+) STRICT;
+
+CREATE INDEX emergency_accesses_by_user_and_patient ON emergency_accesses (user_id, patient_id, expires_at);
+CREATE INDEX emergency_accesses_unreviewed ON emergency_accesses (started_at) WHERE reviewed_at IS NULL;

@@ -4,6 +4,7 @@
 
 pub mod audit;
 mod clock;
+mod emergency_access;
 mod error;
 pub mod failed_logins;
 mod permissions;
@@ -21,15 +22,16 @@ mod validation;
 mod workstation;
 
 pub use clock::{Clock, SystemClock, timestamp};
+pub use emergency_access::{EmergencyAccess, EmergencyAccessForReview, OpenedChart};
 pub use error::{ClinicError, ClinicResult, ErrorCode};
-pub use permissions::{PERMISSION_MATRIX, Permission, is_allowed, permissions_of};
+pub use permissions::{EMERGENCY_ACCESS_PERMISSIONS, PERMISSION_MATRIX, Permission, is_allowed, permissions_of};
 pub use phi::Phi;
 pub use roles::Role;
 pub use session::{
     ABSOLUTE_SESSION_LIMIT, AuditedChange, Expiry, LockedSession, SecondFactorGate, Session, SessionLimits,
     SignedInUser, TotpEnrolment,
 };
-pub use settings::{AccessSettings, IDLE_TIMEOUT_MINUTES, RolePolicy};
+pub use settings::{AccessSettings, EMERGENCY_ACCESS_MINUTES, IDLE_TIMEOUT_MINUTES, RolePolicy};
 pub use setup::{NewPractice, PracticeSetup};
 pub use throttle::{FAILURE_WINDOW, FREE_FAILURES, LOCKOUT, LOCKOUT_FAILURES};
 pub use users::{IssuedPassword, NewUser, UserSummary};

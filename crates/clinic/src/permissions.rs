@@ -50,6 +50,10 @@ pub const PERMISSION_MATRIX: &[(Permission, &[Role])] = &[
     (Permission::ManageBackups, &[Owner]),
 ];
 
+/// What an emergency access to one patient lets a user do who otherwise could not.
+pub const EMERGENCY_ACCESS_PERMISSIONS: &[Permission] =
+    &[Permission::ReadDemographics, Permission::WriteDemographics, Permission::ReadChart, Permission::WriteChart];
+
 impl Permission {
     pub fn as_str(self) -> &'static str {
         match self {

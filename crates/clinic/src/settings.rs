@@ -1,6 +1,6 @@
-//! The practice's access settings, set by the Owner: per role the idle timeout and whether a
-//! second factor is required. (The per-role emergency-access switch and the emergency-access
-//! duration are stored already, with their defaults, and join these settings with that feature.)
+//! The practice's access settings, set by the Owner: per role the idle timeout, whether a
+//! second factor is required and whether emergency access is allowed; and how long an
+//! emergency access lasts.
 
 use serde::Serialize;
 
@@ -12,18 +12,21 @@ use crate::session::Session;
 use crate::store;
 
 pub const IDLE_TIMEOUT_MINUTES: std::ops::RangeInclusive<u32> = 1..=60;
+pub const EMERGENCY_ACCESS_MINUTES: std::ops::RangeInclusive<u32> = 5..=480;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct RolePolicy {
     pub role: Role,
     pub idle_timeout_minutes: u32,
     pub mfa_required: bool,
+    pub emergency_access_allowed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AccessSettings {
     /// One policy per role, in the order of [`Role::ALL`].
     pub role_policies: Vec<RolePolicy>,
+    pub emergency_access_minutes: u32,
 }
 
 fn check(settings: &AccessSettings) -> ClinicResult<()> {
@@ -39,6 +42,16 @@ fn check(settings: &AccessSettings) -> ClinicResult<()> {
             format!("An idle timeout is {} to {} minutes.", IDLE_TIMEOUT_MINUTES.start(), IDLE_TIMEOUT_MINUTES.end()),
         ));
     }
+    if !EMERGENCY_ACCESS_MINUTES.contains(&settings.emergency_access_minutes) {
+        return Err(ClinicError::invalid(
+            "emergency_access_minutes",
+            format!(
+                "Emergency access lasts {} to {} minutes.",
+                EMERGENCY_ACCESS_MINUTES.start(),
+                EMERGENCY_ACCESS_MINUTES.end()
+            ),
+        ));
+    }
     Ok(())
 }
 
@@ -50,16 +63,20 @@ fn changed_fields(old: &AccessSettings, new: &AccessSettings) -> Vec<&'static st
             continue;
         };
         let names = match new_policy.role {
-            Role::Owner => ["owner.idle_timeout", "owner.mfa_required"],
-            Role::Clinician => ["clinician.idle_timeout", "clinician.mfa_required"],
-            Role::FrontDesk => ["front_desk.idle_timeout", "front_desk.mfa_required"],
-            Role::Auditor => ["auditor.idle_timeout", "auditor.mfa_required"],
+            Role::Owner => ["owner.idle_timeout", "owner.mfa_required", "owner.emergency_access"],
+            Role::Clinician => ["clinician.idle_timeout", "clinician.mfa_required", "clinician.emergency_access"],
+            Role::FrontDesk => ["front_desk.idle_timeout", "front_desk.mfa_required", "front_desk.emergency_access"],
+            Role::Auditor => ["auditor.idle_timeout", "auditor.mfa_required", "auditor.emergency_access"],
         };
         let differences = [
             old_policy.idle_timeout_minutes != new_policy.idle_timeout_minutes,
             old_policy.mfa_required != new_policy.mfa_required,
+            old_policy.emergency_access_allowed != new_policy.emergency_access_allowed,
         ];
         fields.extend(names.iter().zip(differences).filter(|(_, differs)| *differs).map(|(name, _)| *name));
+    }
+    if old.emergency_access_minutes != new.emergency_access_minutes {
+        fields.push("emergency_access_minutes");
     }
     fields
 }

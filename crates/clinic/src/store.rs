@@ -149,29 +149,42 @@ pub fn count_users(connection: &Connection) -> ClinicResult<u64> {
 }
 
 pub fn access_settings(connection: &Connection) -> ClinicResult<AccessSettings> {
-    let mut statement = connection.prepare("SELECT role, idle_timeout_minutes, mfa_required FROM role_policies")?;
+    let mut statement = connection
+        .prepare("SELECT role, idle_timeout_minutes, mfa_required, emergency_access_allowed FROM role_policies")?;
     let rows = statement
-        .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?)))?
-        .collect::<Result<Vec<(String, u32, bool)>, _>>()?;
+        .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?
+        .collect::<Result<Vec<(String, u32, bool, bool)>, _>>()?;
     let mut role_policies = Vec::new();
     for role in Role::ALL {
-        let Some((_, idle_timeout_minutes, mfa_required)) =
+        let Some((_, idle_timeout_minutes, mfa_required, emergency_access_allowed)) =
             rows.iter().find(|(name, ..)| name == role.as_str()).cloned()
         else {
             return Err(ClinicError::Internal("A role has no access policy."));
         };
-        role_policies.push(RolePolicy { role, idle_timeout_minutes, mfa_required });
+        role_policies.push(RolePolicy { role, idle_timeout_minutes, mfa_required, emergency_access_allowed });
     }
-    Ok(AccessSettings { role_policies })
+    let emergency_access_minutes =
+        connection.query_row("SELECT emergency_access_minutes FROM practice WHERE id = 1", [], |row| row.get(0))?;
+    Ok(AccessSettings { role_policies, emergency_access_minutes })
 }
 
 pub fn save_access_settings(connection: &Connection, settings: &AccessSettings) -> ClinicResult<()> {
     for policy in &settings.role_policies {
         connection.execute(
-            "UPDATE role_policies SET idle_timeout_minutes = ?2, mfa_required = ?3 WHERE role = ?1",
-            params![policy.role.as_str(), policy.idle_timeout_minutes, policy.mfa_required],
+            "UPDATE role_policies SET idle_timeout_minutes = ?2, mfa_required = ?3, emergency_access_allowed = ?4
+             WHERE role = ?1",
+            params![
+                policy.role.as_str(),
+                policy.idle_timeout_minutes,
+                policy.mfa_required,
+                policy.emergency_access_allowed
+            ],
         )?;
     }
+    connection.execute(
+        "UPDATE practice SET emergency_access_minutes = ?1 WHERE id = 1",
+        [settings.emergency_access_minutes],
+    )?;
     Ok(())
 }
 

@@ -138,12 +138,14 @@ pub struct RolePolicyView {
     pub role: RoleView,
     pub idle_timeout_minutes: u32,
     pub mfa_required: bool,
+    pub emergency_access_allowed: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AccessSettingsView {
     pub role_policies: Vec<RolePolicyView>,
+    pub emergency_access_minutes: u32,
 }
 
 impl From<AccessSettings> for AccessSettingsView {
@@ -156,8 +158,10 @@ impl From<AccessSettings> for AccessSettingsView {
                     role: policy.role.into(),
                     idle_timeout_minutes: policy.idle_timeout_minutes,
                     mfa_required: policy.mfa_required,
+                    emergency_access_allowed: policy.emergency_access_allowed,
                 })
                 .collect(),
+            emergency_access_minutes: settings.emergency_access_minutes,
         }
     }
 }
@@ -172,8 +176,10 @@ impl From<AccessSettingsView> for AccessSettings {
                     role: policy.role.into(),
                     idle_timeout_minutes: policy.idle_timeout_minutes,
                     mfa_required: policy.mfa_required,
+                    emergency_access_allowed: policy.emergency_access_allowed,
                 })
                 .collect(),
+            emergency_access_minutes: view.emergency_access_minutes,
         }
     }
 }

@@ -24,8 +24,8 @@ export type NewUserForm = { fullName: string, username: string, roles: Array<Rol
 
 export type IssuedPasswordView = { user: UserSummaryView, temporaryPassword: string, };
 
-export type RolePolicyView = { role: Role, idleTimeoutMinutes: number, mfaRequired: boolean, };
+export type RolePolicyView = { role: Role, idleTimeoutMinutes: number, mfaRequired: boolean, emergencyAccessAllowed: boolean, };
 
-export type AccessSettingsView = { rolePolicies: Array<RolePolicyView>, };
+export type AccessSettingsView = { rolePolicies: Array<RolePolicyView>, emergencyAccessMinutes: number, };
 
 export type TotpEnrolmentView = { secretBase32: string, qrPngBase64: string, };

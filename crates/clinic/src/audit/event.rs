@@ -31,6 +31,9 @@ pub enum AuditAction {
     SecondFactorVerified,
     SecondFactorFailed,
     SecondFactorReset,
+    View,
+    EmergencyAccessStarted,
+    EmergencyAccessReviewed,
 }
 
 impl AuditAction {
@@ -59,6 +62,9 @@ impl AuditAction {
             AuditAction::SecondFactorVerified => "second_factor_verified",
             AuditAction::SecondFactorFailed => "second_factor_failed",
             AuditAction::SecondFactorReset => "second_factor_reset",
+            AuditAction::View => "view",
+            AuditAction::EmergencyAccessStarted => "emergency_access_started",
+            AuditAction::EmergencyAccessReviewed => "emergency_access_reviewed",
         }
     }
 }
@@ -141,6 +147,18 @@ impl AuditEvent {
     pub fn reason(mut self, reason: &'static str) -> Self {
         self.reason = Some(reason);
         self
+    }
+
+    pub fn patient(mut self, patient_id: impl Into<String>) -> Self {
+        self.patient_id = Some(patient_id.into());
+        self
+    }
+
+    /// Marks the entry as made under an emergency access (break-glass), naming the access; its
+    /// typed reason stays in the emergency access record.
+    pub fn under_emergency_access(mut self, emergency_access_id: &str) -> Self {
+        self.emergency_access = true;
+        self.detail("emergency_access_id", Detail::Identifier(emergency_access_id.to_owned()))
     }
 
     pub fn detail(mut self, key: &'static str, value: Detail) -> Self {

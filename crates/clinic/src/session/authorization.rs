@@ -5,12 +5,12 @@
 //! way to read or change anything. A denial changes nothing and is recorded as "denied".
 
 use chartkeep_vault::UnlockedVault;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use super::{AuditedChange, SecondFactorGate, Session};
 use crate::audit::{AuditAction, AuditEvent, AuditKey, ChainHead, Detail, Outcome};
 use crate::error::{ClinicError, ClinicResult};
-use crate::permissions::{Permission, is_allowed};
+use crate::permissions::{EMERGENCY_ACCESS_PERMISSIONS, Permission, is_allowed};
 use crate::session::SignedInUser;
 use crate::store;
 
@@ -18,12 +18,46 @@ use crate::store;
 #[derive(Debug)]
 pub struct Authorized<'s> {
     session: &'s mut Session,
+    /// The emergency access this use case runs under, if the user's roles alone do not allow it.
+    emergency_access_id: Option<String>,
 }
 
 impl Session {
     /// Lets a use case that needs `permission` go ahead, or explains why not. `attempted` is the
     /// action recorded if the permission is denied.
     pub(crate) fn authorize(&mut self, permission: Permission, attempted: AuditAction) -> ClinicResult<Authorized<'_>> {
+        self.admit(permission)?;
+        if !is_allowed(&self.user.roles, permission) {
+            return Err(self.deny(permission, attempted, None)?);
+        }
+        self.last_activity = self.clock.now();
+        Ok(Authorized { session: self, emergency_access_id: None })
+    }
+
+    /// Like [`Session::authorize`], for a use case on one patient's record: a user whose roles
+    /// lack `permission` may still go ahead under an active emergency access to that patient,
+    /// and then every entry the use case writes carries the break-glass flag.
+    pub(crate) fn authorize_for_patient(
+        &mut self,
+        permission: Permission,
+        patient_id: &str,
+        attempted: AuditAction,
+    ) -> ClinicResult<Authorized<'_>> {
+        self.admit(permission)?;
+        let emergency_access_id = if is_allowed(&self.user.roles, permission) {
+            None
+        } else {
+            match self.active_emergency_access(permission, patient_id)? {
+                Some(id) => Some(id),
+                None => return Err(self.deny(permission, attempted, Some(patient_id))?),
+            }
+        };
+        self.last_activity = self.clock.now();
+        Ok(Authorized { session: self, emergency_access_id })
+    }
+
+    /// What every use case checks first: the session is live, its user active, its gates passed.
+    fn admit(&mut self, permission: Permission) -> ClinicResult<()> {
         self.check_live()?;
         self.reload_user()?;
         if let SecondFactorGate::CodeRequired { .. } = self.second_factor {
@@ -35,16 +69,25 @@ impl Session {
         if self.second_factor == SecondFactorGate::EnrolmentRequired && permission != Permission::OwnAccount {
             return Err(ClinicError::SecondFactorEnrolmentRequired);
         }
-        if !is_allowed(&self.user.roles, permission) {
-            let denial = AuditEvent::new(attempted, Outcome::Denied)
-                .reason("permission_denied")
-                .detail("permission", Detail::Code(permission.as_str()));
-            self.record(&denial)?;
-            tracing::info!(permission = permission.as_str(), "a use case was refused by the permission matrix");
-            return Err(ClinicError::Forbidden);
+        Ok(())
+    }
+
+    /// Records a refusal (nothing else changes) and returns the error to give.
+    fn deny(
+        &mut self,
+        permission: Permission,
+        attempted: AuditAction,
+        patient_id: Option<&str>,
+    ) -> ClinicResult<ClinicError> {
+        let mut denial = AuditEvent::new(attempted, Outcome::Denied)
+            .reason("permission_denied")
+            .detail("permission", Detail::Code(permission.as_str()));
+        if let Some(patient_id) = patient_id {
+            denial = denial.patient(patient_id);
         }
-        self.last_activity = self.clock.now();
-        Ok(Authorized { session: self })
+        self.record(&denial)?;
+        tracing::info!(permission = permission.as_str(), "a use case was refused by the permission matrix");
+        Ok(ClinicError::Forbidden)
     }
 
     /// Records activity from the person at the screen, keeping the session alive.
@@ -64,6 +107,25 @@ impl Session {
             return Err(ClinicError::SessionExpired);
         }
         Ok(())
+    }
+
+    /// The id of this user's unexpired emergency access to `patient_id`, if the permission is
+    /// one that emergency access can give.
+    fn active_emergency_access(&self, permission: Permission, patient_id: &str) -> ClinicResult<Option<String>> {
+        if !EMERGENCY_ACCESS_PERMISSIONS.contains(&permission) {
+            return Ok(None);
+        }
+        let now = crate::clock::timestamp(self.clock.now());
+        Ok(self
+            .vault
+            .connection()
+            .query_row(
+                "SELECT id FROM emergency_accesses WHERE user_id = ?1 AND patient_id = ?2 AND expires_at > ?3
+                 ORDER BY expires_at DESC LIMIT 1",
+                rusqlite::params![self.user.id, patient_id, now],
+                |row| row.get(0),
+            )
+            .optional()?)
     }
 
     /// Reloads the user's roles, status and idle timeout from the database.
@@ -112,11 +174,15 @@ impl Authorized<'_> {
         self.session
     }
 
+    pub(crate) fn emergency_access_id(&self) -> Option<&str> {
+        self.emergency_access_id.as_deref()
+    }
+
     pub(crate) fn begin_change(&mut self) -> ClinicResult<AuditedChange<'_>> {
-        self.session.begin_change()
+        self.session.begin_change_under(self.emergency_access_id.clone())
     }
 
     pub(crate) fn record(&mut self, event: &AuditEvent) -> ClinicResult<ChainHead> {
-        self.session.record(event)
+        self.begin_change()?.commit(event)
     }
 }

@@ -73,6 +73,8 @@ pub struct AuditedChange<'s> {
     audit_key: &'s AuditKey,
     actor: &'s Actor,
     clock: &'s dyn Clock,
+    /// Set when the change happens under an emergency access: every entry gets the flag.
+    emergency_access_id: Option<String>,
 }
 
 impl AuditedChange<'_> {
@@ -82,7 +84,14 @@ impl AuditedChange<'_> {
 
     /// Adds an entry inside this transaction (for a change that records more than one event).
     pub fn also_record(&mut self, event: &AuditEvent) -> ClinicResult<ChainHead> {
-        audit::append(&self.transaction, self.audit_key, self.actor, event, timestamp(self.clock.now()))
+        let at = timestamp(self.clock.now());
+        match &self.emergency_access_id {
+            Some(id) => {
+                let flagged = event.clone().under_emergency_access(id);
+                audit::append(&self.transaction, self.audit_key, self.actor, &flagged, at)
+            }
+            None => audit::append(&self.transaction, self.audit_key, self.actor, event, at),
+        }
     }
 
     /// Adds an entry on behalf of another actor at an earlier time: a failed sign-in that was
@@ -152,9 +161,19 @@ impl Session {
     /// cases reach it through [`Authorized`]; the entries that open a session use
     /// [`Session::begin_opening_change`].
     fn begin_change(&mut self) -> ClinicResult<AuditedChange<'_>> {
+        self.begin_change_under(None)
+    }
+
+    fn begin_change_under(&mut self, emergency_access_id: Option<String>) -> ClinicResult<AuditedChange<'_>> {
         let transaction =
             self.vault.connection_mut().transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        Ok(AuditedChange { transaction, audit_key: &self.audit_key, actor: &self.actor, clock: self.clock.as_ref() })
+        Ok(AuditedChange {
+            transaction,
+            audit_key: &self.audit_key,
+            actor: &self.actor,
+            clock: self.clock.as_ref(),
+            emergency_access_id,
+        })
     }
 
     /// The change that opens a session (setup, sign-in, recovery): it records the sign-in

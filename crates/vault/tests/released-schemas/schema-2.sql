@@ -1,4 +1,6 @@
 CREATE TABLE audit_log ( seq INTEGER PRIMARY KEY, occurred_at TEXT NOT NULL, user_id TEXT, username TEXT, roles TEXT NOT NULL, workstation_id TEXT NOT NULL, action TEXT NOT NULL, patient_id TEXT, object_type TEXT, object_id TEXT, data_category TEXT, outcome TEXT NOT NULL CHECK (outcome IN ('success', 'denied', 'failed')), reason TEXT, emergency_access INTEGER NOT NULL DEFAULT 0 CHECK (emergency_access IN (0, 1)), details TEXT NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL ) STRICT;
+CREATE TABLE emergency_accesses ( id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), patient_id TEXT NOT NULL REFERENCES patients(id), reason TEXT NOT NULL, started_at TEXT NOT NULL, expires_at TEXT NOT NULL, reviewed_by TEXT REFERENCES users(id), reviewed_at TEXT, review_comment TEXT ) STRICT;
+CREATE TABLE patients ( id TEXT PRIMARY KEY, created_at TEXT NOT NULL ) STRICT;
 CREATE TABLE practice ( id INTEGER PRIMARY KEY CHECK (id = 1), vault_id TEXT NOT NULL, name TEXT NOT NULL, created_at TEXT NOT NULL , emergency_access_minutes INTEGER NOT NULL DEFAULT 60 CHECK (emergency_access_minutes BETWEEN 5 AND 480)) STRICT;
 CREATE TABLE role_policies ( role TEXT PRIMARY KEY CHECK (role IN ('owner', 'clinician', 'front_desk', 'auditor')), idle_timeout_minutes INTEGER NOT NULL CHECK (idle_timeout_minutes BETWEEN 1 AND 60), mfa_required INTEGER NOT NULL CHECK (mfa_required IN (0, 1)), emergency_access_allowed INTEGER NOT NULL CHECK (emergency_access_allowed IN (0, 1)) ) STRICT;
 CREATE TABLE second_factor_recovery_codes ( user_id TEXT NOT NULL REFERENCES users(id), code_hash TEXT NOT NULL, used_at TEXT, PRIMARY KEY (user_id, code_hash) ) STRICT;
@@ -7,5 +9,7 @@ CREATE TABLE user_roles ( user_id TEXT NOT NULL REFERENCES users(id), role TEXT 
 CREATE TABLE users ( id TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE, full_name TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)), created_at TEXT NOT NULL , must_change_password INTEGER NOT NULL DEFAULT 0 CHECK (must_change_password IN (0, 1))) STRICT;
 CREATE INDEX audit_log_by_patient ON audit_log (patient_id, seq) WHERE patient_id IS NOT NULL;
 CREATE INDEX audit_log_by_user ON audit_log (user_id, seq);
+CREATE INDEX emergency_accesses_by_user_and_patient ON emergency_accesses (user_id, patient_id, expires_at);
+CREATE INDEX emergency_accesses_unreviewed ON emergency_accesses (started_at) WHERE reviewed_at IS NULL;
 CREATE TRIGGER audit_log_is_append_only_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit entries cannot be removed'); END;
 CREATE TRIGGER audit_log_is_append_only_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;

@@ -1,0 +1,191 @@
+//! Emergency ("break-glass") access: a user whose roles do not let them read a chart can open
+//! one patient's record for a limited time after typing why. Everything they do under it is
+//! audited with the break-glass flag and the access's id; the typed reason stays in the access
+//! record (it may describe the patient's situation). The Owner reviews each access afterwards.
+
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use crate::audit::{AuditAction, AuditEvent, Detail, Outcome};
+use crate::clock::timestamp;
+use crate::error::{ClinicError, ClinicResult};
+use crate::permissions::{Permission, is_allowed};
+use crate::session::Session;
+
+const REASON_MIN_CHARS: usize = 10;
+const REASON_MAX_CHARS: usize = 500;
+const COMMENT_MAX_CHARS: usize = 1000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EmergencyAccess {
+    pub id: String,
+    pub patient_id: String,
+    pub expires_at: String,
+}
+
+/// An access waiting for the Owner's review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EmergencyAccessForReview {
+    pub id: String,
+    pub username: String,
+    pub full_name: String,
+    pub patient_id: String,
+    pub reason: String,
+    pub started_at: String,
+    pub expires_at: String,
+}
+
+/// A chart as far as this capability knows it: which patient, and whether it was opened under
+/// an emergency access (the chart then shows a banner). The patient and chart capabilities
+/// fill in the rest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OpenedChart {
+    pub patient_id: String,
+    pub emergency_access: Option<EmergencyAccess>,
+}
+
+fn checked_text(field: &'static str, text: &str, min: usize, max: usize, message: &str) -> ClinicResult<String> {
+    let text = text.trim();
+    let length = text.chars().count();
+    if length < min || length > max {
+        return Err(ClinicError::invalid(field, message));
+    }
+    Ok(text.to_owned())
+}
+
+impl Session {
+    /// Starts an emergency access to one patient. Refused to users who can read charts anyway
+    /// and to roles the Owner has not allowed it.
+    pub fn request_emergency_access(&mut self, patient_id: &str, reason: &str) -> ClinicResult<EmergencyAccess> {
+        let mut authorized = self.authorize(Permission::OwnAccount, AuditAction::EmergencyAccessStarted)?;
+        let roles = authorized.user().roles.clone();
+        if is_allowed(&roles, Permission::ReadChart) {
+            return Err(ClinicError::invalid("patient", "You can open this chart without emergency access."));
+        }
+        let reason = checked_text(
+            "reason",
+            reason,
+            REASON_MIN_CHARS,
+            REASON_MAX_CHARS,
+            "Say in a sentence why you need this chart now (10 to 500 characters).",
+        )?;
+        let settings = crate::store::access_settings(authorized.connection())?;
+        let allowed =
+            settings.role_policies.iter().any(|policy| roles.contains(&policy.role) && policy.emergency_access_allowed);
+        if !allowed {
+            authorized.record(
+                &AuditEvent::new(AuditAction::EmergencyAccessStarted, Outcome::Denied)
+                    .patient(patient_id)
+                    .reason("emergency_access_not_allowed_for_role"),
+            )?;
+            return Err(ClinicError::Forbidden);
+        }
+        let exists: bool = authorized.connection().query_row(
+            "SELECT EXISTS (SELECT 1 FROM patients WHERE id = ?1)",
+            [patient_id],
+            |row| row.get(0),
+        )?;
+        if !exists {
+            return Err(ClinicError::NotFound("That patient"));
+        }
+        let now = authorized.now();
+        let minutes = i64::from(settings.emergency_access_minutes);
+        let access = EmergencyAccess {
+            id: uuid::Uuid::new_v4().to_string(),
+            patient_id: patient_id.to_owned(),
+            expires_at: timestamp(now + time::Duration::minutes(minutes)),
+        };
+        let user_id = authorized.user().id.clone();
+        let change = authorized.begin_change()?;
+        change.connection().execute(
+            "INSERT INTO emergency_accesses (id, user_id, patient_id, reason, started_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![access.id, user_id, access.patient_id, reason, timestamp(now), access.expires_at],
+        )?;
+        change.commit(
+            &AuditEvent::success(AuditAction::EmergencyAccessStarted)
+                .patient(patient_id)
+                .object("emergency_access", &access.id)
+                .detail("minutes", Detail::Count(minutes.unsigned_abs()))
+                .under_emergency_access(&access.id),
+        )?;
+        tracing::warn!("an emergency access was started");
+        Ok(access)
+    }
+
+    /// Opens a patient's chart (audited as a view); under an emergency access if the user's
+    /// roles alone do not allow it.
+    pub fn open_chart(&mut self, patient_id: &str) -> ClinicResult<OpenedChart> {
+        let mut authorized = self.authorize_for_patient(Permission::ReadChart, patient_id, AuditAction::View)?;
+        let exists: bool = authorized.connection().query_row(
+            "SELECT EXISTS (SELECT 1 FROM patients WHERE id = ?1)",
+            [patient_id],
+            |row| row.get(0),
+        )?;
+        if !exists {
+            return Err(ClinicError::NotFound("That patient"));
+        }
+        let emergency_access = match authorized.emergency_access_id() {
+            Some(id) => authorized
+                .connection()
+                .query_row("SELECT id, patient_id, expires_at FROM emergency_accesses WHERE id = ?1", [id], |row| {
+                    Ok(EmergencyAccess { id: row.get(0)?, patient_id: row.get(1)?, expires_at: row.get(2)? })
+                })
+                .optional()?,
+            None => None,
+        };
+        authorized.record(&AuditEvent::success(AuditAction::View).patient(patient_id).category("chart"))?;
+        Ok(OpenedChart { patient_id: patient_id.to_owned(), emergency_access })
+    }
+
+    /// The emergency accesses the Owner has not reviewed yet, oldest first.
+    pub fn unreviewed_emergency_accesses(&mut self) -> ClinicResult<Vec<EmergencyAccessForReview>> {
+        let mut authorized = self.authorize(Permission::ReviewEmergencyAccess, AuditAction::View)?;
+        let mut statement = authorized.connection().prepare(
+            "SELECT e.id, u.username, u.full_name, e.patient_id, e.reason, e.started_at, e.expires_at
+             FROM emergency_accesses e JOIN users u ON u.id = e.user_id
+             WHERE e.reviewed_at IS NULL ORDER BY e.started_at",
+        )?;
+        let accesses = statement
+            .query_map([], |row| {
+                Ok(EmergencyAccessForReview {
+                    id: row.get(0)?,
+                    username: row.get(1)?,
+                    full_name: row.get(2)?,
+                    patient_id: row.get(3)?,
+                    reason: row.get(4)?,
+                    started_at: row.get(5)?,
+                    expires_at: row.get(6)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        drop(statement);
+        authorized.record(
+            &AuditEvent::success(AuditAction::View)
+                .category("emergency_access_reviews")
+                .detail("count", Detail::Count(accesses.len() as u64)),
+        )?;
+        Ok(accesses)
+    }
+
+    /// Marks an emergency access reviewed, with the Owner's comment.
+    pub fn review_emergency_access(&mut self, access_id: &str, comment: &str) -> ClinicResult<()> {
+        let mut authorized = self.authorize(Permission::ReviewEmergencyAccess, AuditAction::EmergencyAccessReviewed)?;
+        let comment =
+            checked_text("comment", comment, 1, COMMENT_MAX_CHARS, "Write a short comment (at most 1000 characters).")?;
+        let reviewer = authorized.user().id.clone();
+        let now = timestamp(authorized.now());
+        let change = authorized.begin_change()?;
+        let updated = change.connection().execute(
+            "UPDATE emergency_accesses SET reviewed_by = ?2, reviewed_at = ?3, review_comment = ?4
+             WHERE id = ?1 AND reviewed_at IS NULL",
+            params![access_id, reviewer, now, comment],
+        )?;
+        if updated != 1 {
+            return Err(ClinicError::NotFound("That unreviewed emergency access"));
+        }
+        change
+            .commit(&AuditEvent::success(AuditAction::EmergencyAccessReviewed).object("emergency_access", access_id))?;
+        Ok(())
+    }
+}

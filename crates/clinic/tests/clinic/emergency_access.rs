@@ -1,0 +1,119 @@
+//! Emergency access against a minimal patient row: who may ask, the reason, the time limit, the
+//! break-glass flag on every action, the Role switch, and the Owner's review.
+
+use std::sync::Arc;
+
+use chartkeep_clinic::{ErrorCode, Role, Session, Workstation};
+use chartkeep_vault::{OsKeyring, Password};
+
+use super::{ManualClock, OWNER_PASSWORD, Practice, count_audit_entries, create_user, first_sign_in, new_practice_on};
+
+const PATIENT: &str = "patient-1";
+const OTHER_PATIENT: &str = "patient-2";
+
+/// Adds minimal patient rows directly (the patient capability comes later), then reopens the
+/// practice on `clock` and signs the owner in.
+fn with_patients(
+    practice: &Practice,
+    workstation: Workstation,
+    owner: Session,
+    clock: Arc<ManualClock>,
+) -> (Workstation, Session) {
+    owner.log_out().unwrap();
+    drop(workstation);
+    {
+        let claim = practice.data_dir.claim().unwrap();
+        let vault =
+            chartkeep_vault::unlock_with_password(&claim, &OsKeyring, "aokafor", &Password::new(OWNER_PASSWORD))
+                .unwrap();
+        for id in [PATIENT, OTHER_PATIENT] {
+            vault
+                .connection()
+                .execute("INSERT INTO patients (id, created_at) VALUES (?1, '2026-11-25T08:00:00.000Z')", [id])
+                .unwrap();
+        }
+        vault.lock().unwrap();
+    }
+    let workstation = Workstation::open(&practice.data_dir, Box::new(OsKeyring), clock).unwrap();
+    let owner = workstation.log_in("aokafor", &Password::new(OWNER_PASSWORD)).unwrap();
+    (workstation, owner)
+}
+
+#[test]
+fn front_desk_breaks_the_glass_for_one_patient_for_a_limited_time_and_the_owner_reviews_it() {
+    let clock = ManualClock::new();
+    let (practice, workstation, owner) = new_practice_on(clock.clone());
+    let (workstation, mut owner) = with_patients(&practice, workstation, owner, clock.clone());
+    let issued = create_user(&mut owner, "desk", &[Role::FrontDesk]);
+    let mut desk = first_sign_in(&workstation, "desk", &issued);
+
+    assert_eq!(desk.open_chart(PATIENT).unwrap_err().code(), ErrorCode::Forbidden, "front desk reads no charts");
+    assert_eq!(desk.request_emergency_access(PATIENT, "urgent").unwrap_err().field(), Some("reason"));
+    assert_eq!(
+        desk.request_emergency_access("no-such-patient", "collapsed in the waiting room").unwrap_err().code(),
+        ErrorCode::NotFound
+    );
+    let access = desk.request_emergency_access(PATIENT, "collapsed in the waiting room").unwrap();
+    let opened = desk.open_chart(PATIENT).unwrap();
+    assert_eq!(opened.emergency_access.as_ref().map(|access| access.id.as_str()), Some(access.id.as_str()));
+    assert_eq!(desk.open_chart(OTHER_PATIENT).unwrap_err().code(), ErrorCode::Forbidden, "one patient only");
+
+    // Front desk's idle timeout is 5 minutes: stay active, every 4 minutes, for 56 minutes.
+    for _ in 0..14 {
+        clock.advance(time::Duration::minutes(4));
+        desk.touch().unwrap();
+    }
+    assert!(desk.open_chart(PATIENT).is_ok(), "still inside the 60 minutes");
+    clock.advance(time::Duration::minutes(4));
+    assert_eq!(desk.open_chart(PATIENT).unwrap_err().code(), ErrorCode::Forbidden, "it ends after 60 minutes");
+    desk.log_out().unwrap();
+
+    let mut owner = workstation.log_in("aokafor", &Password::new(OWNER_PASSWORD)).unwrap();
+    let queue = owner.unreviewed_emergency_accesses().unwrap();
+    assert_eq!(queue.len(), 1);
+    assert_eq!((queue[0].username.as_str(), queue[0].reason.as_str()), ("desk", "collapsed in the waiting room"));
+    assert_eq!(owner.review_emergency_access(&access.id, " ").unwrap_err().field(), Some("comment"));
+    owner.review_emergency_access(&access.id, "Checked with the nurse on duty: justified.").unwrap();
+    assert!(owner.unreviewed_emergency_accesses().unwrap().is_empty());
+    assert_eq!(owner.review_emergency_access(&access.id, "again").unwrap_err().code(), ErrorCode::NotFound);
+    owner.log_out().unwrap();
+    drop(workstation);
+
+    let flagged = "emergency_access = 1 AND patient_id = 'patient-1'";
+    assert_eq!(count_audit_entries(&practice, &format!("{flagged} AND action = 'emergency_access_started'")), 1);
+    assert_eq!(count_audit_entries(&practice, &format!("{flagged} AND action = 'view' AND outcome = 'success'")), 2);
+    assert_eq!(count_audit_entries(&practice, "action = 'view' AND outcome = 'denied'"), 3);
+    assert_eq!(count_audit_entries(&practice, "action = 'emergency_access_reviewed'"), 1);
+    assert_eq!(
+        count_audit_entries(&practice, "details LIKE '%waiting room%'"),
+        0,
+        "the typed reason is never in the trail"
+    );
+}
+
+#[test]
+fn clinicians_need_no_emergency_access_and_the_owner_can_switch_it_off_per_role() {
+    let clock = ManualClock::new();
+    let (practice, workstation, owner) = new_practice_on(clock.clone());
+    let (workstation, mut owner) = with_patients(&practice, workstation, owner, clock);
+    let clinician = create_user(&mut owner, "clin", &[Role::Clinician]);
+    let mut clinician = first_sign_in(&workstation, "clin", &clinician);
+    assert!(clinician.open_chart(PATIENT).unwrap().emergency_access.is_none());
+    assert_eq!(
+        clinician.request_emergency_access(PATIENT, "just to be sure here").unwrap_err().field(),
+        Some("patient")
+    );
+
+    let mut settings = owner.access_settings().unwrap();
+    for policy in &mut settings.role_policies {
+        policy.emergency_access_allowed = false;
+    }
+    owner.update_access_settings(&settings).unwrap();
+    let issued = create_user(&mut owner, "desk", &[Role::FrontDesk]);
+    let mut desk = first_sign_in(&workstation, "desk", &issued);
+    assert_eq!(
+        desk.request_emergency_access(PATIENT, "collapsed in the waiting room").unwrap_err().code(),
+        ErrorCode::Forbidden
+    );
+    assert_eq!(desk.open_chart(PATIENT).unwrap_err().code(), ErrorCode::Forbidden);
+}
