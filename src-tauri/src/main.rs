@@ -62,6 +62,8 @@ fn main() {
             commands::access::begin_second_factor_enrolment,
             commands::access::confirm_second_factor_enrolment,
             commands::access::reset_second_factor,
+            commands::access::unreviewed_emergency_accesses,
+            commands::access::review_emergency_access,
         ])
         .build(tauri::generate_context!());
     let app = match app {

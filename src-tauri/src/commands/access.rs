@@ -6,8 +6,8 @@ use tauri::State;
 
 use super::Reply;
 use crate::dto::{
-    AccessSettingsView, AppStatus, IssuedPasswordView, NewUserForm, RoleView, TotpEnrolmentView, UserSummaryView,
-    roles_from_views,
+    AccessSettingsView, AppStatus, EmergencyAccessForReviewView, IssuedPasswordView, NewUserForm, RoleView,
+    TotpEnrolmentView, UserSummaryView, roles_from_views,
 };
 use crate::state::AppState;
 
@@ -98,4 +98,15 @@ pub fn confirm_second_factor_enrolment(state: State<'_, AppState>, code: String)
 #[tauri::command]
 pub fn reset_second_factor(state: State<'_, AppState>, user_id: String) -> Reply<UserSummaryView> {
     state.with_session(|session| session.reset_second_factor(&user_id)).map(UserSummaryView::from)
+}
+
+#[tauri::command]
+pub fn unreviewed_emergency_accesses(state: State<'_, AppState>) -> Reply<Vec<EmergencyAccessForReviewView>> {
+    let accesses = state.with_session(|session| session.unreviewed_emergency_accesses())?;
+    Ok(accesses.into_iter().map(EmergencyAccessForReviewView::from).collect())
+}
+
+#[tauri::command]
+pub fn review_emergency_access(state: State<'_, AppState>, access_id: String, comment: String) -> Reply<()> {
+    state.with_session(|session| session.review_emergency_access(&access_id, &comment))
 }

@@ -1,7 +1,8 @@
 //! The shapes of access control at the boundary: roles, permissions, users, settings.
 
 use chartkeep_clinic::{
-    AccessSettings, IssuedPassword, Permission, Role, RolePolicy, SecondFactorGate, TotpEnrolment, UserSummary,
+    AccessSettings, EmergencyAccessForReview, IssuedPassword, Permission, Role, RolePolicy, SecondFactorGate,
+    TotpEnrolment, UserSummary,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -215,5 +216,32 @@ pub struct TotpEnrolmentView {
 impl From<TotpEnrolment> for TotpEnrolmentView {
     fn from(enrolment: TotpEnrolment) -> Self {
         TotpEnrolmentView { secret_base32: enrolment.secret_base32, qr_png_base64: enrolment.qr_png_base64 }
+    }
+}
+
+/// An emergency access waiting for the Owner's review, with the reason its user typed.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EmergencyAccessForReviewView {
+    pub id: String,
+    pub username: String,
+    pub full_name: String,
+    pub patient_id: String,
+    pub reason: String,
+    pub started_at: String,
+    pub expires_at: String,
+}
+
+impl From<EmergencyAccessForReview> for EmergencyAccessForReviewView {
+    fn from(access: EmergencyAccessForReview) -> Self {
+        EmergencyAccessForReviewView {
+            id: access.id,
+            username: access.username,
+            full_name: access.full_name,
+            patient_id: access.patient_id,
+            reason: access.reason,
+            started_at: access.started_at,
+            expires_at: access.expires_at,
+        }
     }
 }

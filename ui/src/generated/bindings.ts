@@ -29,3 +29,5 @@ export type RolePolicyView = { role: Role, idleTimeoutMinutes: number, mfaRequir
 export type AccessSettingsView = { rolePolicies: Array<RolePolicyView>, emergencyAccessMinutes: number, };
 
 export type TotpEnrolmentView = { secretBase32: string, qrPngBase64: string, };
+
+export type EmergencyAccessForReviewView = { id: string, username: string, fullName: string, patientId: string, reason: string, startedAt: string, expiresAt: string, };

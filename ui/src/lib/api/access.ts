@@ -3,6 +3,7 @@
 import type {
   AccessSettingsView,
   AppStatus,
+  EmergencyAccessForReviewView,
   IssuedPasswordView,
   NewUserForm,
   Role,
@@ -57,4 +58,12 @@ export function accessSettings(): Promise<AccessSettingsView> {
 
 export function updateAccessSettings(settings: AccessSettingsView): Promise<AccessSettingsView> {
   return call<AccessSettingsView>('update_access_settings', { settings });
+}
+
+export function unreviewedEmergencyAccesses(): Promise<EmergencyAccessForReviewView[]> {
+  return call<EmergencyAccessForReviewView[]>('unreviewed_emergency_accesses');
+}
+
+export function reviewEmergencyAccess(accessId: string, comment: string): Promise<void> {
+  return call<void>('review_emergency_access', { accessId, comment });
 }
