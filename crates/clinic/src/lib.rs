@@ -3,6 +3,7 @@
 //! the same transaction.
 
 pub mod audit;
+mod audit_integrity;
 mod clock;
 mod emergency_access;
 mod error;
@@ -21,6 +22,7 @@ mod users;
 mod validation;
 mod workstation;
 
+pub use audit_integrity::{ChainCheck, IntegrityAlert, IntegrityStatus};
 pub use clock::{Clock, SystemClock, timestamp};
 pub use emergency_access::{EmergencyAccess, EmergencyAccessForReview, OpenedChart};
 pub use error::{ClinicError, ClinicResult, ErrorCode};

@@ -42,7 +42,7 @@ impl Workstation {
         let created = create_vault(&self.claim, self.keyring.as_ref(), holder, params)?;
         let vault_id = created.vault.vault_id().to_owned();
         let user = SignedInUser { id: user_id, username, full_name, roles: vec![Role::Owner] };
-        let mut session = match Session::start(created.vault, user, &self.id, self.clock.clone()) {
+        let mut session = match Session::start(created.vault, user, self) {
             Ok(session) => session,
             Err(error) => {
                 self.discard_files_of_unfinished_practice(&vault_id);
@@ -53,6 +53,7 @@ impl Workstation {
             self.discard_unfinished_practice(session, &vault_id);
             return Err(error);
         }
+        session.anchor_chain();
         tracing::info!("a new practice was set up");
         Ok(NewPractice { session, recovery_key: created.recovery_key })
     }

@@ -7,7 +7,8 @@ use chartkeep_vault::{
     unlock_with_recovery_key,
 };
 
-use crate::audit::{Actor, AuditAction, AuditEvent, Detail, Outcome};
+use crate::audit::{self, Actor, AuditAction, AuditEvent, AuditKey, Detail, Outcome, UnlockCheck};
+use crate::audit_integrity::record_check;
 use crate::clock::timestamp;
 use crate::error::{ClinicError, ClinicResult};
 use crate::failed_logins::{self, FailedLogin, FailureReason};
@@ -57,9 +58,11 @@ impl Workstation {
         let users = store::count_users(vault.connection())?;
         let user =
             SignedInUser { id: owner.id, username: owner.username, full_name: owner.full_name, roles: owner.roles };
-        let mut session = Session::start(vault, user, &self.id, self.clock.clone())?;
+        let check = self.check_chain_against_anchor(&vault)?;
+        let mut session = Session::start(vault, user, self)?;
         let mut change = session.begin_opening_change()?;
         flush_failed_logins(&mut change, self)?;
+        record_check(&mut change, &check, &timestamp(self.clock.now()))?;
         change.also_record(
             &AuditEvent::success(AuditAction::RecoveryKeyUsed)
                 .reason("recovery_key")
@@ -131,9 +134,11 @@ impl Workstation {
         let must_change_password = record.must_change_password;
         let user =
             SignedInUser { id: record.id, username: record.username, full_name: record.full_name, roles: record.roles };
-        let mut session = Session::start(vault, user, &self.id, self.clock.clone())?;
+        let check = self.check_chain_against_anchor(&vault)?;
+        let mut session = Session::start(vault, user, self)?;
         let mut change = session.begin_opening_change()?;
         let flushed = flush_failed_logins(&mut change, self)?;
+        record_check(&mut change, &check, &timestamp(self.clock.now()))?;
         change.commit(
             &AuditEvent::success(action)
                 .object("user", user_id)
@@ -147,6 +152,17 @@ impl Workstation {
             session.decide_second_factor_gate()?;
         }
         Ok(session)
+    }
+
+    /// Compares the chain with the anchor this PC's keyring holds, verifying only what was
+    /// written since (the whole chain when there is no anchor).
+    fn check_chain_against_anchor(&self, vault: &UnlockedVault) -> ClinicResult<UnlockCheck> {
+        // A keyring that holds the device secret but cannot give the anchor counts as no anchor.
+        let anchor = self.keyring.load_anchor(vault.vault_id()).unwrap_or_else(|error| {
+            tracing::warn!(%error, "the audit chain's anchor could not be read; verifying the whole chain");
+            None
+        });
+        audit::check_against_anchor(vault.connection(), &AuditKey::from_vault(vault), anchor.as_ref())
     }
 
     /// Buffers a failure. Only a username that belongs to the practice is kept.

@@ -13,7 +13,7 @@ use crate::error::ClinicResult;
 #[derive(Debug)]
 pub struct Workstation {
     pub(crate) claim: ClaimedDataDir,
-    pub(crate) keyring: Box<dyn DeviceSecretStore>,
+    pub(crate) keyring: Arc<dyn DeviceSecretStore>,
     pub(crate) id: String,
     pub(crate) clock: Arc<dyn Clock>,
 }
@@ -56,7 +56,7 @@ impl Workstation {
                 file.id
             }
         };
-        Ok(Workstation { claim, keyring, id, clock })
+        Ok(Workstation { claim, keyring: Arc::from(keyring), id, clock })
     }
 
     pub fn data_dir(&self) -> &DataDir {

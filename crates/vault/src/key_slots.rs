@@ -113,7 +113,7 @@ impl KeySlots {
         self.body.users.iter().find(|slot| slot.username == username)
     }
 
-    pub(crate) fn matches_device(&self, device_secret: &DeviceSecret) -> bool {
+    pub fn matches_device(&self, device_secret: &DeviceSecret) -> bool {
         self.body.device_check == device_check(device_secret)
     }
 

@@ -17,7 +17,7 @@ mod secrets;
 mod vault;
 
 pub use data_dir::{ClaimedDataDir, DATA_DIR_VARIABLE, DataDir, create_private_dir};
-pub use device_keyring::{DeviceSecretStore, OsKeyring};
+pub use device_keyring::{ChainAnchor, DeviceSecretStore, OsKeyring};
 pub use error::{VaultError, VaultResult};
 pub use kdf::{KdfChoice, KdfParams};
 pub use key_slots::{KeySlots, RecoverySlot, UserSlot, write_atomically};

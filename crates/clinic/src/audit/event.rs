@@ -34,6 +34,20 @@ pub enum AuditAction {
     View,
     EmergencyAccessStarted,
     EmergencyAccessReviewed,
+    Create,
+    Update,
+    EnteredInError,
+    Print,
+    Export,
+    Search,
+    Merge,
+    Unmerge,
+    Import,
+    Backup,
+    Restore,
+    AuditExport,
+    AuditIntegrityAlert,
+    AuditIntegrityAlertAcknowledged,
 }
 
 impl AuditAction {
@@ -65,8 +79,70 @@ impl AuditAction {
             AuditAction::View => "view",
             AuditAction::EmergencyAccessStarted => "emergency_access_started",
             AuditAction::EmergencyAccessReviewed => "emergency_access_reviewed",
+            AuditAction::Create => "create",
+            AuditAction::Update => "update",
+            AuditAction::EnteredInError => "entered_in_error",
+            AuditAction::Print => "print",
+            AuditAction::Export => "export",
+            AuditAction::Search => "search",
+            AuditAction::Merge => "merge",
+            AuditAction::Unmerge => "unmerge",
+            AuditAction::Import => "import",
+            AuditAction::Backup => "backup",
+            AuditAction::Restore => "restore",
+            AuditAction::AuditExport => "audit_export",
+            AuditAction::AuditIntegrityAlert => "audit_integrity_alert",
+            AuditAction::AuditIntegrityAlertAcknowledged => "audit_integrity_alert_acknowledged",
         }
     }
+
+    pub fn parse(text: &str) -> Option<AuditAction> {
+        AuditAction::ALL.into_iter().find(|action| action.as_str() == text)
+    }
+
+    /// Every action, in the order the audit view lists them.
+    pub const ALL: [AuditAction; 40] = [
+        AuditAction::View,
+        AuditAction::Search,
+        AuditAction::Create,
+        AuditAction::Update,
+        AuditAction::EnteredInError,
+        AuditAction::Print,
+        AuditAction::Export,
+        AuditAction::Merge,
+        AuditAction::Unmerge,
+        AuditAction::Import,
+        AuditAction::EmergencyAccessStarted,
+        AuditAction::EmergencyAccessReviewed,
+        AuditAction::Login,
+        AuditAction::LoginFailed,
+        AuditAction::Logout,
+        AuditAction::Lock,
+        AuditAction::Unlock,
+        AuditAction::AutomaticLogoff,
+        AuditAction::SecondFactorVerified,
+        AuditAction::SecondFactorFailed,
+        AuditAction::SecondFactorEnrolled,
+        AuditAction::SecondFactorReset,
+        AuditAction::PracticeCreated,
+        AuditAction::UserCreated,
+        AuditAction::UserListViewed,
+        AuditAction::RolesChanged,
+        AuditAction::UserDeactivated,
+        AuditAction::UserReactivated,
+        AuditAction::PasswordReset,
+        AuditAction::PasswordChanged,
+        AuditAction::AccountUnlocked,
+        AuditAction::SettingsViewed,
+        AuditAction::SettingsChanged,
+        AuditAction::RecoveryKeyUsed,
+        AuditAction::Backup,
+        AuditAction::Restore,
+        AuditAction::AuditVerification,
+        AuditAction::AuditExport,
+        AuditAction::AuditIntegrityAlert,
+        AuditAction::AuditIntegrityAlertAcknowledged,
+    ];
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

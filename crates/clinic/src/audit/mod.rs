@@ -1,10 +1,13 @@
 //! The audit core: an append-only, hash-chained trail of who did what, written in the same
 //! transaction as the change it records.
 
+mod anchor;
 mod chain;
 mod event;
 mod verify;
 
+pub use anchor::{CheckScope, IntegrityAlertKind, UnlockCheck};
+pub(crate) use anchor::{check_against_anchor, from_verification};
 pub(crate) use chain::append;
 pub use chain::{Actor, AuditEntry, AuditKey, ChainHead, GENESIS_HASH, chain_head};
 pub use event::{AuditAction, AuditEvent, Detail, Outcome};

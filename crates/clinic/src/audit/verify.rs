@@ -77,10 +77,24 @@ const ENTRY_COLUMNS: &str = "seq, occurred_at, user_id, username, roles, worksta
 
 /// Verifies the whole chain from the first entry.
 pub fn verify_chain(connection: &Connection, key: &AuditKey) -> ClinicResult<ChainVerification> {
-    let mut statement = connection.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY seq"))?;
-    let mut rows = statement.query([])?;
-    let mut expected_seq = 1i64;
-    let mut previous_hash = GENESIS_HASH.to_vec();
+    verify_after(connection, key, None)
+}
+
+/// Verifies the entries after `start` (a sequence number and the hash the entry there must
+/// have), or the whole chain when `start` is `None`. The entry at `start` itself is the caller's
+/// to compare.
+pub(crate) fn verify_after(
+    connection: &Connection,
+    key: &AuditKey,
+    start: Option<&ChainHead>,
+) -> ClinicResult<ChainVerification> {
+    let (mut expected_seq, mut previous_hash) = match start {
+        Some(head) => (head.seq + 1, head.hash.clone()),
+        None => (1, GENESIS_HASH.to_vec()),
+    };
+    let mut statement =
+        connection.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq >= ?1 ORDER BY seq"))?;
+    let mut rows = statement.query([expected_seq])?;
     let mut count = 0u64;
     while let Some(row) = rows.next()? {
         let entry = read_entry(row)?;
@@ -100,6 +114,10 @@ pub fn verify_chain(connection: &Connection, key: &AuditKey) -> ClinicResult<Cha
         expected_seq += 1;
         count += 1;
     }
-    let head = (count > 0).then(|| ChainHead { seq: expected_seq - 1, hash: previous_hash });
+    let head = match (count, start) {
+        (0, Some(start)) => Some(start.clone()),
+        (0, None) => None,
+        _ => Some(ChainHead { seq: expected_seq - 1, hash: previous_hash }),
+    };
     Ok(ChainVerification::Intact { entries: count, head })
 }

@@ -13,15 +13,14 @@ pub use second_factor::{SecondFactorGate, TotpEnrolment};
 
 use std::sync::Arc;
 
-use chartkeep_vault::UnlockedVault;
+use chartkeep_vault::{ChainAnchor, DeviceSecretStore, UnlockedVault};
 use serde::Serialize;
 
-use crate::audit::{self, Actor, AuditAction, AuditEvent, AuditKey, ChainHead, ChainVerification};
+use crate::audit::{self, Actor, AuditAction, AuditEvent, AuditKey, ChainHead};
 use time::OffsetDateTime;
 
 use crate::clock::{Clock, timestamp};
 use crate::error::{ClinicError, ClinicResult};
-use crate::permissions::Permission;
 use crate::roles::Role;
 use crate::store;
 
@@ -50,6 +49,8 @@ pub struct LockedSession {
 pub struct Session {
     vault: UnlockedVault,
     audit_key: AuditKey,
+    /// Where the chain's anchor is written when the session locks or ends.
+    keyring: Arc<dyn DeviceSecretStore>,
     user: SignedInUser,
     actor: Actor,
     clock: Arc<dyn Clock>,
@@ -117,21 +118,23 @@ impl Session {
     pub(crate) fn start(
         vault: UnlockedVault,
         user: SignedInUser,
-        workstation_id: &str,
-        clock: Arc<dyn Clock>,
+        workstation: &crate::Workstation,
     ) -> ClinicResult<Session> {
+        let (workstation_id, clock, keyring) =
+            (&workstation.id, workstation.clock.clone(), workstation.keyring.clone());
         let audit_key = AuditKey::from_vault(&vault);
         let actor = Actor {
             user_id: Some(user.id.clone()),
             username: Some(user.username.clone()),
             roles: crate::roles::roles_text(&user.roles),
-            workstation_id: workstation_id.to_owned(),
+            workstation_id: workstation_id.clone(),
         };
         let limits = store::session_limits(vault.connection(), &user.roles)?;
         let now = clock.now();
         Ok(Session {
             vault,
             audit_key,
+            keyring,
             user,
             actor,
             clock,
@@ -216,17 +219,17 @@ impl Session {
         u32::try_from(version).map_err(|_| ClinicError::Internal("The schema version is not valid."))
     }
 
-    /// Verifies the whole audit chain and records that it was verified (and the result).
-    pub fn verify_audit_chain(&mut self) -> ClinicResult<ChainVerification> {
-        let mut authorized = self.authorize(Permission::ViewAudit, AuditAction::AuditVerification)?;
-        let verification = audit::verify_chain(authorized.connection(), authorized.audit_key())?;
-        let outcome = if verification.is_intact() { audit::Outcome::Success } else { audit::Outcome::Failed };
-        let mut event = AuditEvent::new(AuditAction::AuditVerification, outcome).category("audit_trail");
-        if let ChainVerification::Broken { seq, .. } = &verification {
-            event = event.detail("first_bad_entry", audit::Detail::Identifier(seq.to_string()));
+    /// Writes the chain's head into the keyring entry beside the device secret, so the next
+    /// unlock notices a database that was rolled back, cut short or replaced. A keyring that
+    /// fails now is logged; the next unlock then compares with the previous anchor.
+    pub(crate) fn anchor_chain(&self) {
+        let stored = audit::chain_head(self.vault.connection()).and_then(|head| match head {
+            Some(head) => Ok(self.keyring.store_anchor(self.vault.vault_id(), &ChainAnchor::from(&head))?),
+            None => Ok(()),
+        });
+        if let Err(error) = stored {
+            tracing::error!(code = ?error.code(), "the audit chain's anchor could not be written to the keyring");
         }
-        authorized.record(&event)?;
-        Ok(verification)
     }
 
     fn locked(&self) -> LockedSession {
@@ -245,6 +248,7 @@ impl Session {
             return self.log_off_automatically();
         }
         self.record(&AuditEvent::success(AuditAction::Lock))?;
+        self.anchor_chain();
         let locked = self.locked();
         self.vault.lock()?;
         Ok(locked)
@@ -257,6 +261,7 @@ impl Session {
         let why = self.limits.expiry(self.started_at, self.last_activity, self.clock.now());
         let reason = why.map_or("session_ended", |expiry| expiry.as_str());
         self.record(&AuditEvent::success(AuditAction::AutomaticLogoff).reason(reason))?;
+        self.anchor_chain();
         let locked = self.locked();
         self.vault.lock()?;
         Ok(locked)
@@ -265,6 +270,7 @@ impl Session {
     /// Ends the session: records the log-off, closes the database and wipes the key.
     pub fn log_out(mut self) -> ClinicResult<()> {
         self.record(&AuditEvent::success(AuditAction::Logout))?;
+        self.anchor_chain();
         self.vault.lock()?;
         Ok(())
     }

@@ -12,12 +12,12 @@ fn actions(vault: &UnlockedVault) -> Vec<String> {
 }
 
 /// Opens the database directly with the owner's password, as an attacker with the key would.
-fn raw_vault(practice: &Practice) -> UnlockedVault {
+pub fn raw_vault(practice: &Practice) -> UnlockedVault {
     let claim = practice.data_dir.claim().unwrap();
     unlock_with_password(&claim, &OsKeyring, "aokafor", &Password::new(OWNER_PASSWORD)).unwrap()
 }
 
-fn tamper(practice: &Practice, sql: &str) {
+pub fn tamper(practice: &Practice, sql: &str) {
     let vault = raw_vault(practice);
     vault
         .connection()
@@ -30,7 +30,7 @@ fn tamper(practice: &Practice, sql: &str) {
 
 /// A practice with a few entries (setup, a settings change by the test fixture, log-out, log-in,
 /// lock, unlock), everything closed.
-fn practice_with_history() -> Practice {
+pub fn practice_with_history() -> Practice {
     let (practice, workstation, created) = new_practice();
     created.session.log_out().unwrap();
     let locked = log_in(&workstation).lock().unwrap();

@@ -4,6 +4,7 @@
 
 mod access_control;
 mod audit_chain;
+mod audit_integrity;
 mod emergency_access;
 mod second_factor;
 mod session_limits;

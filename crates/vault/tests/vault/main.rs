@@ -194,3 +194,30 @@ pub fn walk(root: &Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+#[test]
+fn the_chain_anchor_sits_beside_the_device_secret_and_survives_its_replacement() {
+    let fixture = fixture();
+    let created = create(&fixture);
+    let vault_id = created.vault.vault_id().to_owned();
+    assert_eq!(OsKeyring.load_anchor(&vault_id).unwrap(), None);
+    let anchor = chartkeep_vault::ChainAnchor { seq: 42, hash: vec![7; 32] };
+    OsKeyring.store_anchor(&vault_id, &anchor).unwrap();
+    assert_eq!(OsKeyring.load_anchor(&vault_id).unwrap(), Some(anchor.clone()));
+    let secret_before = OsKeyring.load(&vault_id).unwrap().unwrap();
+    assert!(created.vault.key_slots().matches_device(&secret_before), "the secret is intact beside the anchor");
+    created.vault.lock().unwrap();
+
+    // Recovery gives the PC a fresh device secret; the anchor stays.
+    let claim = fixture.data_dir.claim().unwrap();
+    let recovered = unlock_with_recovery_key(&claim, &OsKeyring, &created.recovery_key).unwrap();
+    assert!(!recovered.key_slots().matches_device(&secret_before), "a fresh device secret");
+    assert!(recovered.key_slots().matches_device(&OsKeyring.load(&vault_id).unwrap().unwrap()));
+    recovered.lock().unwrap();
+    assert_eq!(OsKeyring.load_anchor(&vault_id).unwrap(), Some(anchor));
+
+    // Without an entry there is nothing to put an anchor beside.
+    OsKeyring.delete(&vault_id).unwrap();
+    let refused = OsKeyring.store_anchor(&vault_id, &chartkeep_vault::ChainAnchor { seq: 1, hash: vec![1; 32] });
+    assert!(matches!(refused, Err(VaultError::DeviceSecretMissing)));
+}

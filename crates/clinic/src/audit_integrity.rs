@@ -1,0 +1,190 @@
+//! The audit trail's integrity as the Owner and the Auditor see it: the latest check of the
+//! chain (at unlock, since the anchor; or a full verification), and the integrity alerts raised
+//! when the chain disagrees with its anchor or fails verification. Alerts stay until one of them
+//! acknowledges it with a comment; the row, and the audit entries, remain.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use crate::audit::{self, AuditAction, AuditEvent, ChainVerification, CheckScope, Detail, Outcome, UnlockCheck};
+use crate::clock::timestamp;
+use crate::error::{ClinicError, ClinicResult};
+use crate::permissions::{Permission, is_allowed};
+use crate::session::{AuditedChange, Session};
+
+const ACKNOWLEDGEMENT_MAX_CHARS: usize = 1000;
+
+/// The latest check of the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainCheck {
+    pub checked_at: String,
+    pub scope: CheckScope,
+    pub verified_through: Option<i64>,
+    pub intact: bool,
+}
+
+/// An integrity alert not yet acknowledged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IntegrityAlert {
+    pub id: String,
+    pub detected_at: String,
+    pub kind: String,
+    pub seq: Option<i64>,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IntegrityStatus {
+    pub last_check: Option<ChainCheck>,
+    pub open_alerts: Vec<IntegrityAlert>,
+    /// The chain's last entry now.
+    pub head_seq: Option<i64>,
+}
+
+/// Records a check inside `change`: the status row, and an alert with its audit entry when the
+/// chain cannot be trusted. An alert already open for the same fault is not raised twice.
+pub(crate) fn record_check(change: &mut AuditedChange<'_>, check: &UnlockCheck, now: &str) -> ClinicResult<()> {
+    change.connection().execute(
+        "INSERT INTO audit_chain_status (id, checked_at, scope, verified_through, intact) VALUES (1, ?1, ?2, ?3, ?4)
+         ON CONFLICT (id) DO UPDATE SET checked_at = ?1, scope = ?2, verified_through = ?3, intact = ?4",
+        params![now, check.scope.as_str(), check.verified_through, check.alert.is_none()],
+    )?;
+    let Some(alert) = check.alert else { return Ok(()) };
+    let already_open: bool = change.connection().query_row(
+        "SELECT EXISTS (SELECT 1 FROM audit_integrity_alerts
+         WHERE kind = ?1 AND seq IS ?2 AND acknowledged_at IS NULL)",
+        params![alert.code(), alert.seq()],
+        |row| row.get(0),
+    )?;
+    if already_open {
+        return Ok(());
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    change.connection().execute(
+        "INSERT INTO audit_integrity_alerts (id, detected_at, kind, seq, description) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id, now, alert.code(), alert.seq(), alert.describe()],
+    )?;
+    let mut event = AuditEvent::new(AuditAction::AuditIntegrityAlert, Outcome::Failed)
+        .object("audit_integrity_alert", &id)
+        .category("audit_trail")
+        .reason(alert.code())
+        .detail("scope", Detail::Code(check.scope.as_str()));
+    if let Some(seq) = alert.seq() {
+        event = event.detail("entry", Detail::Identifier(seq.to_string()));
+    }
+    change.also_record(&event)?;
+    tracing::error!(kind = alert.code(), "the audit trail failed its integrity check");
+    Ok(())
+}
+
+fn last_check(connection: &Connection) -> ClinicResult<Option<ChainCheck>> {
+    let row = connection
+        .query_row(
+            "SELECT checked_at, scope, verified_through, intact FROM audit_chain_status WHERE id = 1",
+            [],
+            |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get(2)?, row.get(3)?)),
+        )
+        .optional()?;
+    Ok(row.map(|(checked_at, scope, verified_through, intact)| ChainCheck {
+        checked_at,
+        scope: CheckScope::parse(&scope).unwrap_or(CheckScope::Full),
+        verified_through,
+        intact,
+    }))
+}
+
+fn open_alerts(connection: &Connection) -> ClinicResult<Vec<IntegrityAlert>> {
+    let mut statement = connection.prepare(
+        "SELECT id, detected_at, kind, seq, description FROM audit_integrity_alerts
+         WHERE acknowledged_at IS NULL ORDER BY detected_at",
+    )?;
+    let alerts = statement
+        .query_map([], |row| {
+            Ok(IntegrityAlert {
+                id: row.get(0)?,
+                detected_at: row.get(1)?,
+                kind: row.get(2)?,
+                seq: row.get(3)?,
+                description: row.get(4)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(alerts)
+}
+
+impl Session {
+    /// The status line of the audit view: the latest check and the open alerts.
+    pub fn audit_integrity_status(&mut self) -> ClinicResult<IntegrityStatus> {
+        let authorized = self.authorize(Permission::ViewAudit, AuditAction::View)?;
+        Ok(IntegrityStatus {
+            last_check: last_check(authorized.connection())?,
+            open_alerts: open_alerts(authorized.connection())?,
+            head_seq: audit::chain_head(authorized.connection())?.map(|head| head.seq),
+        })
+    }
+
+    /// How many integrity alerts wait for this user, for a banner on the home screen: only the
+    /// Owner and the Auditor see them, and for anyone else the answer is 0.
+    pub fn integrity_alerts_to_show(&mut self) -> ClinicResult<u64> {
+        if !is_allowed(&self.user().roles, Permission::ViewAudit) {
+            return Ok(0);
+        }
+        let authorized = self.authorize(Permission::ViewAudit, AuditAction::View)?;
+        let count: i64 = authorized.connection().query_row(
+            "SELECT count(*) FROM audit_integrity_alerts WHERE acknowledged_at IS NULL",
+            [],
+            |row| row.get(0),
+        )?;
+        Ok(count.unsigned_abs())
+    }
+
+    /// Acknowledges an alert with a comment (what was found, what was done).
+    pub fn acknowledge_integrity_alert(&mut self, alert_id: &str, comment: &str) -> ClinicResult<()> {
+        let mut authorized = self.authorize(Permission::ViewAudit, AuditAction::AuditIntegrityAlertAcknowledged)?;
+        let comment = comment.trim();
+        if comment.is_empty() || comment.chars().count() > ACKNOWLEDGEMENT_MAX_CHARS {
+            return Err(ClinicError::invalid(
+                "comment",
+                "Say what was found and what was done (at most 1000 characters).",
+            ));
+        }
+        let user_id = authorized.user().id.clone();
+        let now = timestamp(authorized.now());
+        let change = authorized.begin_change()?;
+        let updated = change.connection().execute(
+            "UPDATE audit_integrity_alerts SET acknowledged_by = ?2, acknowledged_at = ?3, acknowledgement = ?4
+             WHERE id = ?1 AND acknowledged_at IS NULL",
+            params![alert_id, user_id, now, comment],
+        )?;
+        if updated != 1 {
+            return Err(ClinicError::NotFound("That open integrity alert"));
+        }
+        change.commit(
+            &AuditEvent::success(AuditAction::AuditIntegrityAlertAcknowledged)
+                .object("audit_integrity_alert", alert_id)
+                .category("audit_trail"),
+        )?;
+        Ok(())
+    }
+
+    /// Verifies the whole audit chain, records that it was verified (and the result), and
+    /// raises an alert when it is broken.
+    pub fn verify_audit_chain(&mut self) -> ClinicResult<ChainVerification> {
+        let mut authorized = self.authorize(Permission::ViewAudit, AuditAction::AuditVerification)?;
+        let verification = audit::verify_chain(authorized.connection(), authorized.audit_key())?;
+        let outcome = if verification.is_intact() { Outcome::Success } else { Outcome::Failed };
+        let mut event = AuditEvent::new(AuditAction::AuditVerification, outcome).category("audit_trail");
+        if let ChainVerification::Broken { seq, .. } = &verification {
+            event = event.detail("first_bad_entry", Detail::Identifier(seq.to_string()));
+        }
+        if let ChainVerification::Intact { entries, .. } = &verification {
+            event = event.detail("entries", Detail::Count(*entries));
+        }
+        let now = timestamp(authorized.now());
+        let check = audit::from_verification(CheckScope::Full, verification.clone());
+        let mut change = authorized.begin_change()?;
+        record_check(&mut change, &check, &now)?;
+        change.commit(&event)?;
+        Ok(verification)
+    }
+}
