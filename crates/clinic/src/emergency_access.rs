@@ -57,7 +57,7 @@ impl Session {
     /// Starts an emergency access to one patient. Refused to users who can read charts anyway
     /// and to roles the Owner has not allowed it.
     pub fn request_emergency_access(&mut self, patient_id: &str, reason: &str) -> ClinicResult<EmergencyAccess> {
-        let mut authorized = self.authorize(Permission::OwnAccount, AuditAction::EmergencyAccessStarted)?;
+        let mut authorized = self.authorize(Permission::RequestEmergencyAccess, AuditAction::EmergencyAccessStarted)?;
         let roles = authorized.user().roles.clone();
         if is_allowed(&roles, Permission::ReadChart) {
             return Err(ClinicError::invalid("patient", "You can open this chart without emergency access."));
@@ -107,6 +107,7 @@ impl Session {
                 .patient(patient_id)
                 .object("emergency_access", &access.id)
                 .detail("minutes", Detail::Count(minutes.unsigned_abs()))
+                .stated_reason(&reason)
                 .under_emergency_access(&access.id),
         )?;
         tracing::warn!("an emergency access was started");
@@ -174,6 +175,16 @@ impl Session {
         let comment =
             checked_text("comment", comment, 1, COMMENT_MAX_CHARS, "Write a short comment (at most 1000 characters).")?;
         let reviewer = authorized.user().id.clone();
+        let requested_by: Option<String> = authorized
+            .connection()
+            .query_row("SELECT user_id FROM emergency_accesses WHERE id = ?1", [access_id], |row| row.get(0))
+            .optional()?;
+        if requested_by.as_deref() == Some(reviewer.as_str()) {
+            return Err(ClinicError::invalid(
+                "comment",
+                "Your own emergency access is reviewed by someone else: another owner or the privacy officer.",
+            ));
+        }
         let now = timestamp(authorized.now());
         let change = authorized.begin_change()?;
         let updated = change.connection().execute(

@@ -105,7 +105,7 @@ impl ClinicError {
                 VaultError::DeviceSecretMissing | VaultError::DeviceSecretMismatch => ErrorCode::RecoveryNeeded,
                 VaultError::RecoveryKeyMalformed | VaultError::RecoveryKeyWrong => ErrorCode::RecoveryKeyWrong,
                 VaultError::DatabaseNewerThanApp { .. } => ErrorCode::NewerDatabase,
-                VaultError::DatabaseUnreadable => ErrorCode::DatabaseUnreadable,
+                VaultError::DatabaseUnreadable | VaultError::DatabaseMissing(_) => ErrorCode::DatabaseUnreadable,
                 VaultError::AlreadyRunning(_) => ErrorCode::AlreadyRunning,
                 VaultError::Randomness
                 | VaultError::KeyDerivation(_)

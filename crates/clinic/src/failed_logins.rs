@@ -1,6 +1,7 @@
 //! Failed sign-ins happen while the database is closed, so they are buffered in a small file
 //! beside it (no patient data: a time, a known username or none, a reason code) and appended to
-//! the audit chain at the next successful unlock.
+//! the audit chain at the next successful unlock. The same buffer carries the one other event of
+//! a closed database: a locked session ended from the lock screen ("Switch user").
 
 use std::fs::{self, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
@@ -28,6 +29,9 @@ pub enum FailureReason {
     WrongRecoveryKey,
     /// An attempt refused unchecked because the account is locked or must still wait.
     Throttled,
+    /// Not a failure: a locked session was ended from the lock screen. It reaches the chain as
+    /// a log-out.
+    SignedOutFromLockScreen,
 }
 
 impl FailureReason {
@@ -39,6 +43,7 @@ impl FailureReason {
             FailureReason::InactiveUser => "inactive_user",
             FailureReason::WrongRecoveryKey => "wrong_recovery_key",
             FailureReason::Throttled => "throttled",
+            FailureReason::SignedOutFromLockScreen => "signed_out_from_lock_screen",
         }
     }
 }

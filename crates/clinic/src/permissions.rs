@@ -21,6 +21,9 @@ pub enum Permission {
     ViewAudit,
     /// Review emergency accesses after the fact.
     ReviewEmergencyAccess,
+    /// Ask for emergency ("break-glass") access to one patient's chart: for the roles that
+    /// cannot read charts; the Owner can switch it off per role in the settings.
+    RequestEmergencyAccess,
     /// Demographics, contact details, insurance.
     ReadDemographics,
     WriteDemographics,
@@ -32,6 +35,11 @@ pub enum Permission {
     SignNotes,
     /// Backups and restore.
     ManageBackups,
+    /// Record a disclosure of a patient's information (the accounting of disclosures).
+    RecordDisclosure,
+    /// Record a patient's request to amend their record. Deciding it takes the permission to
+    /// change the item it is about.
+    RecordAmendmentRequest,
 }
 
 /// Who holds each permission. A user holding several roles holds the union.
@@ -40,7 +48,8 @@ pub const PERMISSION_MATRIX: &[(Permission, &[Role])] = &[
     (Permission::ManageUsers, &[Owner]),
     (Permission::ManageSettings, &[Owner]),
     (Permission::ViewAudit, &[Owner, Auditor]),
-    (Permission::ReviewEmergencyAccess, &[Owner]),
+    (Permission::ReviewEmergencyAccess, &[Owner, Auditor]),
+    (Permission::RequestEmergencyAccess, &[Owner, FrontDesk, Auditor]),
     (Permission::ReadDemographics, &[Clinician, FrontDesk]),
     (Permission::WriteDemographics, &[Clinician, FrontDesk]),
     (Permission::ManageAppointments, &[Clinician, FrontDesk]),
@@ -48,6 +57,8 @@ pub const PERMISSION_MATRIX: &[(Permission, &[Role])] = &[
     (Permission::WriteChart, &[Clinician]),
     (Permission::SignNotes, &[Clinician]),
     (Permission::ManageBackups, &[Owner]),
+    (Permission::RecordDisclosure, &[Clinician, FrontDesk]),
+    (Permission::RecordAmendmentRequest, &[Clinician, FrontDesk]),
 ];
 
 /// What an emergency access to one patient lets a user do who otherwise could not.
@@ -62,6 +73,7 @@ impl Permission {
             Permission::ManageSettings => "manage_settings",
             Permission::ViewAudit => "view_audit",
             Permission::ReviewEmergencyAccess => "review_emergency_access",
+            Permission::RequestEmergencyAccess => "request_emergency_access",
             Permission::ReadDemographics => "read_demographics",
             Permission::WriteDemographics => "write_demographics",
             Permission::ManageAppointments => "manage_appointments",
@@ -69,6 +81,8 @@ impl Permission {
             Permission::WriteChart => "write_chart",
             Permission::SignNotes => "sign_notes",
             Permission::ManageBackups => "manage_backups",
+            Permission::RecordDisclosure => "record_disclosure",
+            Permission::RecordAmendmentRequest => "record_amendment_request",
         }
     }
 

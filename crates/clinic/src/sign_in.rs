@@ -3,8 +3,8 @@
 //! next successful sign-in.
 
 use chartkeep_vault::{
-    KdfChoice, Password, RecoveryKey, SlotHolder, UnlockedVault, VaultError, read_key_slots, unlock_with_password,
-    unlock_with_recovery_key,
+    KdfChoice, Password, RecoveryKey, SlotHolder, UnlockedVault, VaultError, open_with_recovery_key, read_key_slots,
+    unlock_with_password,
 };
 
 use crate::audit::{self, Actor, AuditAction, AuditEvent, AuditKey, Detail, Outcome, UnlockCheck};
@@ -41,8 +41,8 @@ impl Workstation {
     ) -> ClinicResult<Session> {
         check_new_password(new_password, None)?;
         let params = kdf.resolve()?;
-        let mut vault = match unlock_with_recovery_key(&self.claim, self.keyring.as_ref(), recovery_key) {
-            Ok(vault) => vault,
+        let recovered = match open_with_recovery_key(&self.claim, recovery_key) {
+            Ok(recovered) => recovered,
             Err(error) => {
                 if matches!(error, VaultError::RecoveryKeyWrong | VaultError::RecoveryKeyMalformed) {
                     self.buffer_failure(None, FailureReason::WrongRecoveryKey);
@@ -50,11 +50,12 @@ impl Workstation {
                 return Err(error.into());
             }
         };
-        let owner = store::first_active_owner(vault.connection())?
+        // Everything is checked before this PC's keyring and slot file change.
+        let owner = store::first_active_owner(recovered.connection())?
             .ok_or(ClinicError::Internal("The practice has no active owner to recover."))?;
         check_new_password(new_password, Some(&owner.username))?;
         let holder = SlotHolder { user_id: &owner.id, username: &owner.username, password: new_password };
-        vault.seal_for_user(holder, params)?;
+        let vault = recovered.bind_to_this_pc(self.keyring.as_ref(), holder, params)?;
         let users = store::count_users(vault.connection())?;
         let user =
             SignedInUser { id: owner.id, username: owner.username, full_name: owner.full_name, roles: owner.roles };
@@ -106,7 +107,11 @@ impl Workstation {
             }
         };
         let session = self.start_session(vault, username, action, ask_second_factor)?;
-        throttle::clear(&throttle_file, &account);
+        // With a second factor still to give, the password alone proves nothing yet: the
+        // counters are cleared when the code is accepted.
+        if !matches!(session.second_factor_gate(), crate::SecondFactorGate::CodeRequired { .. }) {
+            throttle::clear(&throttle_file, &account);
+        }
         Ok(session)
     }
 
@@ -165,6 +170,12 @@ impl Workstation {
         audit::check_against_anchor(vault.connection(), &AuditKey::from_vault(vault), anchor.as_ref())
     }
 
+    /// Ends a locked session from the lock screen ("Switch user"). The database is already
+    /// closed, so the log-out is buffered and reaches the chain at the next unlock.
+    pub fn end_locked_session(&self, locked: &LockedSession) {
+        self.buffer_failure(Some(&locked.username), FailureReason::SignedOutFromLockScreen);
+    }
+
     /// Buffers a failure. Only a username that belongs to the practice is kept.
     fn buffer_failure(&self, username: Option<&str>, reason: FailureReason) {
         let known =
@@ -202,9 +213,12 @@ fn flush_failed_logins(change: &mut crate::session::AuditedChange<'_>, workstati
             roles: String::new(),
             workstation_id: workstation.id.clone(),
         };
-        let event = AuditEvent::new(AuditAction::LoginFailed, Outcome::Failed)
-            .object("failed_login", &failure.id)
-            .reason(failure.reason.as_str());
+        let event = match failure.reason {
+            FailureReason::SignedOutFromLockScreen => AuditEvent::success(AuditAction::Logout),
+            _ => AuditEvent::new(AuditAction::LoginFailed, Outcome::Failed),
+        }
+        .object("failed_login", &failure.id)
+        .reason(failure.reason.as_str());
         change.record_as(&actor, &event, failure.at)?;
         count += 1;
     }

@@ -46,6 +46,22 @@ fn role_codes(roles: &[Role]) -> Detail {
     Detail::Fields(roles.iter().map(|role| role.as_str()).collect())
 }
 
+fn status_code(active: bool) -> Detail {
+    Detail::Code(if active { "active" } else { "inactive" })
+}
+
+/// The entry of a user administration step: which user, their roles and status before and
+/// after (the same when the step changes neither).
+fn staff_event(action: AuditAction, target: &UserRecord, new_roles: &[Role], now_active: bool) -> AuditEvent {
+    AuditEvent::success(action)
+        .object("user", &target.id)
+        .category("staff_accounts")
+        .detail("old_roles", role_codes(&target.roles))
+        .detail("new_roles", role_codes(new_roles))
+        .detail("old_status", status_code(target.active))
+        .detail("new_status", status_code(now_active))
+}
+
 fn checked_roles(roles: &[Role]) -> ClinicResult<Vec<Role>> {
     let mut roles = roles.to_vec();
     roles.sort();
@@ -159,7 +175,9 @@ impl Session {
                     &AuditEvent::success(AuditAction::UserCreated)
                         .object("user", &record.id)
                         .category("staff_accounts")
-                        .detail("new_roles", role_codes(&record.roles)),
+                        .detail("old_roles", role_codes(&[]))
+                        .detail("new_roles", role_codes(&record.roles))
+                        .detail("new_status", status_code(true)),
                 )
             },
         )?;
@@ -177,13 +195,7 @@ impl Session {
         }
         let change = authorized.begin_change()?;
         store::set_roles(change.connection(), &target.id, &roles)?;
-        change.commit(
-            &AuditEvent::success(AuditAction::RolesChanged)
-                .object("user", &target.id)
-                .category("staff_accounts")
-                .detail("old_roles", role_codes(&target.roles))
-                .detail("new_roles", role_codes(&roles)),
-        )?;
+        change.commit(&staff_event(AuditAction::RolesChanged, &target, &roles, target.active))?;
         let updated = existing_user(&authorized, user_id)?;
         summary(&authorized, updated)
     }
@@ -206,12 +218,7 @@ impl Session {
             |authorized| {
                 let change = authorized.begin_change()?;
                 store::set_active(change.connection(), &target.id, false)?;
-                change.commit(
-                    &AuditEvent::success(AuditAction::UserDeactivated)
-                        .object("user", &target.id)
-                        .category("staff_accounts")
-                        .detail("old_roles", role_codes(&target.roles)),
-                )
+                change.commit(&staff_event(AuditAction::UserDeactivated, &target, &target.roles, false))
             },
         )?;
         let updated = existing_user(&authorized, user_id)?;
@@ -246,9 +253,7 @@ impl Session {
         let mut authorized = self.authorize(Permission::ManageUsers, AuditAction::AccountUnlocked)?;
         let target = existing_user(&authorized, user_id)?;
         throttle::clear(&authorized.vault().data_dir().sign_in_throttle(), &target.username);
-        authorized.record(
-            &AuditEvent::success(AuditAction::AccountUnlocked).object("user", &target.id).category("staff_accounts"),
-        )?;
+        authorized.record(&staff_event(AuditAction::AccountUnlocked, &target, &target.roles, target.active))?;
         summary(&authorized, target)
     }
 
@@ -259,9 +264,7 @@ impl Session {
         let target = existing_user(&authorized, user_id)?;
         let change = authorized.begin_change()?;
         store::remove_second_factor(change.connection(), &target.id)?;
-        change.commit(
-            &AuditEvent::success(AuditAction::SecondFactorReset).object("user", &target.id).category("staff_accounts"),
-        )?;
+        change.commit(&staff_event(AuditAction::SecondFactorReset, &target, &target.roles, target.active))?;
         summary(&authorized, target)
     }
 
@@ -312,12 +315,7 @@ fn issue_temporary_password(
             let change = authorized.begin_change()?;
             store::set_active(change.connection(), &target.id, true)?;
             store::set_must_change_password(change.connection(), &target.id, true)?;
-            change.commit(
-                &AuditEvent::success(action)
-                    .object("user", &target.id)
-                    .category("staff_accounts")
-                    .detail("roles", role_codes(&target.roles)),
-            )
+            change.commit(&staff_event(action, &target, &target.roles, true))
         },
     )?;
     throttle::clear(&authorized.vault().data_dir().sign_in_throttle(), &target.username);

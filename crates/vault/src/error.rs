@@ -46,6 +46,11 @@ pub enum VaultError {
     #[error("The database could not be opened with its key: it is damaged or does not belong to this practice.")]
     DatabaseUnreadable,
 
+    #[error(
+        "The practice database is missing from {0}, although the practice's keys are there. Put the file back, or restore the practice from a backup."
+    )]
+    DatabaseMissing(PathBuf),
+
     #[error("Chartkeep is already running on this data folder ({0}). Use the window that is open.")]
     AlreadyRunning(PathBuf),
 

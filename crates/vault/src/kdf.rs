@@ -49,7 +49,21 @@ impl KdfParams {
         self.memory_kib >= Self::FLOOR.memory_kib && self.iterations >= Self::FLOOR.iterations
     }
 
+    /// The most a slot may ask for: 4 GiB of memory, 256 passes, 16 lanes. Parameters are read
+    /// from the slot file, which anyone who can write the folder can change; beyond these
+    /// limits a slot is refused as damaged instead of exhausting the PC.
+    pub const CEILING: KdfParams = KdfParams { memory_kib: 4 * 1024 * 1024, iterations: 256, parallelism: 16 };
+
+    pub fn within_ceiling(&self) -> bool {
+        self.memory_kib <= Self::CEILING.memory_kib
+            && self.iterations <= Self::CEILING.iterations
+            && self.parallelism <= Self::CEILING.parallelism
+    }
+
     fn to_argon2(self) -> VaultResult<Params> {
+        if !self.within_ceiling() {
+            return Err(VaultError::KeySlotFileDamaged("a key slot asks for an unreasonable amount of work"));
+        }
         Params::new(self.memory_kib, self.iterations, self.parallelism, Some(32))
             .map_err(|error| VaultError::KeyDerivation(error.to_string()))
     }

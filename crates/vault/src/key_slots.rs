@@ -234,3 +234,53 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> VaultResult<()> {
     fs::File::open(folder).and_then(|dir| dir.sync_all()).map_err(VaultError::io(folder))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A slot file with one user, tampered with in memory and saved with a fresh checksum, as
+    /// someone who can write the folder (but knows no secret) could do.
+    fn tampered(change: impl FnOnce(&mut UserSlot)) -> (tempfile::TempDir, DeviceSecret) {
+        let folder = tempfile::tempdir().unwrap();
+        let device_secret = DeviceSecret::from_bytes([9; 32]);
+        let recovery = RecoverySlot { recipient: "age1test".into(), sealed_key: "none".into() };
+        let mut slots = KeySlots::new("vault", &device_secret, recovery);
+        let password = Password::new("correct horse battery");
+        let key = DatabaseKey::from_bytes([4; 32]);
+        slots.seal_user("u1", "dana", &password, KdfParams::INSECURE_FOR_TESTS, &device_secret, &key).unwrap();
+        change(&mut slots.body.users[0]);
+        slots.save(&folder.path().join("keyslots.json")).unwrap();
+        (folder, device_secret)
+    }
+
+    fn unseal(folder: &tempfile::TempDir, device_secret: &DeviceSecret) -> VaultResult<DatabaseKey> {
+        let slots = KeySlots::load(&folder.path().join("keyslots.json")).unwrap();
+        let slot = slots.find_user("dana").unwrap().clone();
+        slots.unseal_user(&slot, &Password::new("correct horse battery"), device_secret)
+    }
+
+    #[test]
+    fn a_flipped_bit_in_the_sealed_key_fails_authentication_cleanly() {
+        let (folder, device_secret) = tampered(|slot| {
+            let mut sealed = BASE64.decode(&slot.sealed_key).unwrap();
+            sealed[3] ^= 0x10;
+            slot.sealed_key = BASE64.encode(sealed);
+        });
+        assert!(matches!(unseal(&folder, &device_secret), Err(VaultError::WrongCredentials)));
+    }
+
+    #[test]
+    fn changed_cost_parameters_fail_authentication_because_they_are_bound_to_the_slot() {
+        let (folder, device_secret) = tampered(|slot| slot.kdf.iterations += 1);
+        assert!(matches!(unseal(&folder, &device_secret), Err(VaultError::WrongCredentials)));
+    }
+
+    #[test]
+    fn a_slot_asking_for_unreasonable_work_is_refused_before_any_hashing() {
+        let (folder, device_secret) = tampered(|slot| slot.kdf.memory_kib = u32::MAX);
+        let started = std::time::Instant::now();
+        assert!(matches!(unseal(&folder, &device_secret), Err(VaultError::KeySlotFileDamaged(_))));
+        assert!(started.elapsed() < std::time::Duration::from_secs(1), "refused before allocating 4 TiB");
+    }
+}

@@ -23,6 +23,6 @@ pub use kdf::{KdfChoice, KdfParams};
 pub use key_slots::{KeySlots, RecoverySlot, UserSlot, write_atomically};
 pub use secrets::{DatabaseKey, DeviceSecret, Password, RecoveryKey};
 pub use vault::{
-    CreatedVault, SlotHolder, UnlockedVault, create_vault, load_device_secret, read_key_slots, unlock_with_password,
-    unlock_with_recovery_key,
+    CreatedVault, RecoveredVault, SlotHolder, UnlockedVault, create_vault, load_device_secret, open_with_recovery_key,
+    read_key_slots, unlock_with_password,
 };

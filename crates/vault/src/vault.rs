@@ -80,6 +80,12 @@ pub fn create_vault(
     Ok(CreatedVault { vault, recovery_key })
 }
 
+/// Refuses to go on without the database file: opening would create an empty one, and every
+/// password would then seem wrong.
+fn require_database(data_dir: &DataDir) -> VaultResult<()> {
+    if data_dir.database().exists() { Ok(()) } else { Err(VaultError::DatabaseMissing(data_dir.database())) }
+}
+
 /// Reads the key-slot file of a data folder (no secret needed).
 pub fn read_key_slots(data_dir: &DataDir) -> VaultResult<KeySlots> {
     if !data_dir.key_slots().exists() {
@@ -114,27 +120,55 @@ pub fn unlock_with_password(
         return Err(VaultError::WrongCredentials);
     };
     let database_key = slots.unseal_user(slot, password, &device_secret)?;
+    require_database(data_dir)?;
     let connection = open_encrypted(&data_dir.database(), &database_key, &data_dir.pre_migration_copies())?;
     Ok(UnlockedVault { data_dir: data_dir.clone(), connection, database_key, device_secret, slots })
 }
 
-/// Opens the vault with the recovery key, whatever the keyring holds. It then gives this PC a
-/// fresh device secret, so every user slot (sealed under the old one) is dropped: the caller
-/// seals a new slot for the owner, and the owner resets the other users.
-pub fn unlock_with_recovery_key(
-    claim: &ClaimedDataDir,
-    keyring: &dyn DeviceSecretStore,
-    recovery_key: &RecoveryKey,
-) -> VaultResult<UnlockedVault> {
+/// A vault opened with the recovery key, whatever the keyring holds. Nothing on this PC has
+/// changed yet: the caller reads what it needs (which owner to give a new password), checks the
+/// new password, and only then binds the vault to this PC with [`RecoveredVault::bind_to_this_pc`].
+#[derive(Debug)]
+pub struct RecoveredVault {
+    data_dir: DataDir,
+    connection: Connection,
+    database_key: DatabaseKey,
+    slots: KeySlots,
+}
+
+/// Opens the vault with the recovery key, changing nothing.
+pub fn open_with_recovery_key(claim: &ClaimedDataDir, recovery_key: &RecoveryKey) -> VaultResult<RecoveredVault> {
     let data_dir = claim.data_dir();
-    let mut slots = read_key_slots(data_dir)?;
+    let slots = read_key_slots(data_dir)?;
     let database_key = unseal_with_recovery_key(slots.recovery(), recovery_key)?;
+    require_database(data_dir)?;
     let connection = open_encrypted(&data_dir.database(), &database_key, &data_dir.pre_migration_copies())?;
-    let device_secret = DeviceSecret::generate()?;
-    keyring.store(slots.vault_id(), &device_secret)?;
-    slots.replace_device(&device_secret);
-    slots.save(&data_dir.key_slots())?;
-    Ok(UnlockedVault { data_dir: data_dir.clone(), connection, database_key, device_secret, slots })
+    Ok(RecoveredVault { data_dir: data_dir.clone(), connection, database_key, slots })
+}
+
+impl RecoveredVault {
+    pub fn connection(&self) -> &Connection {
+        &self.connection
+    }
+
+    /// Gives this PC a fresh device secret in the keyring and seals `holder`'s slot under it.
+    /// Every other user's slot was sealed under the old secret and is dropped: the owner resets
+    /// those users.
+    pub fn bind_to_this_pc(
+        self,
+        keyring: &dyn DeviceSecretStore,
+        holder: SlotHolder<'_>,
+        kdf: KdfParams,
+    ) -> VaultResult<UnlockedVault> {
+        let RecoveredVault { data_dir, connection, database_key, mut slots } = self;
+        let device_secret = DeviceSecret::generate()?;
+        // Sealed in memory first, so nothing is stored if sealing fails.
+        slots.replace_device(&device_secret);
+        slots.seal_user(holder.user_id, holder.username, holder.password, kdf, &device_secret, &database_key)?;
+        keyring.store(slots.vault_id(), &device_secret)?;
+        slots.save(&data_dir.key_slots())?;
+        Ok(UnlockedVault { data_dir, connection, database_key, device_secret, slots })
+    }
 }
 
 impl UnlockedVault {

@@ -147,7 +147,10 @@ pub(crate) fn append(
         object_id: event.object_id.clone(),
         data_category: event.data_category.map(str::to_owned),
         outcome: event.outcome.as_str().to_owned(),
-        reason: event.reason.map(str::to_owned),
+        reason: match &event.stated_reason {
+            Some(stated) => Some(stated.expose().clone()),
+            None => event.reason.map(str::to_owned),
+        },
         emergency_access: event.emergency_access,
         details: event.details_json(),
         prev_hash,

@@ -186,6 +186,10 @@ pub struct AuditEvent {
     pub object_id: Option<String>,
     pub data_category: Option<&'static str>,
     pub reason: Option<&'static str>,
+    /// A reason a person typed, instead of a code: only for starting an emergency access, where
+    /// the trail must keep why the glass was broken. It may describe the patient's situation; it
+    /// stays inside the encrypted database like every entry and never reaches a log.
+    pub stated_reason: Option<crate::Phi<String>>,
     pub emergency_access: bool,
     details: Vec<(&'static str, Detail)>,
 }
@@ -200,6 +204,7 @@ impl AuditEvent {
             object_id: None,
             data_category: None,
             reason: None,
+            stated_reason: None,
             emergency_access: false,
             details: Vec::new(),
         }
@@ -222,6 +227,11 @@ impl AuditEvent {
 
     pub fn reason(mut self, reason: &'static str) -> Self {
         self.reason = Some(reason);
+        self
+    }
+
+    pub(crate) fn stated_reason(mut self, reason: &str) -> Self {
+        self.stated_reason = Some(crate::Phi::new(reason.to_owned()));
         self
     }
 

@@ -115,6 +115,15 @@ impl Session {
         if !EMERGENCY_ACCESS_PERMISSIONS.contains(&permission) {
             return Ok(None);
         }
+        // An access ends early when the Owner switches emergency access off for the user's roles.
+        let settings = store::access_settings(self.vault.connection())?;
+        let still_allowed = settings
+            .role_policies
+            .iter()
+            .any(|policy| self.user.roles.contains(&policy.role) && policy.emergency_access_allowed);
+        if !still_allowed {
+            return Ok(None);
+        }
         let now = crate::clock::timestamp(self.clock.now());
         Ok(self
             .vault

@@ -82,11 +82,14 @@ impl Session {
         Ok(())
     }
 
-    /// Checks a TOTP code or a recovery code after the password. Too many wrong codes end the
-    /// session.
+    /// Checks a TOTP code or a recovery code after the password. Wrong codes count against the
+    /// account in the same sign-in throttle as wrong passwords (so signing in again does not
+    /// reset them), and too many in one sign-in end the session.
     pub fn verify_second_factor(&mut self, code: &str) -> ClinicResult<()> {
         self.check_live()?;
         let SecondFactorGate::CodeRequired { wrong_codes } = self.second_factor else { return Ok(()) };
+        let throttle_file = self.vault.data_dir().sign_in_throttle();
+        crate::throttle::check(&throttle_file, &self.user.username, self.clock.now())?;
         let accepted = match self.matching_totp_step(code)? {
             Some(step) => Some(Accepted::Totp(step)),
             None => self.matching_recovery_code(code)?.map(Accepted::RecoveryCode),
@@ -94,6 +97,7 @@ impl Session {
         let Some(accepted) = accepted else {
             let wrong_codes = wrong_codes + 1;
             self.second_factor = SecondFactorGate::CodeRequired { wrong_codes };
+            crate::throttle::record_failure(&throttle_file, &self.user.username, self.clock.now());
             let failure =
                 AuditEvent::new(AuditAction::SecondFactorFailed, Outcome::Failed).object("user", &self.user.id);
             self.record(&failure)?;
@@ -127,6 +131,7 @@ impl Session {
         };
         change.commit(&AuditEvent::success(AuditAction::SecondFactorVerified).object("user", &user_id).reason(kind))?;
         self.second_factor = SecondFactorGate::Passed;
+        crate::throttle::clear(&throttle_file, &self.user.username);
         Ok(())
     }
 

@@ -46,6 +46,7 @@ fn with_the_default_policy_an_owner_enrols_before_anything_else_and_then_gives_a
     assert_eq!(owner.list_users().unwrap_err().code(), ErrorCode::SecondFactorEnrolmentRequired);
     let (authenticator, recovery_codes) = enrol(&mut owner, &clock);
     assert_eq!(recovery_codes.len(), 10);
+
     assert!(recovery_codes.iter().all(|code| code.len() == 11 && code.as_bytes()[5] == b'-'));
     assert!(owner.list_users().is_ok());
     owner.log_out().unwrap();
@@ -79,6 +80,18 @@ fn with_the_default_policy_an_owner_enrols_before_anything_else_and_then_gives_a
     owner.log_out().unwrap();
     drop(workstation);
     assert_eq!(count_audit_entries(&practice, "action = 'second_factor_enrolled'"), 1);
+    // Recovery codes are stored only as keyed hashes: no row holds a code, with or without its dash.
+    let typed: Vec<String> =
+        recovery_codes.iter().flat_map(|code| [format!("'{code}'"), format!("'{}'", code.replace('-', ""))]).collect();
+    let stored_in_clear = format!(
+        "seq = 1 AND (SELECT count(*) FROM second_factor_recovery_codes WHERE code_hash IN ({}) OR length(code_hash) != 64) > 0",
+        typed.join(", ")
+    );
+    assert_eq!(count_audit_entries(&practice, &stored_in_clear), 0);
+    assert_eq!(
+        count_audit_entries(&practice, "seq = 1 AND (SELECT count(*) FROM second_factor_recovery_codes) = 10"),
+        1
+    );
     assert_eq!(count_audit_entries(&practice, "action = 'second_factor_verified' AND reason = 'totp'"), 3);
     assert_eq!(count_audit_entries(&practice, "action = 'second_factor_verified' AND reason = 'recovery_code'"), 2);
     assert_eq!(count_audit_entries(&practice, "action = 'second_factor_failed'"), 3);
@@ -97,8 +110,11 @@ fn wrong_codes_end_the_sign_in_and_a_lock_cannot_skip_the_code() {
     let mut owner = workstation.unlock(&locked, &Password::new(OWNER_PASSWORD)).unwrap();
     assert_eq!(owner.second_factor_gate(), SecondFactorGate::CodeRequired { wrong_codes: 0 });
     for _ in 0..4 {
+        // Past the sign-in throttle's growing delay, which wrong codes count towards too.
+        clock.advance(time::Duration::seconds(20));
         assert_eq!(owner.verify_second_factor("123456").unwrap_err().code(), ErrorCode::InvalidInput);
     }
+    clock.advance(time::Duration::seconds(20));
     assert_eq!(owner.verify_second_factor("123456").unwrap_err().code(), ErrorCode::SessionEnded);
     assert_eq!(
         owner.verify_second_factor(&authenticator.code_at(&clock, 0)).unwrap_err().code(),
@@ -113,6 +129,35 @@ fn wrong_codes_end_the_sign_in_and_a_lock_cannot_skip_the_code() {
     assert!(locked.second_factor_given);
     let owner = workstation.unlock(&locked, &Password::new(OWNER_PASSWORD)).unwrap();
     assert_eq!(owner.second_factor_gate(), SecondFactorGate::Passed, "a lock after the code keeps it");
+    owner.log_out().unwrap();
+}
+
+#[test]
+fn a_stolen_password_cannot_guess_codes_by_signing_in_again_and_again() {
+    let clock = ManualClock::new();
+    let (_practice, workstation, mut owner) = new_practice_with_default_policy_on(clock.clone());
+    let (authenticator, _) = enrol(&mut owner, &clock);
+    owner.log_out().unwrap();
+    for attempt in 1..=10 {
+        clock.advance(time::Duration::minutes(5));
+        let mut owner = owner_signs_in(&workstation);
+        let wrong = owner.verify_second_factor("123456").unwrap_err();
+        assert_eq!(wrong.code(), ErrorCode::InvalidInput, "attempt {attempt}");
+        owner.log_out().unwrap();
+    }
+    clock.advance(time::Duration::minutes(1));
+    let refused = workstation.log_in("aokafor", &Password::new(OWNER_PASSWORD)).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::AccountLocked, "ten wrong codes within an hour lock the account");
+    clock.advance(time::Duration::minutes(15));
+    let mut owner = owner_signs_in(&workstation);
+    owner.verify_second_factor(&authenticator.code_at(&clock, 0)).unwrap();
+    owner.log_out().unwrap();
+    clock.advance(time::Duration::seconds(30));
+    let mut owner = owner_signs_in(&workstation);
+    owner.verify_second_factor("123456").unwrap_err();
+    clock.advance(time::Duration::seconds(1));
+    let next = owner.verify_second_factor("654321").unwrap_err();
+    assert_eq!(next.code(), ErrorCode::InvalidInput, "the right code cleared the counters: no delay yet");
     owner.log_out().unwrap();
 }
 

@@ -118,3 +118,31 @@ fn a_lost_keyring_entry_leads_to_the_recovery_path_and_the_recovery_key_restores
     assert!(matches!(workstation.practice_state(), PracticeState::Ready { .. }));
     assert!(workstation.log_in("aokafor", &new_password).is_ok());
 }
+
+#[test]
+fn switching_user_from_the_lock_screen_reaches_the_chain_as_a_log_out() {
+    let (practice, workstation, created) = new_practice();
+    let locked = created.session.lock().unwrap();
+    workstation.end_locked_session(&locked);
+    log_in(&workstation).log_out().unwrap();
+    drop(workstation);
+    assert_eq!(
+        super::count_audit_entries(
+            &practice,
+            "action = 'logout' AND reason = 'signed_out_from_lock_screen' AND username = 'aokafor'"
+        ),
+        1
+    );
+}
+
+#[test]
+fn a_recovery_refused_for_its_new_password_changes_nothing() {
+    let (practice, workstation, created) = new_practice();
+    let recovery_key = created.recovery_key.clone();
+    created.session.log_out().unwrap();
+    let slots_before = std::fs::read(practice.data_dir.key_slots()).unwrap();
+    let refused = workstation.recover(&recovery_key, &Password::new("aokafor"), super::cheap_kdf()).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::InvalidInput);
+    assert_eq!(std::fs::read(practice.data_dir.key_slots()).unwrap(), slots_before, "the slot file is untouched");
+    log_in(&workstation).log_out().unwrap();
+}

@@ -110,3 +110,29 @@ fn wrong_passwords_slow_down_then_lock_the_account_across_a_restart_until_the_ow
     assert_eq!(count_audit_entries(&practice, "action = 'account_unlocked'"), 1);
     let _: Arc<ManualClock> = clock;
 }
+
+#[test]
+fn every_user_administration_entry_holds_the_old_and_new_roles() {
+    let (practice, workstation, mut owner) = new_practice_on(ManualClock::new());
+    let issued = create_user(&mut owner, "desk", &[Role::FrontDesk]);
+    let id = issued.user.id.clone();
+    owner.change_roles(&id, &[Role::FrontDesk, Role::Clinician]).unwrap();
+    owner.reset_password(&id, cheap_kdf()).unwrap();
+    owner.unlock_account(&id).unwrap();
+    owner.reset_second_factor(&id).unwrap();
+    owner.deactivate_user(&id).unwrap();
+    owner.reactivate_user(&id, cheap_kdf()).unwrap();
+    owner.log_out().unwrap();
+    drop(workstation);
+    let administration = "action IN ('user_created', 'roles_changed', 'password_reset', 'account_unlocked', \
+         'second_factor_reset', 'user_deactivated', 'user_reactivated') AND object_id = (SELECT id FROM users WHERE username = 'desk')";
+    assert_eq!(count_audit_entries(&practice, administration), 7);
+    let with_roles =
+        format!("{administration} AND details LIKE '%\"old_roles\":%' AND details LIKE '%\"new_roles\":%'");
+    assert_eq!(count_audit_entries(&practice, &with_roles), 7, "each entry says the roles before and after");
+    let role_change = format!(
+        "{administration} AND action = 'roles_changed' AND details LIKE '%\"old_roles\":[\"front_desk\"]%' \
+         AND details LIKE '%\"new_roles\":[\"clinician\",\"front_desk\"]%'"
+    );
+    assert_eq!(count_audit_entries(&practice, &role_change), 1);
+}

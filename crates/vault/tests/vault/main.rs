@@ -8,7 +8,7 @@ use std::path::Path;
 
 use chartkeep_vault::{
     CreatedVault, DataDir, DeviceSecretStore, KdfParams, OsKeyring, Password, RecoveryKey, SlotHolder, UnlockedVault,
-    VaultError, create_vault, read_key_slots, unlock_with_password, unlock_with_recovery_key,
+    VaultError, create_vault, open_with_recovery_key, read_key_slots, unlock_with_password,
 };
 
 pub const OWNER_ID: &str = "00000000-0000-4000-8000-000000000001";
@@ -113,20 +113,19 @@ fn without_the_keyring_entry_only_the_recovery_key_opens_the_vault() {
     let everything_in_the_folder: Vec<u8> =
         walk(fixture.data_dir.root()).iter().flat_map(|path| file_bytes(path)).collect();
     assert!(!everything_in_the_folder.is_empty());
+    let slot_file = std::fs::read_to_string(fixture.data_dir.key_slots()).unwrap();
+    assert!(!slot_file.contains("device_secret"), "the device secret is never written into the folder");
 
     let claim = fixture.data_dir.claim().unwrap();
     let wrong = RecoveryKey::parse(&format!("{}QQQQQQ", &recovery_key.expose()[..68]));
-    assert!(unlock_with_recovery_key(&claim, &OsKeyring, &wrong).is_err());
-    let mut vault = unlock_with_recovery_key(&claim, &OsKeyring, &recovery_key).unwrap();
-    assert!(vault.key_slots().users().is_empty(), "slots sealed under the old device secret are dropped");
-    assert!(OsKeyring.load(&vault_id).unwrap().is_some(), "a fresh device secret is in the keyring");
+    assert!(open_with_recovery_key(&claim, &wrong).is_err());
+    let recovered = open_with_recovery_key(&claim, &recovery_key).unwrap();
+    assert!(OsKeyring.load(&vault_id).unwrap().is_none(), "opening with the recovery key changes nothing yet");
     let new_password = Password::new("a brand new owner password");
-    vault
-        .seal_for_user(
-            SlotHolder { user_id: OWNER_ID, username: "owner", password: &new_password },
-            KdfParams::INSECURE_FOR_TESTS,
-        )
-        .unwrap();
+    let holder = SlotHolder { user_id: OWNER_ID, username: "owner", password: &new_password };
+    let vault = recovered.bind_to_this_pc(&OsKeyring, holder, KdfParams::INSECURE_FOR_TESTS).unwrap();
+    assert_eq!(vault.key_slots().users().len(), 1, "only the owner's slot, sealed under the new secret");
+    assert!(OsKeyring.load(&vault_id).unwrap().is_some(), "a fresh device secret is in the keyring");
     vault.lock().unwrap();
     drop(claim);
     assert!(unlock(&fixture, "a brand new owner password").is_ok());
@@ -210,14 +209,29 @@ fn the_chain_anchor_sits_beside_the_device_secret_and_survives_its_replacement()
 
     // Recovery gives the PC a fresh device secret; the anchor stays.
     let claim = fixture.data_dir.claim().unwrap();
-    let recovered = unlock_with_recovery_key(&claim, &OsKeyring, &created.recovery_key).unwrap();
+    let password = Password::new(PASSWORD);
+    let holder = SlotHolder { user_id: OWNER_ID, username: "owner", password: &password };
+    let recovered = open_with_recovery_key(&claim, &created.recovery_key)
+        .unwrap()
+        .bind_to_this_pc(&OsKeyring, holder, KdfParams::INSECURE_FOR_TESTS)
+        .unwrap();
     assert!(!recovered.key_slots().matches_device(&secret_before), "a fresh device secret");
     assert!(recovered.key_slots().matches_device(&OsKeyring.load(&vault_id).unwrap().unwrap()));
     recovered.lock().unwrap();
-    assert_eq!(OsKeyring.load_anchor(&vault_id).unwrap(), Some(anchor));
 
     // Without an entry there is nothing to put an anchor beside.
     OsKeyring.delete(&vault_id).unwrap();
     let refused = OsKeyring.store_anchor(&vault_id, &chartkeep_vault::ChainAnchor { seq: 1, hash: vec![1; 32] });
     assert!(matches!(refused, Err(VaultError::DeviceSecretMissing)));
+}
+
+#[test]
+fn a_missing_database_file_is_refused_and_not_recreated_empty() {
+    let fixture = fixture();
+    create(&fixture).vault.lock().unwrap();
+    std::fs::remove_file(fixture.data_dir.database()).unwrap();
+    let refused = unlock(&fixture, PASSWORD).unwrap_err();
+    assert!(matches!(refused, VaultError::DatabaseMissing(_)), "{refused:?}");
+    assert!(refused.to_string().contains("restore"), "{refused}");
+    assert!(!fixture.data_dir.database().exists(), "no empty database was created");
 }
