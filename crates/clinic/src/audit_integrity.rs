@@ -112,6 +112,26 @@ fn open_alerts(connection: &Connection) -> ClinicResult<Vec<IntegrityAlert>> {
     Ok(alerts)
 }
 
+/// The chain's status in one line, for the head of printed reports.
+pub(crate) fn chain_status_line(connection: &Connection, wall_clock: crate::clock::WallClock) -> ClinicResult<String> {
+    let alerts = open_alerts(connection)?;
+    if let Some(first) = alerts.first() {
+        return Ok(format!("INTEGRITY ALERT ({} open): {}", alerts.len(), first.description));
+    }
+    Ok(match last_check(connection)? {
+        Some(ChainCheck { intact: true, verified_through: Some(seq), checked_at, scope }) => {
+            let how = match scope {
+                CheckScope::Full => "full verification",
+                CheckScope::SinceAnchor | CheckScope::WholeChain => "checked at sign-in",
+            };
+            format!("Chain verified up to entry {seq} at {} ({how})", wall_clock.show(&checked_at))
+        }
+        Some(ChainCheck { intact: true, verified_through: None, .. }) => "The audit trail is empty.".to_owned(),
+        Some(ChainCheck { intact: false, .. }) => "The last verification found a fault.".to_owned(),
+        None => "Not verified yet.".to_owned(),
+    })
+}
+
 impl Session {
     /// The status line of the audit view: the latest check and the open alerts.
     pub fn audit_integrity_status(&mut self) -> ClinicResult<IntegrityStatus> {

@@ -2,11 +2,16 @@
 //! in, the [`Workstation`]), checks what it must, makes its change and writes its audit entry in
 //! the same transaction.
 
+mod amendments;
 pub mod audit;
 mod audit_integrity;
+mod audit_reports;
+mod audit_view;
 mod clock;
+mod disclosures;
 mod emergency_access;
 mod error;
+mod export_file;
 pub mod failed_logins;
 mod permissions;
 mod phi;
@@ -22,8 +27,11 @@ mod users;
 mod validation;
 mod workstation;
 
+pub use amendments::{AmendmentDecision, AmendmentItem, AmendmentOutcome, AmendmentRequest, NewAmendmentRequest};
 pub use audit_integrity::{ChainCheck, IntegrityAlert, IntegrityStatus};
-pub use clock::{Clock, SystemClock, timestamp};
+pub use audit_view::{AUDIT_COUNT_CAP, AUDIT_CSV_LIMIT, AUDIT_PAGE_LIMIT, AUDIT_PDF_LIMIT, AuditPage, StaffChoice};
+pub use clock::{Clock, SystemClock, WallClock, timestamp};
+pub use disclosures::{Disclosure, NewDisclosure};
 pub use emergency_access::{EmergencyAccess, EmergencyAccessForReview, OpenedChart};
 pub use error::{ClinicError, ClinicResult, ErrorCode};
 pub use permissions::{EMERGENCY_ACCESS_PERMISSIONS, PERMISSION_MATRIX, Permission, is_allowed, permissions_of};

@@ -211,3 +211,12 @@ pub fn has_second_factor(connection: &Connection, user_id: &str) -> ClinicResult
     Ok(connection
         .query_row("SELECT EXISTS (SELECT 1 FROM second_factors WHERE user_id = ?1)", [user_id], |row| row.get(0))?)
 }
+
+pub fn patient_exists(connection: &Connection, patient_id: &str) -> ClinicResult<bool> {
+    Ok(connection.query_row("SELECT EXISTS (SELECT 1 FROM patients WHERE id = ?1)", [patient_id], |row| row.get(0))?)
+}
+
+/// How reports name a patient. Until patients have names, their id.
+pub fn patient_label(connection: &Connection, patient_id: &str) -> ClinicResult<Option<String>> {
+    Ok(patient_exists(connection, patient_id)?.then(|| patient_id.to_owned()))
+}

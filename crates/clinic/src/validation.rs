@@ -69,6 +69,20 @@ pub fn required_text(field: &'static str, label: &str, text: &str, max: usize) -
     Ok(trimmed.to_owned())
 }
 
+/// A calendar day in ISO form (`YYYY-MM-DD`), not after `today` and not before 1900.
+pub fn past_date(field: &'static str, label: &str, text: &str, today: time::Date) -> ClinicResult<String> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = time::Date::parse(text.trim(), &format)
+        .map_err(|_| ClinicError::invalid(field, format!("Enter the {label} as a date, e.g. 2026-11-25.")))?;
+    if date > today {
+        return Err(ClinicError::invalid(field, format!("The {label} cannot be in the future.")));
+    }
+    if date.year() < 1900 {
+        return Err(ClinicError::invalid(field, format!("The {label} cannot be before 1900.")));
+    }
+    date.format(&format).map_err(|_| ClinicError::Internal("A date could not be written."))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,6 +100,15 @@ mod tests {
         assert!(password_error(&"x".repeat(128)).is_none(), "128 characters are allowed");
         assert!(password_error(&"x".repeat(257)).is_some());
         assert!(password_error("ünïcødé pässwörd").is_none());
+    }
+
+    #[test]
+    fn past_dates_are_checked_and_written_in_iso_form() {
+        let today = time::macros::date!(2026 - 11 - 25);
+        assert_eq!(past_date("d", "date", " 2026-11-25 ", today).unwrap(), "2026-11-25");
+        assert_eq!(past_date("d", "date", "2026-11-26", today).unwrap_err().field(), Some("d"));
+        assert!(past_date("d", "date", "1899-12-31", today).is_err());
+        assert!(past_date("d", "date", "25.11.2026", today).is_err());
     }
 
     #[test]

@@ -1,9 +1,13 @@
 //! Printable documents made with printpdf, using only the built-in PDF fonts so no font files
-//! are needed. Today: the Recovery Kit. Later capabilities add their reports here.
+//! are needed: the Recovery Kit, and paged table reports (audit exports, access reports).
 
 mod recovery_kit;
+mod table_report;
+mod text;
 
 pub use recovery_kit::{RecoveryKit, render_recovery_kit_pdf};
+pub use table_report::{Column, Orientation, ReportSection, TableReport, render_table_report_pdf};
+pub use text::printable;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DocumentError {

@@ -42,14 +42,13 @@ fn pdf_error(error: impl std::fmt::Display) -> DocumentError {
     DocumentError::Pdf(error.to_string())
 }
 
-/// The built-in fonts cover Latin-1; anything else prints as '?'.
+/// The practice name as the built-in fonts can show it, at most `max_chars` long.
 fn printable(text: &str, max_chars: usize) -> String {
-    let mut result: String =
-        text.chars().take(max_chars).map(|c| if (c as u32) < 256 && !c.is_control() { c } else { '?' }).collect();
-    if text.chars().count() > max_chars {
-        result.push_str("...");
+    let shown = crate::text::printable(text);
+    if shown.chars().count() <= max_chars {
+        return shown;
     }
-    result
+    format!("{}...", shown.chars().take(max_chars).collect::<String>())
 }
 
 /// The key as lines for copying by hand: the prefix, then groups of four, five groups a line.
@@ -160,8 +159,8 @@ mod tests {
     }
 
     #[test]
-    fn text_outside_the_built_in_fonts_is_replaced_not_dropped() {
-        assert_eq!(printable("Praxis Müller 医院", 70), "Praxis Müller ??");
+    fn text_outside_the_built_in_fonts_is_transliterated_not_dropped() {
+        assert_eq!(printable("Praxis Müller 医院", 70), "Praxis Müller Yi Yuan ");
         assert_eq!(printable("abcdef", 3), "abc...");
     }
 

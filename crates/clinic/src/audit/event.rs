@@ -96,6 +96,18 @@ impl AuditAction {
         }
     }
 
+    /// The action in words, for printouts: "Emergency access started".
+    pub fn label(self) -> String {
+        let text = self.as_str().replace('_', " ");
+        let mut characters = text.chars();
+        characters.next().map(|first| first.to_uppercase().chain(characters).collect()).unwrap_or_default()
+    }
+
+    /// A stored action code in words; an unknown code is shown as it is.
+    pub fn label_of(code: &str) -> String {
+        AuditAction::parse(code).map_or_else(|| code.to_owned(), AuditAction::label)
+    }
+
     pub fn parse(text: &str) -> Option<AuditAction> {
         AuditAction::ALL.into_iter().find(|action| action.as_str() == text)
     }

@@ -4,6 +4,7 @@
 mod anchor;
 mod chain;
 mod event;
+pub mod query;
 mod verify;
 
 pub use anchor::{CheckScope, IntegrityAlertKind, UnlockCheck};

@@ -1,43 +1,13 @@
 //! Emergency access against a minimal patient row: who may ask, the reason, the time limit, the
 //! break-glass flag on every action, the Role switch, and the Owner's review.
 
-use std::sync::Arc;
+use chartkeep_clinic::{ErrorCode, Role};
+use chartkeep_vault::Password;
 
-use chartkeep_clinic::{ErrorCode, Role, Session, Workstation};
-use chartkeep_vault::{OsKeyring, Password};
-
-use super::{ManualClock, OWNER_PASSWORD, Practice, count_audit_entries, create_user, first_sign_in, new_practice_on};
-
-const PATIENT: &str = "patient-1";
-const OTHER_PATIENT: &str = "patient-2";
-
-/// Adds minimal patient rows directly (the patient capability comes later), then reopens the
-/// practice on `clock` and signs the owner in.
-fn with_patients(
-    practice: &Practice,
-    workstation: Workstation,
-    owner: Session,
-    clock: Arc<ManualClock>,
-) -> (Workstation, Session) {
-    owner.log_out().unwrap();
-    drop(workstation);
-    {
-        let claim = practice.data_dir.claim().unwrap();
-        let vault =
-            chartkeep_vault::unlock_with_password(&claim, &OsKeyring, "aokafor", &Password::new(OWNER_PASSWORD))
-                .unwrap();
-        for id in [PATIENT, OTHER_PATIENT] {
-            vault
-                .connection()
-                .execute("INSERT INTO patients (id, created_at) VALUES (?1, '2026-11-25T08:00:00.000Z')", [id])
-                .unwrap();
-        }
-        vault.lock().unwrap();
-    }
-    let workstation = Workstation::open(&practice.data_dir, Box::new(OsKeyring), clock).unwrap();
-    let owner = workstation.log_in("aokafor", &Password::new(OWNER_PASSWORD)).unwrap();
-    (workstation, owner)
-}
+use super::{
+    ManualClock, OTHER_PATIENT, OWNER_PASSWORD, PATIENT, count_audit_entries, create_user, first_sign_in,
+    new_practice_on, with_patients,
+};
 
 #[test]
 fn front_desk_breaks_the_glass_for_one_patient_for_a_limited_time_and_the_owner_reviews_it() {

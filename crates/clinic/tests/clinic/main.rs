@@ -5,6 +5,8 @@
 mod access_control;
 mod audit_chain;
 mod audit_integrity;
+mod audit_view;
+mod disclosures_and_amendments;
 mod emergency_access;
 mod second_factor;
 mod session_limits;
@@ -131,4 +133,35 @@ pub fn count_audit_entries(practice: &Practice, condition: &str) -> u64 {
         chartkeep_vault::unlock_with_password(&claim, &OsKeyring, "aokafor", &Password::new(OWNER_PASSWORD)).unwrap();
     let sql = format!("SELECT count(*) FROM audit_log WHERE {condition}");
     vault.connection().query_row(&sql, [], |row| row.get::<_, i64>(0)).unwrap().unsigned_abs()
+}
+
+pub const PATIENT: &str = "patient-1";
+pub const OTHER_PATIENT: &str = "patient-2";
+
+/// Adds minimal patient rows directly (for use cases that only need a patient to exist), then
+/// reopens the practice on `clock` and signs the owner in.
+pub fn with_patients(
+    practice: &Practice,
+    workstation: Workstation,
+    owner: Session,
+    clock: Arc<ManualClock>,
+) -> (Workstation, Session) {
+    owner.log_out().unwrap();
+    drop(workstation);
+    {
+        let claim = practice.data_dir.claim().unwrap();
+        let vault =
+            chartkeep_vault::unlock_with_password(&claim, &OsKeyring, "aokafor", &Password::new(OWNER_PASSWORD))
+                .unwrap();
+        for id in [PATIENT, OTHER_PATIENT] {
+            vault
+                .connection()
+                .execute("INSERT INTO patients (id, created_at) VALUES (?1, '2026-11-25T08:00:00.000Z')", [id])
+                .unwrap();
+        }
+        vault.lock().unwrap();
+    }
+    let workstation = Workstation::open(&practice.data_dir, Box::new(OsKeyring), clock).unwrap();
+    let owner = workstation.log_in("aokafor", &Password::new(OWNER_PASSWORD)).unwrap();
+    (workstation, owner)
 }

@@ -1,0 +1,247 @@
+//! Amendment requests: a patient asks for a correction of their record. The request is kept as
+//! it was received and decided once, accepted or denied with a reason; both rows are
+//! append-only. Deciding takes the permission to change the item the request is about (the
+//! chart's items need the chart's write permission), and an accepted amendment names what it was
+//! appended to.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use crate::audit::{AuditAction, AuditEvent, Detail};
+use crate::clock::timestamp;
+use crate::error::{ClinicError, ClinicResult};
+use crate::permissions::Permission;
+use crate::session::Session;
+use crate::validation::past_date;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AmendmentItem {
+    Demographics,
+    Allergy,
+    Medication,
+    Problem,
+    Note,
+    Other,
+}
+
+impl AmendmentItem {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AmendmentItem::Demographics => "demographics",
+            AmendmentItem::Allergy => "allergy",
+            AmendmentItem::Medication => "medication",
+            AmendmentItem::Problem => "problem",
+            AmendmentItem::Note => "note",
+            AmendmentItem::Other => "other",
+        }
+    }
+
+    fn parse(text: &str) -> AmendmentItem {
+        [Self::Demographics, Self::Allergy, Self::Medication, Self::Problem, Self::Note]
+            .into_iter()
+            .find(|item| item.as_str() == text)
+            .unwrap_or(AmendmentItem::Other)
+    }
+
+    /// What deciding a request about this item takes: the permission to change the item.
+    fn decided_with(self) -> Permission {
+        match self {
+            AmendmentItem::Demographics | AmendmentItem::Other => Permission::WriteDemographics,
+            AmendmentItem::Allergy | AmendmentItem::Medication | AmendmentItem::Problem | AmendmentItem::Note => {
+                Permission::WriteChart
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAmendmentRequest {
+    /// The day the request came in, `YYYY-MM-DD`.
+    pub received_on: String,
+    pub item: AmendmentItem,
+    /// Which item, when the request names one (an allergy's id, a note's id).
+    pub item_id: Option<String>,
+    pub requested_change: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AmendmentOutcome {
+    Accepted,
+    Denied,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AmendmentDecision {
+    pub outcome: AmendmentOutcome,
+    pub reason: String,
+    pub applied_item_type: Option<String>,
+    pub applied_item_id: Option<String>,
+    pub decided_by: String,
+    pub decided_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AmendmentRequest {
+    pub id: String,
+    pub patient_id: String,
+    pub received_on: String,
+    pub item: AmendmentItem,
+    pub item_id: Option<String>,
+    pub requested_change: String,
+    pub recorded_by: String,
+    pub recorded_at: String,
+    pub decision: Option<AmendmentDecision>,
+}
+
+const COLUMNS: &str = "r.id, r.patient_id, r.received_on, r.item_type, r.item_id, r.requested_change, \
+     ru.full_name || ' (' || ru.username || ')', r.recorded_at, d.decision, d.reason, d.applied_item_type, \
+     d.applied_item_id, du.full_name || ' (' || du.username || ')', d.decided_at";
+
+const FROM: &str = "amendment_requests r JOIN users ru ON ru.id = r.recorded_by \
+     LEFT JOIN amendment_decisions d ON d.request_id = r.id LEFT JOIN users du ON du.id = d.decided_by";
+
+fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<AmendmentRequest> {
+    let decision: Option<String> = row.get(8)?;
+    Ok(AmendmentRequest {
+        id: row.get(0)?,
+        patient_id: row.get(1)?,
+        received_on: row.get(2)?,
+        item: AmendmentItem::parse(&row.get::<_, String>(3)?),
+        item_id: row.get(4)?,
+        requested_change: row.get(5)?,
+        recorded_by: row.get(6)?,
+        recorded_at: row.get(7)?,
+        decision: match decision {
+            Some(outcome) => Some(AmendmentDecision {
+                outcome: if outcome == "accepted" { AmendmentOutcome::Accepted } else { AmendmentOutcome::Denied },
+                reason: row.get(9)?,
+                applied_item_type: row.get(10)?,
+                applied_item_id: row.get(11)?,
+                decided_by: row.get(12)?,
+                decided_at: row.get(13)?,
+            }),
+            None => None,
+        },
+    })
+}
+
+pub(crate) fn request_by_id(connection: &Connection, id: &str) -> ClinicResult<Option<AmendmentRequest>> {
+    Ok(connection.query_row(&format!("SELECT {COLUMNS} FROM {FROM} WHERE r.id = ?1"), [id], read).optional()?)
+}
+
+impl Session {
+    /// Records a patient's request to amend their record.
+    pub fn record_amendment_request(
+        &mut self,
+        patient_id: &str,
+        new: &NewAmendmentRequest,
+    ) -> ClinicResult<AmendmentRequest> {
+        let mut authorized =
+            self.authorize_for_patient(Permission::RecordAmendmentRequest, patient_id, AuditAction::Create)?;
+        if !crate::store::patient_exists(authorized.connection(), patient_id)? {
+            return Err(ClinicError::NotFound("That patient"));
+        }
+        let now = authorized.now();
+        let received_on = past_date("received_on", "date the request came in", &new.received_on, now.date())?;
+        let change_text = multiline_text("requested_change", &new.requested_change, 4000)?;
+        let id = uuid::Uuid::new_v4().to_string();
+        let user_id = authorized.user().id.clone();
+        let change = authorized.begin_change()?;
+        change.connection().execute(
+            "INSERT INTO amendment_requests (id, patient_id, received_on, item_type, item_id, requested_change,
+                 recorded_by, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![id, patient_id, received_on, new.item.as_str(), new.item_id, change_text, user_id, timestamp(now)],
+        )?;
+        let request =
+            request_by_id(change.connection(), &id)?.ok_or(ClinicError::Internal("The request was not saved."))?;
+        change.commit(
+            &AuditEvent::success(AuditAction::Create)
+                .patient(patient_id)
+                .object("amendment_request", &id)
+                .category("amendments")
+                .detail("item", Detail::Code(new.item.as_str())),
+        )?;
+        Ok(request)
+    }
+
+    /// Decides a request once. An accepted amendment names the item version or addendum it was
+    /// appended to, when there is one.
+    pub fn decide_amendment_request(
+        &mut self,
+        request_id: &str,
+        outcome: AmendmentOutcome,
+        reason: &str,
+        applied_to: Option<(&'static str, &str)>,
+    ) -> ClinicResult<AmendmentRequest> {
+        let request = {
+            let authorized = self.authorize(Permission::OwnAccount, AuditAction::Update)?;
+            request_by_id(authorized.connection(), request_id)?
+                .ok_or(ClinicError::NotFound("That amendment request"))?
+        };
+        let mut authorized =
+            self.authorize_for_patient(request.item.decided_with(), &request.patient_id, AuditAction::Update)?;
+        if request.decision.is_some() {
+            return Err(ClinicError::invalid("decision", "This request was decided already."));
+        }
+        let reason = multiline_text("reason", reason, 4000)?;
+        let user_id = authorized.user().id.clone();
+        let now = timestamp(authorized.now());
+        let change = authorized.begin_change()?;
+        let decision = match outcome {
+            AmendmentOutcome::Accepted => "accepted",
+            AmendmentOutcome::Denied => "denied",
+        };
+        change.connection().execute(
+            "INSERT INTO amendment_decisions (request_id, decision, reason, applied_item_type, applied_item_id,
+                 decided_by, decided_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                request_id,
+                decision,
+                reason,
+                applied_to.map(|(kind, _)| kind),
+                applied_to.map(|(_, id)| id),
+                user_id,
+                now
+            ],
+        )?;
+        let decided = request_by_id(change.connection(), request_id)?
+            .ok_or(ClinicError::Internal("The decision was not saved."))?;
+        change.commit(
+            &AuditEvent::success(AuditAction::Update)
+                .patient(&request.patient_id)
+                .object("amendment_request", request_id)
+                .category("amendments")
+                .reason(decision),
+        )?;
+        Ok(decided)
+    }
+
+    /// A patient's amendment requests and their decisions, newest first.
+    pub fn patient_amendment_requests(&mut self, patient_id: &str) -> ClinicResult<Vec<AmendmentRequest>> {
+        let mut authorized =
+            self.authorize_for_patient(Permission::RecordAmendmentRequest, patient_id, AuditAction::View)?;
+        let sql = format!(
+            "SELECT {COLUMNS} FROM {FROM} WHERE r.patient_id = ?1 ORDER BY r.received_on DESC, r.recorded_at DESC"
+        );
+        let requests =
+            authorized.connection().prepare(&sql)?.query_map([patient_id], read)?.collect::<Result<Vec<_>, _>>()?;
+        authorized.record(
+            &AuditEvent::success(AuditAction::View)
+                .patient(patient_id)
+                .category("amendments")
+                .detail("count", Detail::Count(requests.len() as u64)),
+        )?;
+        Ok(requests)
+    }
+}
+
+/// Free text of several lines (a request, a reason): trimmed, 1 to `max` characters.
+fn multiline_text(field: &'static str, text: &str, max: usize) -> ClinicResult<String> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() || trimmed.chars().count() > max {
+        return Err(ClinicError::invalid(field, format!("Write 1 to {max} characters.")));
+    }
+    Ok(trimmed.to_owned())
+}

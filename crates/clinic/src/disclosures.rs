@@ -1,0 +1,188 @@
+//! The accounting of disclosures: what left the practice about a patient, when, to whom and why.
+//! Rows are never changed (the table's triggers refuse it); a correction is a new row that names
+//! the row it corrects and why, and the original stays as it was.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use crate::audit::{AuditAction, AuditEvent, Detail};
+use crate::clock::timestamp;
+use crate::error::{ClinicError, ClinicResult};
+use crate::permissions::Permission;
+use crate::session::Session;
+use crate::validation::{past_date, required_text};
+
+/// A disclosure as the user enters it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDisclosure {
+    /// The day it happened, `YYYY-MM-DD`.
+    pub disclosed_on: String,
+    pub recipient: String,
+    pub purpose: String,
+    /// What was disclosed, e.g. "discharge letter and medication list".
+    pub information: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Disclosure {
+    pub id: String,
+    pub patient_id: String,
+    pub disclosed_on: String,
+    pub recipient: String,
+    pub purpose: String,
+    pub information: String,
+    /// The disclosure this one corrects, and why.
+    pub corrects_id: Option<String>,
+    pub correction_reason: Option<String>,
+    /// Whether a later row corrects this one.
+    pub corrected: bool,
+    /// Who recorded it: full name and username.
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
+const COLUMNS: &str = "d.id, d.patient_id, d.disclosed_on, d.recipient, d.purpose, d.information, d.corrects_id, \
+     d.correction_reason, EXISTS (SELECT 1 FROM disclosures c WHERE c.corrects_id = d.id), \
+     u.full_name || ' (' || u.username || ')', d.recorded_at";
+
+fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<Disclosure> {
+    Ok(Disclosure {
+        id: row.get(0)?,
+        patient_id: row.get(1)?,
+        disclosed_on: row.get(2)?,
+        recipient: row.get(3)?,
+        purpose: row.get(4)?,
+        information: row.get(5)?,
+        corrects_id: row.get(6)?,
+        correction_reason: row.get(7)?,
+        corrected: row.get(8)?,
+        recorded_by: row.get(9)?,
+        recorded_at: row.get(10)?,
+    })
+}
+
+/// The disclosures of one patient recorded between two stored instants, oldest first.
+pub(crate) fn disclosures_between(
+    connection: &Connection,
+    patient_id: &str,
+    from: &str,
+    to: &str,
+) -> ClinicResult<Vec<Disclosure>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM disclosures d JOIN users u ON u.id = d.recorded_by
+         WHERE d.patient_id = ?1 AND d.disclosed_on >= substr(?2, 1, 10) AND d.disclosed_on <= substr(?3, 1, 10)
+         ORDER BY d.disclosed_on, d.recorded_at"
+    );
+    let mut statement = connection.prepare(&sql)?;
+    let rows = statement.query_map(params![patient_id, from, to], read)?.collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+fn by_id(connection: &Connection, id: &str) -> ClinicResult<Option<Disclosure>> {
+    let sql = format!("SELECT {COLUMNS} FROM disclosures d JOIN users u ON u.id = d.recorded_by WHERE d.id = ?1");
+    Ok(connection.query_row(&sql, [id], read).optional()?)
+}
+
+struct CheckedDisclosure {
+    disclosed_on: String,
+    recipient: String,
+    purpose: String,
+    information: String,
+}
+
+fn checked(new: &NewDisclosure, today: time::Date) -> ClinicResult<CheckedDisclosure> {
+    Ok(CheckedDisclosure {
+        disclosed_on: past_date("disclosed_on", "date of the disclosure", &new.disclosed_on, today)?,
+        recipient: required_text("recipient", "recipient", &new.recipient, 200)?,
+        purpose: required_text("purpose", "purpose", &new.purpose, 500)?,
+        information: required_text("information", "information disclosed", &new.information, 2000)?,
+    })
+}
+
+impl Session {
+    /// Records a disclosure of a patient's information.
+    pub fn record_disclosure(&mut self, patient_id: &str, new: &NewDisclosure) -> ClinicResult<Disclosure> {
+        self.add_disclosure(patient_id, new, None)
+    }
+
+    /// Records a correction of a disclosure: a new row naming the original and why. The
+    /// original is kept unchanged, and can be corrected once.
+    pub fn correct_disclosure(
+        &mut self,
+        original_id: &str,
+        new: &NewDisclosure,
+        reason: &str,
+    ) -> ClinicResult<Disclosure> {
+        let patient_id = {
+            let authorized = self.authorize(Permission::RecordDisclosure, AuditAction::Update)?;
+            let original =
+                by_id(authorized.connection(), original_id)?.ok_or(ClinicError::NotFound("That disclosure"))?;
+            if original.corrected {
+                return Err(ClinicError::invalid(
+                    "reason",
+                    "This disclosure was corrected already; correct the correction.",
+                ));
+            }
+            original.patient_id
+        };
+        let reason = required_text("reason", "reason for the correction", reason, 500)?;
+        self.add_disclosure(&patient_id, new, Some((original_id, &reason)))
+    }
+
+    fn add_disclosure(
+        &mut self,
+        patient_id: &str,
+        new: &NewDisclosure,
+        correction: Option<(&str, &str)>,
+    ) -> ClinicResult<Disclosure> {
+        let action = if correction.is_some() { AuditAction::Update } else { AuditAction::Create };
+        let mut authorized = self.authorize_for_patient(Permission::RecordDisclosure, patient_id, action)?;
+        if !crate::store::patient_exists(authorized.connection(), patient_id)? {
+            return Err(ClinicError::NotFound("That patient"));
+        }
+        let now = authorized.now();
+        let fields = checked(new, now.date())?;
+        let id = uuid::Uuid::new_v4().to_string();
+        let user_id = authorized.user().id.clone();
+        let change = authorized.begin_change()?;
+        change.connection().execute(
+            "INSERT INTO disclosures (id, patient_id, disclosed_on, recipient, purpose, information, corrects_id,
+                 correction_reason, recorded_by, recorded_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                id,
+                patient_id,
+                fields.disclosed_on,
+                fields.recipient,
+                fields.purpose,
+                fields.information,
+                correction.map(|(original, _)| original),
+                correction.map(|(_, reason)| reason),
+                user_id,
+                timestamp(now)
+            ],
+        )?;
+        let disclosure =
+            by_id(change.connection(), &id)?.ok_or(ClinicError::Internal("The disclosure was not saved."))?;
+        let mut event =
+            AuditEvent::success(action).patient(patient_id).object("disclosure", &id).category("disclosures");
+        if let Some((original, _)) = correction {
+            event = event.detail("corrects", Detail::Identifier(original.to_owned()));
+        }
+        change.commit(&event)?;
+        Ok(disclosure)
+    }
+
+    /// A patient's disclosures, oldest first, corrections beside what they correct.
+    pub fn patient_disclosures(&mut self, patient_id: &str) -> ClinicResult<Vec<Disclosure>> {
+        let mut authorized = self.authorize_for_patient(Permission::RecordDisclosure, patient_id, AuditAction::View)?;
+        let all = disclosures_between(authorized.connection(), patient_id, "0000-01-01", "9999-12-31")?;
+        authorized.record(
+            &AuditEvent::success(AuditAction::View)
+                .patient(patient_id)
+                .category("disclosures")
+                .detail("count", Detail::Count(all.len() as u64)),
+        )?;
+        Ok(all)
+    }
+}
