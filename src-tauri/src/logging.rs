@@ -2,12 +2,15 @@
 //! (14 kept), level from `CHARTKEEP_LOG`, and a panic hook that records where a crash happened
 //! but never its message (which could hold a value).
 
-use std::io::Write;
+use std::panic::PanicHookInfo;
+use std::path::PathBuf;
 
 use chartkeep_vault::{DataDir, create_private_dir};
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_appender::rolling::{RollingFileAppender, Rotation};
 use tracing_subscriber::EnvFilter;
+
+use crate::private_file::write_private_file;
 
 /// Starts logging; returns the guard that flushes the log when dropped. Logging is best effort:
 /// without a log folder the app still runs.
@@ -29,8 +32,13 @@ pub fn start(data_dir: &DataDir) -> Option<WorkerGuard> {
 }
 
 fn install_crash_reporter(data_dir: &DataDir) {
-    let folder = data_dir.crash_reports();
-    std::panic::set_hook(Box::new(move |info| {
+    std::panic::set_hook(Box::new(crash_reporter(data_dir.crash_reports())));
+}
+
+/// The panic hook: writes a crash report into `folder` (created owner-only, the file mode 0600)
+/// with the version, time, thread and source location, and never the panic's message.
+fn crash_reporter(folder: PathBuf) -> impl Fn(&PanicHookInfo<'_>) + Send + Sync + 'static {
+    move |info| {
         let location = info.location().map(|at| format!("{}:{}", at.file(), at.line())).unwrap_or_default();
         let thread = std::thread::current().name().unwrap_or("unnamed").to_owned();
         let now = time::OffsetDateTime::now_utc();
@@ -41,10 +49,54 @@ fn install_crash_reporter(data_dir: &DataDir) {
         );
         if create_private_dir(&folder).is_ok() {
             let path = folder.join(format!("crash-{}.txt", now.unix_timestamp()));
-            if let Ok(mut file) = std::fs::File::create(path) {
-                let _ = file.write_all(report.as_bytes());
-            }
+            // Best effort: a crash report that cannot be written must not cause a second panic.
+            let _ = write_private_file(&path, report.as_bytes());
         }
         tracing::error!(%location, %thread, "Chartkeep crashed");
-    }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::panic::PanicHookInfo;
+    use std::sync::Arc;
+
+    use super::crash_reporter;
+
+    /// Parts of a panic message that must not reach the report: an invented patient's details.
+    const CANARY_PARTS: [&str; 4] = ["CANARY-7Q2X9", "Zebediah", "Quackenbush", "1961-04-12"];
+
+    #[test]
+    fn crash_reports_leave_the_panic_message_out_and_are_private() {
+        let folder = tempfile::tempdir().unwrap();
+        let reports = folder.path().join("crash-reports");
+        let report = crash_reporter(reports.clone());
+        // The hook is global to this test binary: only this thread's panic goes to the crash
+        // reporter, and every other thread's goes to the previous hook as before.
+        let this_thread = std::thread::current().id();
+        let previous: Arc<dyn Fn(&PanicHookInfo<'_>) + Send + Sync> = Arc::from(std::panic::take_hook());
+        let others = Arc::clone(&previous);
+        std::panic::set_hook(Box::new(move |info| {
+            if std::thread::current().id() == this_thread { report(info) } else { others(info) }
+        }));
+        let outcome = std::panic::catch_unwind(|| {
+            panic!("{}: patient {} {} born {}", CANARY_PARTS[0], CANARY_PARTS[1], CANARY_PARTS[2], CANARY_PARTS[3])
+        });
+        std::panic::set_hook(Box::new(move |info| previous(info)));
+        assert!(outcome.is_err(), "the closure panicked");
+
+        let files: Vec<_> = std::fs::read_dir(&reports).unwrap().map(|entry| entry.unwrap().path()).collect();
+        assert_eq!(files.len(), 1, "one crash report: {files:?}");
+        let text = std::fs::read_to_string(&files[0]).unwrap();
+        assert!(text.contains("location: ") && text.contains("logging.rs"), "where it crashed: {text}");
+        for part in CANARY_PARTS {
+            assert!(!text.contains(part), "the report holds {part}: {text}");
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&files[0]).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(std::fs::metadata(&reports).unwrap().permissions().mode() & 0o777, 0o700);
+        }
+    }
 }

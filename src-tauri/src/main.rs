@@ -5,6 +5,7 @@
 mod commands;
 mod dto;
 mod logging;
+mod private_file;
 mod session_lock;
 mod state;
 #[cfg(test)]
