@@ -16,3 +16,20 @@ export async function focusById(id: string): Promise<void> {
     element.focus();
   }
 }
+
+/**
+ * Svelte action for something that appears over the page and must be announced (an alert
+ * dialog): moves focus to it, and when it goes, puts focus back where it was if that element
+ * is still on the page.
+ */
+export function holdFocus(node: HTMLElement): { destroy: () => void } {
+  const previous = document.activeElement;
+  node.focus({ preventScroll: true });
+  return {
+    destroy() {
+      if (previous instanceof HTMLElement && previous.isConnected) {
+        previous.focus({ preventScroll: true });
+      }
+    },
+  };
+}
