@@ -41,6 +41,7 @@ fn main() {
         .invoke_handler(tauri::generate_handler![
             commands::app_status,
             commands::set_up_practice,
+            commands::pending_recovery_key,
             commands::save_recovery_kit,
             commands::confirm_recovery_key,
             commands::log_in,

@@ -1,25 +1,37 @@
 //! The desktop app's state: the workstation and which session (if any) is on screen. This is
 //! the app's screen flow only; every rule lives in the core crates.
 
+mod recovery_key;
+
 use std::sync::Mutex;
 
-use chartkeep_clinic::{ClinicError, ClinicResult, LockedSession, PracticeSetup, PracticeState, Session, Workstation};
+use chartkeep_clinic::{ClinicError, ClinicResult, LockedSession, PracticeState, Session, Workstation};
 use chartkeep_vault::{KdfChoice, Password, RecoveryKey};
 
-use crate::dto::{AppStatus, CommandError, SetupForm, SetupResult, UserView};
+use crate::dto::{AppStatus, CommandError, UserView};
 
-/// How many characters of the recovery key the owner types back after setup.
-const CONFIRM_CHARACTERS: usize = 6;
-
+/// Right after setup the recovery key is kept (in memory only) until the owner confirms it. A
+/// lock, by hand or after the idle timeout, keeps it too: the lock screen never shows it, and
+/// once the owner unlocks the recovery key step comes back, so the key is not lost unseen.
 #[derive(Debug)]
 enum Screen {
     SignedOut,
-    Locked(LockedSession),
-    /// Signed in; right after setup the recovery key is kept until the owner confirms it.
-    SignedIn {
-        session: Box<Session>,
-        unconfirmed_recovery_key: Option<RecoveryKey>,
-    },
+    Locked { locked: LockedSession, unconfirmed_recovery_key: Option<RecoveryKey> },
+    SignedIn { session: Box<Session>, unconfirmed_recovery_key: Option<RecoveryKey> },
+}
+
+impl Screen {
+    /// Takes the session (and any unconfirmed recovery key) off a signed-in screen, leaving it
+    /// signed out. Any other screen stays as it is.
+    fn take_session(&mut self) -> Option<(Box<Session>, Option<RecoveryKey>)> {
+        match std::mem::replace(self, Screen::SignedOut) {
+            Screen::SignedIn { session, unconfirmed_recovery_key } => Some((session, unconfirmed_recovery_key)),
+            other => {
+                *self = other;
+                None
+            }
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -96,62 +108,6 @@ impl AppState {
         })
     }
 
-    pub fn set_up_practice(&self, form: SetupForm) -> CommandResult<SetupResult> {
-        let workstation = self.workstation()?;
-        let setup = PracticeSetup {
-            practice_name: form.practice_name,
-            owner_full_name: form.owner_full_name,
-            owner_username: form.owner_username,
-            owner_password: Password::new(form.owner_password),
-        };
-        let created = workstation.set_up_practice(&setup, KdfChoice::Calibrated)?;
-        let recovery_key = created.recovery_key.expose().to_owned();
-        self.with_screen(|screen| {
-            *screen = Screen::SignedIn {
-                session: Box::new(created.session),
-                unconfirmed_recovery_key: Some(created.recovery_key),
-            };
-            Ok(SetupResult { recovery_key, status: status_of(workstation, screen)? })
-        })
-    }
-
-    pub fn save_recovery_kit(&self, path: &std::path::Path) -> CommandResult<()> {
-        self.with_screen(|screen| {
-            let Screen::SignedIn { session, unconfirmed_recovery_key: Some(key) } = screen else {
-                return Err(CommandError::invalid("path", "The recovery key is no longer available to save."));
-            };
-            let practice_name = session.practice_name()?;
-            let kit = chartkeep_documents::RecoveryKit {
-                practice_name: &practice_name,
-                vault_id: session.vault_id(),
-                recovery_key: key.expose(),
-                created_at: time::OffsetDateTime::now_utc(),
-            };
-            let pdf = chartkeep_documents::render_recovery_kit_pdf(&kit)
-                .map_err(|error| CommandError::invalid("path", &error.to_string()))?;
-            std::fs::write(path, pdf).map_err(|error| {
-                CommandError::invalid("path", &format!("The Recovery Kit could not be saved there: {error}"))
-            })
-        })
-    }
-
-    pub fn confirm_recovery_key(&self, typed: &str) -> CommandResult<AppStatus> {
-        let workstation = self.workstation()?;
-        self.with_screen(|screen| {
-            if let Screen::SignedIn { unconfirmed_recovery_key: pending @ Some(_), .. } = screen {
-                let expected = pending.as_ref().map(|key| key.last_chars(CONFIRM_CHARACTERS).to_owned());
-                if expected.as_deref() != Some(typed.trim().to_uppercase().as_str()) {
-                    return Err(CommandError::invalid(
-                        "lastCharacters",
-                        "Those are not the last 6 characters of the recovery key. Check the key and try again.",
-                    ));
-                }
-                *pending = None;
-            }
-            status_of(workstation, screen)
-        })
-    }
-
     pub fn log_in(&self, username: &str, password: &Password) -> CommandResult<AppStatus> {
         let workstation = self.workstation()?;
         let session = workstation.log_in(username, password)?;
@@ -161,24 +117,28 @@ impl AppState {
         )
     }
 
+    /// Unlocks for the same user. A recovery key still waiting for confirmation comes back with
+    /// the session, and the status asks for the recovery key step again.
     pub fn unlock(&self, password: &Password) -> CommandResult<AppStatus> {
         let workstation = self.workstation()?;
         self.with_screen(|screen| {
-            let Screen::Locked(locked) = screen else { return status_of(workstation, screen) };
+            let Screen::Locked { locked, unconfirmed_recovery_key } = screen else {
+                return status_of(workstation, screen);
+            };
             let session = workstation.unlock(locked, password)?;
-            *screen = Screen::SignedIn { session: Box::new(session), unconfirmed_recovery_key: None };
+            let unconfirmed_recovery_key = unconfirmed_recovery_key.take();
+            *screen = Screen::SignedIn { session: Box::new(session), unconfirmed_recovery_key };
             status_of(workstation, screen)
         })
     }
 
+    /// Locks the screen, keeping a recovery key not yet confirmed for after the unlock. If the
+    /// lock cannot be recorded the database is closed all the same and the key is wiped.
     pub fn lock(&self) -> CommandResult<AppStatus> {
         let workstation = self.workstation()?;
         self.with_screen(|screen| {
-            if let Screen::SignedIn { .. } = screen {
-                let Screen::SignedIn { session, .. } = std::mem::replace(screen, Screen::SignedOut) else {
-                    return status_of(workstation, screen);
-                };
-                *screen = Screen::Locked(session.lock()?);
+            if let Some((session, unconfirmed_recovery_key)) = screen.take_session() {
+                *screen = Screen::Locked { locked: session.lock()?, unconfirmed_recovery_key };
             }
             status_of(workstation, screen)
         })
@@ -221,11 +181,12 @@ impl AppState {
 }
 
 /// Replaces a signed-in screen whose session ran out with the lock screen, recording the
-/// automatic log-off and closing the database.
+/// automatic log-off and closing the database. A recovery key not yet confirmed stays for after
+/// the unlock, as with a lock by hand.
 fn log_off_automatically(screen: &mut Screen) {
-    if let Screen::SignedIn { session, .. } = std::mem::replace(screen, Screen::SignedOut) {
+    if let Some((session, unconfirmed_recovery_key)) = screen.take_session() {
         match session.log_off_automatically() {
-            Ok(locked) => *screen = Screen::Locked(locked),
+            Ok(locked) => *screen = Screen::Locked { locked, unconfirmed_recovery_key },
             // The database is closed either way; without the record, sign in afresh.
             Err(error) => tracing::error!(code = ?error.code(), "the automatic log-off could not be recorded"),
         }
@@ -234,12 +195,16 @@ fn log_off_automatically(screen: &mut Screen) {
 
 fn status_of(workstation: &Workstation, screen: &Screen) -> CommandResult<AppStatus> {
     Ok(match screen {
-        Screen::SignedIn { session, .. } => {
-            AppStatus::SignedIn { user: UserView::of(session), practice_name: session.practice_name()? }
-        }
-        Screen::Locked(locked) => {
-            AppStatus::Locked { username: locked.username.clone(), full_name: locked.full_name.clone() }
-        }
+        Screen::SignedIn { session, unconfirmed_recovery_key } => AppStatus::SignedIn {
+            user: UserView::of(session),
+            practice_name: session.practice_name()?,
+            recovery_key_pending: unconfirmed_recovery_key.is_some(),
+        },
+        Screen::Locked { locked, unconfirmed_recovery_key } => AppStatus::Locked {
+            username: locked.username.clone(),
+            full_name: locked.full_name.clone(),
+            recovery_key_pending: unconfirmed_recovery_key.is_some(),
+        },
         Screen::SignedOut => match workstation.practice_state() {
             PracticeState::NoPractice => AppStatus::NoPractice,
             PracticeState::Ready { .. } => AppStatus::SignedOut,

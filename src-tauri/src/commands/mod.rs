@@ -5,7 +5,7 @@ pub mod access;
 use chartkeep_vault::{Password, RecoveryKey};
 use tauri::State;
 
-use crate::dto::{AppStatus, CommandError, SetupForm, SetupResult};
+use crate::dto::{AppStatus, CommandError, PendingRecoveryKeyView, SetupForm};
 use crate::state::AppState;
 
 type Reply<T> = Result<T, CommandError>;
@@ -16,8 +16,15 @@ pub fn app_status(state: State<'_, AppState>) -> Reply<AppStatus> {
 }
 
 #[tauri::command(async)]
-pub fn set_up_practice(state: State<'_, AppState>, form: SetupForm) -> Reply<SetupResult> {
+pub fn set_up_practice(state: State<'_, AppState>, form: SetupForm) -> Reply<AppStatus> {
     state.set_up_practice(form)
+}
+
+/// The recovery key again, only on the recovery key step (after setup, or after unlocking a
+/// lock taken on that step).
+#[tauri::command]
+pub fn pending_recovery_key(state: State<'_, AppState>) -> Reply<PendingRecoveryKeyView> {
+    state.pending_recovery_key()
 }
 
 #[tauri::command(async)]

@@ -52,6 +52,7 @@ pub enum PermissionView {
     ManageSettings,
     ViewAudit,
     ReviewEmergencyAccess,
+    RequestEmergencyAccess,
     ReadDemographics,
     WriteDemographics,
     ManageAppointments,
@@ -59,6 +60,8 @@ pub enum PermissionView {
     WriteChart,
     SignNotes,
     ManageBackups,
+    RecordDisclosure,
+    RecordAmendmentRequest,
 }
 
 impl From<Permission> for PermissionView {
@@ -69,6 +72,7 @@ impl From<Permission> for PermissionView {
             Permission::ManageSettings => PermissionView::ManageSettings,
             Permission::ViewAudit => PermissionView::ViewAudit,
             Permission::ReviewEmergencyAccess => PermissionView::ReviewEmergencyAccess,
+            Permission::RequestEmergencyAccess => PermissionView::RequestEmergencyAccess,
             Permission::ReadDemographics => PermissionView::ReadDemographics,
             Permission::WriteDemographics => PermissionView::WriteDemographics,
             Permission::ManageAppointments => PermissionView::ManageAppointments,
@@ -76,6 +80,8 @@ impl From<Permission> for PermissionView {
             Permission::WriteChart => PermissionView::WriteChart,
             Permission::SignNotes => PermissionView::SignNotes,
             Permission::ManageBackups => PermissionView::ManageBackups,
+            Permission::RecordDisclosure => PermissionView::RecordDisclosure,
+            Permission::RecordAmendmentRequest => PermissionView::RecordAmendmentRequest,
         }
     }
 }
@@ -116,8 +122,9 @@ pub struct NewUserForm {
     pub roles: Vec<RoleView>,
 }
 
-/// A user and the one-time password to hand them; shown once, never stored.
-#[derive(Debug, Clone, Serialize, TS)]
+/// A user and the one-time password to hand them; shown once, never stored. Its `Debug` (in
+/// `redacted.rs`) leaves the password out.
+#[derive(Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct IssuedPasswordView {
     pub user: UserSummaryView,
@@ -205,8 +212,9 @@ impl From<SecondFactorGate> for SecondFactorStateView {
     }
 }
 
-/// What the enrolment screen shows: the QR code (a PNG, base64) and the same key to type.
-#[derive(Debug, Clone, Serialize, TS)]
+/// What the enrolment screen shows: the QR code (a PNG, base64) and the same key to type. Its
+/// `Debug` (in `redacted.rs`) leaves both out: the QR code holds the key too.
+#[derive(Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TotpEnrolmentView {
     pub secret_base32: String,
@@ -219,8 +227,9 @@ impl From<TotpEnrolment> for TotpEnrolmentView {
     }
 }
 
-/// An emergency access waiting for the Owner's review, with the reason its user typed.
-#[derive(Debug, Clone, Serialize, TS)]
+/// An emergency access waiting for the Owner's review, with the reason its user typed. The
+/// reason may describe the patient, so its `Debug` (in `redacted.rs`) leaves it out.
+#[derive(Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct EmergencyAccessForReviewView {
     pub id: String,

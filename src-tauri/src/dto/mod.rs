@@ -2,6 +2,7 @@
 //! `ui/src/generated/bindings.ts`; a test fails when that file is stale.
 
 mod access;
+mod redacted;
 
 pub use access::{
     AccessSettingsView, EmergencyAccessForReviewView, IssuedPasswordView, NewUserForm, PermissionView, RoleView,
@@ -92,6 +93,15 @@ impl CommandError {
         CommandError { code: ErrorCodeView::NotSignedIn, message: "Sign in first.".to_owned(), field: None }
     }
 
+    /// No recovery key waits for confirmation: it was confirmed, or the owner signed out.
+    pub fn no_pending_recovery_key() -> Self {
+        CommandError {
+            code: ErrorCodeView::NotFound,
+            message: "The recovery key is no longer available here.".to_owned(),
+            field: None,
+        }
+    }
+
     pub fn invalid(field: &str, message: &str) -> Self {
         CommandError { code: ErrorCodeView::InvalidInput, message: message.to_owned(), field: Some(field.to_owned()) }
     }
@@ -131,14 +141,32 @@ impl UserView {
 pub enum AppStatus {
     NoPractice,
     SignedOut,
-    Locked { username: String, full_name: String },
-    SignedIn { user: UserView, practice_name: String },
-    RecoveryNeeded { message: String },
-    KeyringUnavailable { message: String },
-    Damaged { message: String },
+    /// Locked. `recovery_key_pending`: the owner locked before confirming the recovery key after
+    /// setup; the key waits in Rust (never on this screen) until they unlock.
+    Locked {
+        username: String,
+        full_name: String,
+        recovery_key_pending: bool,
+    },
+    /// Signed in. `recovery_key_pending`: the recovery key step comes before anything else.
+    SignedIn {
+        user: UserView,
+        practice_name: String,
+        recovery_key_pending: bool,
+    },
+    RecoveryNeeded {
+        message: String,
+    },
+    KeyringUnavailable {
+        message: String,
+    },
+    Damaged {
+        message: String,
+    },
 }
 
-#[derive(Debug, Clone, Deserialize, TS)]
+/// The first-run form. Its `Debug` (in `redacted.rs`) leaves the password out.
+#[derive(Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SetupForm {
     pub practice_name: String,
@@ -147,11 +175,12 @@ pub struct SetupForm {
     pub owner_password: String,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+/// The recovery key the owner has not yet confirmed after setup, for the recovery key step.
+/// Its `Debug` (in `redacted.rs`) leaves the key out.
+#[derive(Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-pub struct SetupResult {
+pub struct PendingRecoveryKeyView {
     pub recovery_key: String,
-    pub status: AppStatus,
 }
 
 /// The text of `ui/src/generated/bindings.ts`.
@@ -166,7 +195,7 @@ fn typescript_bindings() -> String {
         UserView::decl(),
         AppStatus::decl(),
         SetupForm::decl(),
-        SetupResult::decl(),
+        PendingRecoveryKeyView::decl(),
         UserSummaryView::decl(),
         NewUserForm::decl(),
         IssuedPasswordView::decl(),

@@ -6,17 +6,17 @@ export type CommandError = { code: ErrorCode, message: string, field: string | n
 
 export type Role = "owner" | "clinician" | "front_desk" | "auditor";
 
-export type Permission = "own_account" | "manage_users" | "manage_settings" | "view_audit" | "review_emergency_access" | "read_demographics" | "write_demographics" | "manage_appointments" | "read_chart" | "write_chart" | "sign_notes" | "manage_backups";
+export type Permission = "own_account" | "manage_users" | "manage_settings" | "view_audit" | "review_emergency_access" | "request_emergency_access" | "read_demographics" | "write_demographics" | "manage_appointments" | "read_chart" | "write_chart" | "sign_notes" | "manage_backups" | "record_disclosure" | "record_amendment_request";
 
 export type SecondFactorState = "passed" | "code_required" | "enrolment_required";
 
 export type UserView = { username: string, fullName: string, roles: Array<Role>, permissions: Array<Permission>, mustChangePassword: boolean, secondFactor: SecondFactorState, idleTimeoutSeconds: number, };
 
-export type AppStatus = { "state": "no_practice" } | { "state": "signed_out" } | { "state": "locked", username: string, fullName: string, } | { "state": "signed_in", user: UserView, practiceName: string, } | { "state": "recovery_needed", message: string, } | { "state": "keyring_unavailable", message: string, } | { "state": "damaged", message: string, };
+export type AppStatus = { "state": "no_practice" } | { "state": "signed_out" } | { "state": "locked", username: string, fullName: string, recoveryKeyPending: boolean, } | { "state": "signed_in", user: UserView, practiceName: string, recoveryKeyPending: boolean, } | { "state": "recovery_needed", message: string, } | { "state": "keyring_unavailable", message: string, } | { "state": "damaged", message: string, };
 
 export type SetupForm = { practiceName: string, ownerFullName: string, ownerUsername: string, ownerPassword: string, };
 
-export type SetupResult = { recoveryKey: string, status: AppStatus, };
+export type PendingRecoveryKeyView = { recoveryKey: string, };
 
 export type UserSummaryView = { id: string, username: string, fullName: string, roles: Array<Role>, active: boolean, mustChangePassword: boolean, lockedOut: boolean, hasSecondFactor: boolean, };
 

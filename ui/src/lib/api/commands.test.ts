@@ -8,6 +8,7 @@ import {
   logIn,
   logOut,
   needsFreshStatus,
+  pendingRecoveryKey,
   recover,
   saveRecoveryKit,
   setUpPractice,
@@ -85,6 +86,7 @@ describe('commands', () => {
   it('call the Rust commands by name with camelCase arguments', async () => {
     await appStatus();
     await setUpPractice({ practiceName: 'P', ownerFullName: 'O', ownerUsername: 'o', ownerPassword: 'pw' });
+    await pendingRecoveryKey();
     await saveRecoveryKit('/home/o/Chartkeep Recovery Kit.pdf');
     await confirmRecoveryKey('AB7XYZ');
     await logIn('o', 'pw');
@@ -95,6 +97,7 @@ describe('commands', () => {
     expect(bridge.mock.calls.map(([command, args]) => [command, args])).toEqual([
       ['app_status', {}],
       ['set_up_practice', { form: { practiceName: 'P', ownerFullName: 'O', ownerUsername: 'o', ownerPassword: 'pw' } }],
+      ['pending_recovery_key', {}],
       ['save_recovery_kit', { path: '/home/o/Chartkeep Recovery Kit.pdf' }],
       ['confirm_recovery_key', { lastCharacters: 'AB7XYZ' }],
       ['log_in', { username: 'o', password: 'pw' }],

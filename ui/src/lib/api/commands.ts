@@ -2,7 +2,7 @@
 // or rejects with a CommandError (never anything else), so screens can show `message` and put
 // it next to `field`. The UI branches on `code` only, never on the wording of `message`.
 import { invoke } from '@tauri-apps/api/core';
-import type { AppStatus, CommandError, ErrorCode, SetupForm, SetupResult } from '../../generated/bindings';
+import type { AppStatus, CommandError, ErrorCode, PendingRecoveryKeyView, SetupForm } from '../../generated/bindings';
 
 /** Every code the Rust side can send. `satisfies` makes the build fail when the list drifts. */
 const ERROR_CODES = {
@@ -94,8 +94,14 @@ export function appStatus(): Promise<AppStatus> {
   return call<AppStatus>('app_status');
 }
 
-export function setUpPractice(form: SetupForm): Promise<SetupResult> {
-  return call<SetupResult>('set_up_practice', { form });
+/** Creates the practice; the status that comes back asks for the recovery key step. */
+export function setUpPractice(form: SetupForm): Promise<AppStatus> {
+  return call<AppStatus>('set_up_practice', { form });
+}
+
+/** The recovery key, only while it waits for the owner's confirmation after setup. */
+export function pendingRecoveryKey(): Promise<PendingRecoveryKeyView> {
+  return call<PendingRecoveryKeyView>('pending_recovery_key');
 }
 
 export function saveRecoveryKit(path: string): Promise<void> {
