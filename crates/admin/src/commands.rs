@@ -13,13 +13,13 @@ use serde_json::{Value, json};
 use crate::stdin_lines::{next_line, stdin_lines};
 
 pub struct Report {
-    human: String,
-    json: Value,
+    pub(crate) human: String,
+    pub(crate) json: Value,
 }
 
 pub struct Failure {
-    code: String,
-    message: String,
+    pub(crate) code: String,
+    pub(crate) message: String,
 }
 
 impl From<ClinicError> for Failure {

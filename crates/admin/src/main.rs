@@ -3,6 +3,7 @@
 //! Secrets are read from standard input only (`--password-stdin`, `--recovery-key-stdin`), never
 //! from arguments. Exit status 0 means success; any failure prints one plain line and exits 1.
 
+mod bench;
 mod commands;
 mod stdin_lines;
 
@@ -66,6 +67,27 @@ enum Command {
         #[arg(long, required = true)]
         recovery_key_stdin: bool,
     },
+    /// Measure performance on practices built for the purpose in a temporary folder.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// Sign-in time with Argon2id calibrated on this PC.
+    Unlock {
+        #[arg(long, default_value_t = 5)]
+        runs: u32,
+    },
+    /// Full chain verification, the check at unlock, and the audit view's filtered queries.
+    Audit {
+        #[arg(long, default_value_t = 1_000_000)]
+        entries: u64,
+        #[arg(long, default_value_t = 20)]
+        runs: u32,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -108,6 +130,8 @@ fn main() -> ExitCode {
             commands::audit_verify(&data_dir, username.as_deref())
         }
         Command::Recover { .. } => commands::recover(&data_dir),
+        Command::Bench { command: BenchCommand::Unlock { runs } } => bench::unlock(runs),
+        Command::Bench { command: BenchCommand::Audit { entries, runs } } => bench::audit(entries, runs),
     };
     match output {
         Ok(report) => commands::succeed(&report, cli.json),

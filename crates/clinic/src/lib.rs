@@ -7,6 +7,8 @@ pub mod audit;
 mod audit_integrity;
 mod audit_reports;
 mod audit_view;
+#[cfg(feature = "bench")]
+pub mod bench_support;
 mod clock;
 mod disclosures;
 mod emergency_access;

@@ -106,6 +106,18 @@ impl AuditedChange<'_> {
         audit::append(&self.transaction, self.audit_key, actor, event, occurred_at)
     }
 
+    /// The benchmark's bulk append: the entries are the change, so there is nothing else to
+    /// record.
+    #[cfg(feature = "bench")]
+    pub(crate) fn commit_appended_entries(self) -> ClinicResult<()> {
+        Ok(self.transaction.commit()?)
+    }
+
+    #[cfg(feature = "bench")]
+    pub(crate) fn audit_key(&self) -> &AuditKey {
+        self.audit_key
+    }
+
     /// Appends the audit entry and commits the change with it, atomically.
     pub fn commit(mut self, event: &AuditEvent) -> ClinicResult<ChainHead> {
         let head = self.also_record(event)?;
@@ -177,6 +189,18 @@ impl Session {
             clock: self.clock.as_ref(),
             emergency_access_id,
         })
+    }
+
+    #[cfg(feature = "bench")]
+    pub(crate) fn begin_bench_change(&mut self) -> ClinicResult<AuditedChange<'_>> {
+        self.begin_change()
+    }
+
+    /// Compares the chain with the anchor in the keyring, as an unlock does.
+    #[cfg(feature = "bench")]
+    pub(crate) fn check_against_stored_anchor(&self) -> ClinicResult<audit::UnlockCheck> {
+        let anchor = self.keyring.load_anchor(self.vault.vault_id())?;
+        audit::check_against_anchor(self.vault.connection(), &self.audit_key, anchor.as_ref())
     }
 
     /// The change that opens a session (setup, sign-in, recovery): it records the sign-in
