@@ -66,6 +66,16 @@ fn main() {
             commands::access::reset_second_factor,
             commands::access::unreviewed_emergency_accesses,
             commands::access::review_emergency_access,
+            commands::audit::audit_entries,
+            commands::audit::audit_action_choices,
+            commands::audit::audit_staff_choices,
+            commands::audit::audit_integrity_status,
+            commands::audit::integrity_alerts_to_show,
+            commands::audit::verify_audit_chain,
+            commands::audit::acknowledge_integrity_alert,
+            commands::audit::export_audit_csv,
+            commands::audit::export_audit_pdf,
+            commands::audit::patient_access_report,
         ])
         .build(tauri::generate_context!());
     let app = match app {

@@ -1,6 +1,7 @@
 //! The Tauri commands: arguments in, one call, a DTO or a `{code, message}` error out.
 
 pub mod access;
+pub mod audit;
 
 use chartkeep_vault::{Password, RecoveryKey};
 use tauri::State;

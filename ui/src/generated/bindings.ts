@@ -31,3 +31,51 @@ export type AccessSettingsView = { rolePolicies: Array<RolePolicyView>, emergenc
 export type TotpEnrolmentView = { secretBase32: string, qrPngBase64: string, };
 
 export type EmergencyAccessForReviewView = { id: string, username: string, fullName: string, patientId: string, reason: string, startedAt: string, expiresAt: string, };
+
+export type AuditFilterView = { 
+/**
+ * From this instant (inclusive), RFC 3339.
+ */
+from: string | null, 
+/**
+ * Until this instant (exclusive), RFC 3339.
+ */
+to: string | null, userId: string | null, patientId: string | null, 
+/**
+ * An action code from `audit_action_choices`.
+ */
+action: string | null, outcome: AuditOutcome | null, emergencyOnly: boolean, };
+
+export type AuditOutcome = "success" | "denied" | "failed";
+
+export type AuditSortColumnView = "entry" | "time" | "user" | "action" | "patient" | "category" | "outcome" | "emergency";
+
+export type AuditSortView = { column: AuditSortColumnView, descending: boolean, };
+
+export type AuditRowView = { seq: number, occurredAt: string, userId: string | null, username: string | null, roles: string, workstationId: string, action: string, 
+/**
+ * The action in words, e.g. "Emergency access started".
+ */
+actionLabel: string, patientId: string | null, objectType: string | null, objectId: string | null, dataCategory: string | null, outcome: string, reason: string | null, emergencyAccess: boolean, 
+/**
+ * JSON of field names, counts, codes and identifiers.
+ */
+details: string, };
+
+export type AuditPageView = { rows: Array<AuditRowView>, total: number, totalIsCapped: boolean, };
+
+export type ChoiceView = { code: string, label: string, };
+
+export type StaffChoiceView = { id: string, username: string, fullName: string, active: boolean, };
+
+export type ChainCheckView = { checkedAt: string, 
+/**
+ * "since_anchor" (at sign-in), "whole_chain" (at sign-in, without an anchor) or "full".
+ */
+scope: string, verifiedThrough: number | null, intact: boolean, };
+
+export type IntegrityAlertView = { id: string, detectedAt: string, kind: string, seq: number | null, description: string, };
+
+export type IntegrityStatusView = { lastCheck: ChainCheckView | null, openAlerts: Array<IntegrityAlertView>, headSeq: number | null, };
+
+export type VerificationView = { intact: boolean, entries: number, firstBadEntry: number | null, description: string, };

@@ -1,0 +1,103 @@
+//! Commands of the audit view: pages of the trail, the integrity status, verification, alerts,
+//! and exports to files the user chose. Each is arguments in, one core call, a DTO out.
+
+use std::path::PathBuf;
+
+use chartkeep_clinic::WallClock;
+use chartkeep_clinic::audit::query::AuditFilter;
+use tauri::State;
+
+use super::Reply;
+use crate::dto::audit::{
+    AuditFilterView, AuditPageView, AuditSortView, ChoiceView, IntegrityStatusView, StaffChoiceView, VerificationView,
+    audit_action_choices as action_choices,
+};
+use crate::state::AppState;
+
+#[tauri::command]
+pub fn audit_entries(
+    state: State<'_, AppState>,
+    filter: AuditFilterView,
+    sort: AuditSortView,
+    offset: u32,
+    limit: u32,
+) -> Reply<AuditPageView> {
+    let filter = AuditFilter::try_from(filter)?;
+    state.with_session(|session| session.audit_entries(&filter, sort.into(), offset.into(), limit)).map(Into::into)
+}
+
+/// The actions to filter by, in words. Vocabulary, not data: no session needed.
+#[tauri::command]
+pub fn audit_action_choices() -> Vec<ChoiceView> {
+    action_choices()
+}
+
+#[tauri::command]
+pub fn audit_staff_choices(state: State<'_, AppState>) -> Reply<Vec<StaffChoiceView>> {
+    let choices = state.with_session(|session| session.audit_staff_choices())?;
+    Ok(choices.into_iter().map(StaffChoiceView::from).collect())
+}
+
+#[tauri::command]
+pub fn audit_integrity_status(state: State<'_, AppState>) -> Reply<IntegrityStatusView> {
+    state.with_session(|session| session.audit_integrity_status()).map(Into::into)
+}
+
+/// How many integrity alerts the signed-in user should see now (0 for roles without the audit view).
+#[tauri::command]
+pub fn integrity_alerts_to_show(state: State<'_, AppState>) -> Reply<u32> {
+    let count = state.with_session(|session| session.integrity_alerts_to_show())?;
+    Ok(u32::try_from(count).unwrap_or(u32::MAX))
+}
+
+#[tauri::command(async)]
+pub fn verify_audit_chain(state: State<'_, AppState>) -> Reply<VerificationView> {
+    state.with_session(|session| session.verify_audit_chain()).map(Into::into)
+}
+
+#[tauri::command]
+pub fn acknowledge_integrity_alert(state: State<'_, AppState>, alert_id: String, comment: String) -> Reply<()> {
+    state.with_session(|session| session.acknowledge_integrity_alert(&alert_id, &comment))
+}
+
+#[tauri::command(async)]
+pub fn export_audit_csv(
+    state: State<'_, AppState>,
+    filter: AuditFilterView,
+    sort: AuditSortView,
+    path: PathBuf,
+) -> Reply<u32> {
+    let filter = AuditFilter::try_from(filter)?;
+    let count = state.with_session(|session| session.export_audit_csv(&filter, sort.into(), &path))?;
+    Ok(u32::try_from(count).unwrap_or(u32::MAX))
+}
+
+#[tauri::command(async)]
+pub fn export_audit_pdf(
+    state: State<'_, AppState>,
+    filter: AuditFilterView,
+    sort: AuditSortView,
+    offset_minutes: i16,
+    path: PathBuf,
+) -> Reply<u32> {
+    let filter = AuditFilter::try_from(filter)?;
+    let wall_clock = WallClock { offset_minutes };
+    let count = state.with_session(|session| session.export_audit_pdf(&filter, sort.into(), wall_clock, &path))?;
+    Ok(u32::try_from(count).unwrap_or(u32::MAX))
+}
+
+/// "Who accessed this record" for one patient over a period, as a PDF.
+#[tauri::command(async)]
+pub fn patient_access_report(
+    state: State<'_, AppState>,
+    patient_id: String,
+    from: String,
+    to: String,
+    offset_minutes: i16,
+    path: PathBuf,
+) -> Reply<u32> {
+    let wall_clock = WallClock { offset_minutes };
+    let count =
+        state.with_session(|session| session.patient_access_report(&patient_id, (&from, &to), wall_clock, &path))?;
+    Ok(u32::try_from(count).unwrap_or(u32::MAX))
+}
