@@ -1,0 +1,75 @@
+// The audit view's commands: pages of the trail, the choices for its filters, the integrity
+// status and verification, alerts, and exports to files. Like commands.ts, each resolves with
+// the command's value or rejects with a CommandError.
+import type {
+  AuditFilterView,
+  AuditPageView,
+  AuditSortView,
+  ChoiceView,
+  IntegrityStatusView,
+  StaffChoiceView,
+  VerificationView,
+} from '../../generated/bindings';
+import { call } from './commands';
+
+/** One page of the trail: `limit` is 1 to 500. Reading offset 0 is itself audited. */
+export function auditEntries(
+  filter: AuditFilterView,
+  sort: AuditSortView,
+  offset: number,
+  limit: number,
+): Promise<AuditPageView> {
+  return call<AuditPageView>('audit_entries', { filter, sort, offset, limit });
+}
+
+export function auditActionChoices(): Promise<ChoiceView[]> {
+  return call<ChoiceView[]>('audit_action_choices');
+}
+
+export function auditStaffChoices(): Promise<StaffChoiceView[]> {
+  return call<StaffChoiceView[]>('audit_staff_choices');
+}
+
+export function auditIntegrityStatus(): Promise<IntegrityStatusView> {
+  return call<IntegrityStatusView>('audit_integrity_status');
+}
+
+/** How many integrity alerts to show this user now; 0 for roles without the audit view. */
+export function integrityAlertsToShow(): Promise<number> {
+  return call<number>('integrity_alerts_to_show');
+}
+
+/** Verifies the whole chain; on a large trail this takes a while. */
+export function verifyAuditChain(): Promise<VerificationView> {
+  return call<VerificationView>('verify_audit_chain');
+}
+
+export function acknowledgeIntegrityAlert(alertId: string, comment: string): Promise<void> {
+  return call<void>('acknowledge_integrity_alert', { alertId, comment });
+}
+
+/** Writes the filtered view to `path` as CSV; resolves with the number of entries. */
+export function exportAuditCsv(filter: AuditFilterView, sort: AuditSortView, path: string): Promise<number> {
+  return call<number>('export_audit_csv', { filter, sort, path });
+}
+
+/** Writes the filtered view to `path` as PDF, in local times; at most 5,000 entries. */
+export function exportAuditPdf(
+  filter: AuditFilterView,
+  sort: AuditSortView,
+  offsetMinutes: number,
+  path: string,
+): Promise<number> {
+  return call<number>('export_audit_pdf', { filter, sort, offsetMinutes, path });
+}
+
+/** "Who accessed this record" for one patient over [from, to), as a PDF at `path`. */
+export function patientAccessReport(
+  patientId: string,
+  from: string,
+  to: string,
+  offsetMinutes: number,
+  path: string,
+): Promise<number> {
+  return call<number>('patient_access_report', { patientId, from, to, offsetMinutes, path });
+}
