@@ -4,15 +4,22 @@ import { capabilitiesOf } from './capabilities';
 describe('capabilitiesOf', () => {
   it('lists what the Owner can do, administration first', () => {
     const list = capabilitiesOf(['own_account', 'review_emergency_access', 'manage_settings', 'manage_users', 'view_audit']);
-    expect(list).toHaveLength(4);
+    expect(list).toHaveLength(5);
     expect(list[0]).toContain('under Users');
     expect(list[1]).toContain('under Settings');
-    expect(list[3]).toContain('under My account');
+    expect(list[2]).toContain('under Audit');
+    expect(list[4]).toContain('under My account');
   });
 
   it('lists only the own account for a role without administration', () => {
     const list = capabilitiesOf(['own_account', 'read_demographics', 'write_demographics', 'manage_appointments']);
     expect(list).toEqual(['Change your password and set up two-step sign-in, under My account.']);
+  });
+
+  it('lists the audit view for the Auditor', () => {
+    const list = capabilitiesOf(['own_account', 'view_audit']);
+    expect(list).toHaveLength(2);
+    expect(list[0]).toContain('under Audit');
   });
 
   it('lists nothing for no permissions', () => {

@@ -13,6 +13,10 @@ const CAPABILITIES: readonly { permission: Permission; text: string }[] = [
     text: 'Choose idle timeouts, two-step sign-in and emergency access for each role, under Settings.',
   },
   {
+    permission: 'view_audit',
+    text: 'Read, filter and export the audit trail, and verify that it is intact, under Audit.',
+  },
+  {
     permission: 'review_emergency_access',
     text: 'Review emergency accesses to patient records, below.',
   },
