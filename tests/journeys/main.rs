@@ -4,6 +4,7 @@
 
 mod access_control_in_app;
 mod admin_cli;
+mod audit_view_in_app;
 mod canary_scan;
 mod desktop_smoke;
 mod in_app;

@@ -161,6 +161,13 @@ impl Browser {
             .unwrap();
     }
 
+    /// Sends keys to an element without clearing it first, e.g. `"\u{E007}"` for Enter.
+    pub fn send_keys(&self, css: &str, keys: &str) {
+        let element = self.wait_for(css);
+        self.send("POST", &self.session_path(&format!("/element/{element}/value")), Some(json!({ "text": keys })))
+            .unwrap();
+    }
+
     pub fn click(&self, css: &str) {
         let element = self.wait_for(css);
         self.send("POST", &self.session_path(&format!("/element/{element}/click")), None).unwrap();
@@ -211,6 +218,12 @@ impl Browser {
         let encoded = self.send("GET", &self.session_path("/screenshot"), None).unwrap();
         let bytes = base64::engine::general_purpose::STANDARD.decode(encoded.as_str().unwrap_or_default()).unwrap();
         std::fs::write(path, bytes).unwrap();
+    }
+
+    /// Resizes the app's window, e.g. to the 1280x800 screen the tests run on.
+    pub fn set_window_size(&self, width: u32, height: u32) {
+        self.send("POST", &self.session_path("/window/rect"), Some(json!({ "width": width, "height": height })))
+            .unwrap();
     }
 
     /// Ends the session, which closes the app the way a person closing the window would.
