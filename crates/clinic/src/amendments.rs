@@ -176,7 +176,7 @@ impl Session {
         applied_to: Option<(&'static str, &str)>,
     ) -> ClinicResult<AmendmentRequest> {
         let request = {
-            let authorized = self.authorize(Permission::OwnAccount, AuditAction::Update)?;
+            let authorized = self.authorize(Permission::RecordAmendmentRequest, AuditAction::Update)?;
             request_by_id(authorized.connection(), request_id)?
                 .ok_or(ClinicError::NotFound("That amendment request"))?
         };

@@ -85,7 +85,7 @@ pub(crate) fn filtered_view_report(
             who(&row, &names),
             AuditAction::label_of(&row.action),
             row.outcome.clone(),
-            row.patient_id.clone().unwrap_or_default(),
+            row.patient_label.clone().or_else(|| row.patient_id.clone()).unwrap_or_default(),
             row.data_category.clone().unwrap_or_default(),
             if row.emergency_access { "yes".to_owned() } else { String::new() },
             row.reason.clone().unwrap_or_default(),

@@ -62,7 +62,7 @@ fn filter_fields(filter: &AuditFilter) -> Detail {
     Detail::Fields(fields)
 }
 
-const CSV_HEADER: [&str; 14] = [
+const CSV_HEADER: [&str; 15] = [
     "entry",
     "time_utc",
     "username",
@@ -71,6 +71,7 @@ const CSV_HEADER: [&str; 14] = [
     "action",
     "outcome",
     "patient_id",
+    "patient",
     "object_type",
     "object_id",
     "data_category",
@@ -79,7 +80,7 @@ const CSV_HEADER: [&str; 14] = [
     "details",
 ];
 
-fn csv_record(row: &AuditRow) -> [String; 14] {
+fn csv_record(row: &AuditRow) -> [String; 15] {
     [
         row.seq.to_string(),
         row.occurred_at.clone(),
@@ -89,6 +90,7 @@ fn csv_record(row: &AuditRow) -> [String; 14] {
         row.action.clone(),
         row.outcome.clone(),
         row.patient_id.clone().unwrap_or_default(),
+        row.patient_label.clone().unwrap_or_default(),
         row.object_type.clone().unwrap_or_default(),
         row.object_id.clone().unwrap_or_default(),
         row.data_category.clone().unwrap_or_default(),

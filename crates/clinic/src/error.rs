@@ -28,6 +28,8 @@ pub enum ErrorCode {
     AccountLocked,
     TooManyAttempts,
     NotFound,
+    NeedsConfirmation,
+    StaleRecord,
     Internal,
 }
 
@@ -36,6 +38,10 @@ pub enum ClinicError {
     /// Bad input; `field` names the form field it belongs to.
     #[error("{message}")]
     InvalidInput { field: &'static str, message: String },
+
+    /// Several fields of a form are wrong; each has its own message.
+    #[error("{}", first_message(.0))]
+    InvalidFields(Vec<FieldError>),
 
     #[error("You do not have permission to do this.")]
     Forbidden,
@@ -66,6 +72,16 @@ pub enum ClinicError {
     #[error("{0} was not found.")]
     NotFound(&'static str),
 
+    /// The change is possible but needs the user to confirm it first: a probable duplicate, an
+    /// overlapping booking. Nothing was changed; asking again with the confirmation goes ahead.
+    #[error("{message}")]
+    NeedsConfirmation { field: &'static str, message: String },
+
+    #[error(
+        "Someone else changed this record since you opened it. Nothing was saved: open it again and redo your change."
+    )]
+    StaleRecord,
+
     #[error(transparent)]
     Vault(#[from] VaultError),
 
@@ -78,6 +94,17 @@ pub enum ClinicError {
     Internal(&'static str),
 }
 
+/// One wrong field of a form and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+fn first_message(errors: &[FieldError]) -> &str {
+    errors.first().map_or("Check the highlighted fields.", |error| error.message.as_str())
+}
+
 impl ClinicError {
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
         ClinicError::InvalidInput { field, message: message.into() }
@@ -85,7 +112,7 @@ impl ClinicError {
 
     pub fn code(&self) -> ErrorCode {
         match self {
-            ClinicError::InvalidInput { .. } => ErrorCode::InvalidInput,
+            ClinicError::InvalidInput { .. } | ClinicError::InvalidFields(_) => ErrorCode::InvalidInput,
             ClinicError::Forbidden => ErrorCode::Forbidden,
             ClinicError::SessionExpired => ErrorCode::SessionExpired,
             ClinicError::SessionEnded => ErrorCode::SessionEnded,
@@ -95,6 +122,8 @@ impl ClinicError {
             ClinicError::AccountLocked { .. } => ErrorCode::AccountLocked,
             ClinicError::TooManyAttempts { .. } => ErrorCode::TooManyAttempts,
             ClinicError::NotFound(_) => ErrorCode::NotFound,
+            ClinicError::NeedsConfirmation { .. } => ErrorCode::NeedsConfirmation,
+            ClinicError::StaleRecord => ErrorCode::StaleRecord,
             ClinicError::Database(_) | ClinicError::Internal(_) => ErrorCode::Internal,
             ClinicError::Vault(vault) => match vault {
                 VaultError::NoVault(_) => ErrorCode::NoPractice,
@@ -119,7 +148,18 @@ impl ClinicError {
     pub fn field(&self) -> Option<&'static str> {
         match self {
             ClinicError::InvalidInput { field, .. } => Some(field),
+            ClinicError::InvalidFields(errors) => errors.first().map(|error| error.field),
+            ClinicError::NeedsConfirmation { field, .. } => Some(field),
             _ => None,
+        }
+    }
+
+    /// Every wrong field with its message (one for a single-field error).
+    pub fn field_errors(&self) -> Vec<FieldError> {
+        match self {
+            ClinicError::InvalidInput { field, message } => vec![FieldError { field, message: message.clone() }],
+            ClinicError::InvalidFields(errors) => errors.clone(),
+            _ => Vec::new(),
         }
     }
 }

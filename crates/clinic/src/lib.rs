@@ -15,6 +15,7 @@ mod emergency_access;
 mod error;
 mod export_file;
 pub mod failed_logins;
+pub mod patients;
 mod permissions;
 mod phi;
 mod roles;
@@ -35,7 +36,7 @@ pub use audit_view::{AUDIT_COUNT_CAP, AUDIT_CSV_LIMIT, AUDIT_PAGE_LIMIT, AUDIT_P
 pub use clock::{Clock, SystemClock, WallClock, timestamp};
 pub use disclosures::{Disclosure, NewDisclosure};
 pub use emergency_access::{EmergencyAccess, EmergencyAccessForReview, OpenedChart};
-pub use error::{ClinicError, ClinicResult, ErrorCode};
+pub use error::{ClinicError, ClinicResult, ErrorCode, FieldError};
 pub use permissions::{EMERGENCY_ACCESS_PERMISSIONS, PERMISSION_MATRIX, Permission, is_allowed, permissions_of};
 pub use phi::Phi;
 pub use roles::Role;

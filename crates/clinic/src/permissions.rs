@@ -40,6 +40,13 @@ pub enum Permission {
     /// Record a patient's request to amend their record. Deciding it takes the permission to
     /// change the item it is about.
     RecordAmendmentRequest,
+    /// Merge a duplicate record into the one that survives, and undo a merge.
+    MergePatients,
+    /// See the records entered in error and their History (they are in no other list).
+    ReviewEnteredInError,
+    /// Import patients from a CSV file; for roles other than the Owner only when the Owner
+    /// allows it in the settings.
+    ImportPatients,
 }
 
 /// Who holds each permission. A user holding several roles holds the union.
@@ -59,6 +66,9 @@ pub const PERMISSION_MATRIX: &[(Permission, &[Role])] = &[
     (Permission::ManageBackups, &[Owner]),
     (Permission::RecordDisclosure, &[Clinician, FrontDesk]),
     (Permission::RecordAmendmentRequest, &[Clinician, FrontDesk]),
+    (Permission::MergePatients, &[Owner]),
+    (Permission::ReviewEnteredInError, &[Owner]),
+    (Permission::ImportPatients, &[Owner, FrontDesk]),
 ];
 
 /// What an emergency access to one patient lets a user do who otherwise could not.
@@ -83,6 +93,9 @@ impl Permission {
             Permission::ManageBackups => "manage_backups",
             Permission::RecordDisclosure => "record_disclosure",
             Permission::RecordAmendmentRequest => "record_amendment_request",
+            Permission::MergePatients => "merge_patients",
+            Permission::ReviewEnteredInError => "review_entered_in_error",
+            Permission::ImportPatients => "import_patients",
         }
     }
 

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::audit::{AuditAction, AuditEvent, Detail};
 use crate::error::{ClinicError, ClinicResult};
+use crate::patients::DateOrder;
 use crate::permissions::Permission;
 use crate::roles::Role;
 use crate::session::Session;
@@ -20,6 +21,8 @@ pub struct RolePolicy {
     pub idle_timeout_minutes: u32,
     pub mfa_required: bool,
     pub emergency_access_allowed: bool,
+    /// Whether this role may import patients from a file (the Owner's by default).
+    pub import_allowed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -63,15 +66,25 @@ fn changed_fields(old: &AccessSettings, new: &AccessSettings) -> Vec<&'static st
             continue;
         };
         let names = match new_policy.role {
-            Role::Owner => ["owner.idle_timeout", "owner.mfa_required", "owner.emergency_access"],
-            Role::Clinician => ["clinician.idle_timeout", "clinician.mfa_required", "clinician.emergency_access"],
-            Role::FrontDesk => ["front_desk.idle_timeout", "front_desk.mfa_required", "front_desk.emergency_access"],
-            Role::Auditor => ["auditor.idle_timeout", "auditor.mfa_required", "auditor.emergency_access"],
+            Role::Owner => ["owner.idle_timeout", "owner.mfa_required", "owner.emergency_access", "owner.import"],
+            Role::Clinician => {
+                ["clinician.idle_timeout", "clinician.mfa_required", "clinician.emergency_access", "clinician.import"]
+            }
+            Role::FrontDesk => [
+                "front_desk.idle_timeout",
+                "front_desk.mfa_required",
+                "front_desk.emergency_access",
+                "front_desk.import",
+            ],
+            Role::Auditor => {
+                ["auditor.idle_timeout", "auditor.mfa_required", "auditor.emergency_access", "auditor.import"]
+            }
         };
         let differences = [
             old_policy.idle_timeout_minutes != new_policy.idle_timeout_minutes,
             old_policy.mfa_required != new_policy.mfa_required,
             old_policy.emergency_access_allowed != new_policy.emergency_access_allowed,
+            old_policy.import_allowed != new_policy.import_allowed,
         ];
         fields.extend(names.iter().zip(differences).filter(|(_, differs)| *differs).map(|(name, _)| *name));
     }
@@ -103,5 +116,23 @@ impl Session {
                 .detail("changed", Detail::Fields(fields)),
         )?;
         store::access_settings(authorized.connection())
+    }
+
+    /// How the practice writes dates (day or month first), for reading typed dates.
+    pub fn date_order(&mut self) -> ClinicResult<DateOrder> {
+        let authorized = self.authorize(Permission::OwnAccount, AuditAction::SettingsViewed)?;
+        crate::patients::date_order_of(authorized.connection())
+    }
+
+    pub fn set_date_order(&mut self, order: DateOrder) -> ClinicResult<()> {
+        let mut authorized = self.authorize(Permission::ManageSettings, AuditAction::SettingsChanged)?;
+        let change = authorized.begin_change()?;
+        change.connection().execute("UPDATE practice SET date_order = ?1 WHERE id = 1", [order.as_str()])?;
+        change.commit(
+            &AuditEvent::success(AuditAction::SettingsChanged)
+                .category("practice_settings")
+                .detail("changed", Detail::Fields(vec!["date_order"])),
+        )?;
+        Ok(())
     }
 }

@@ -149,19 +149,26 @@ pub fn count_users(connection: &Connection) -> ClinicResult<u64> {
 }
 
 pub fn access_settings(connection: &Connection) -> ClinicResult<AccessSettings> {
-    let mut statement = connection
-        .prepare("SELECT role, idle_timeout_minutes, mfa_required, emergency_access_allowed FROM role_policies")?;
+    let mut statement = connection.prepare(
+        "SELECT role, idle_timeout_minutes, mfa_required, emergency_access_allowed, import_allowed FROM role_policies",
+    )?;
     let rows = statement
-        .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?
-        .collect::<Result<Vec<(String, u32, bool, bool)>, _>>()?;
+        .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)))?
+        .collect::<Result<Vec<(String, u32, bool, bool, bool)>, _>>()?;
     let mut role_policies = Vec::new();
     for role in Role::ALL {
-        let Some((_, idle_timeout_minutes, mfa_required, emergency_access_allowed)) =
+        let Some((_, idle_timeout_minutes, mfa_required, emergency_access_allowed, import_allowed)) =
             rows.iter().find(|(name, ..)| name == role.as_str()).cloned()
         else {
             return Err(ClinicError::Internal("A role has no access policy."));
         };
-        role_policies.push(RolePolicy { role, idle_timeout_minutes, mfa_required, emergency_access_allowed });
+        role_policies.push(RolePolicy {
+            role,
+            idle_timeout_minutes,
+            mfa_required,
+            emergency_access_allowed,
+            import_allowed,
+        });
     }
     let emergency_access_minutes =
         connection.query_row("SELECT emergency_access_minutes FROM practice WHERE id = 1", [], |row| row.get(0))?;
@@ -171,13 +178,15 @@ pub fn access_settings(connection: &Connection) -> ClinicResult<AccessSettings> 
 pub fn save_access_settings(connection: &Connection, settings: &AccessSettings) -> ClinicResult<()> {
     for policy in &settings.role_policies {
         connection.execute(
-            "UPDATE role_policies SET idle_timeout_minutes = ?2, mfa_required = ?3, emergency_access_allowed = ?4
+            "UPDATE role_policies SET idle_timeout_minutes = ?2, mfa_required = ?3, emergency_access_allowed = ?4,
+                 import_allowed = ?5
              WHERE role = ?1",
             params![
                 policy.role.as_str(),
                 policy.idle_timeout_minutes,
                 policy.mfa_required,
-                policy.emergency_access_allowed
+                policy.emergency_access_allowed,
+                policy.import_allowed
             ],
         )?;
     }
@@ -216,7 +225,16 @@ pub fn patient_exists(connection: &Connection, patient_id: &str) -> ClinicResult
     Ok(connection.query_row("SELECT EXISTS (SELECT 1 FROM patients WHERE id = ?1)", [patient_id], |row| row.get(0))?)
 }
 
-/// How reports name a patient. Until patients have names, their id.
+/// How reports name a patient: "Müller, Anna (MRN 1000009)"; a row without an MRN (made before
+/// patients had records) by its id.
 pub fn patient_label(connection: &Connection, patient_id: &str) -> ClinicResult<Option<String>> {
-    Ok(patient_exists(connection, patient_id)?.then(|| patient_id.to_owned()))
+    let found: Option<(Option<String>, String, String)> = connection
+        .query_row("SELECT mrn, family_name, given_names FROM patients WHERE id = ?1", [patient_id], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })
+        .optional()?;
+    Ok(found.map(|(mrn, family, given)| match mrn {
+        Some(mrn) => format!("{family}, {given} (MRN {mrn})"),
+        None => patient_id.to_owned(),
+    }))
 }

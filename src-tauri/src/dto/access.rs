@@ -62,6 +62,9 @@ pub enum PermissionView {
     ManageBackups,
     RecordDisclosure,
     RecordAmendmentRequest,
+    MergePatients,
+    ReviewEnteredInError,
+    ImportPatients,
 }
 
 impl From<Permission> for PermissionView {
@@ -82,6 +85,9 @@ impl From<Permission> for PermissionView {
             Permission::ManageBackups => PermissionView::ManageBackups,
             Permission::RecordDisclosure => PermissionView::RecordDisclosure,
             Permission::RecordAmendmentRequest => PermissionView::RecordAmendmentRequest,
+            Permission::MergePatients => PermissionView::MergePatients,
+            Permission::ReviewEnteredInError => PermissionView::ReviewEnteredInError,
+            Permission::ImportPatients => PermissionView::ImportPatients,
         }
     }
 }
@@ -147,6 +153,7 @@ pub struct RolePolicyView {
     pub idle_timeout_minutes: u32,
     pub mfa_required: bool,
     pub emergency_access_allowed: bool,
+    pub import_allowed: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -167,6 +174,7 @@ impl From<AccessSettings> for AccessSettingsView {
                     idle_timeout_minutes: policy.idle_timeout_minutes,
                     mfa_required: policy.mfa_required,
                     emergency_access_allowed: policy.emergency_access_allowed,
+                    import_allowed: policy.import_allowed,
                 })
                 .collect(),
             emergency_access_minutes: settings.emergency_access_minutes,
@@ -185,6 +193,7 @@ impl From<AccessSettingsView> for AccessSettings {
                     idle_timeout_minutes: policy.idle_timeout_minutes,
                     mfa_required: policy.mfa_required,
                     emergency_access_allowed: policy.emergency_access_allowed,
+                    import_allowed: policy.import_allowed,
                 })
                 .collect(),
             emergency_access_minutes: view.emergency_access_minutes,

@@ -111,6 +111,8 @@ pub struct AuditRowView {
     /// The action in words, e.g. "Emergency access started".
     pub action_label: String,
     pub patient_id: Option<String>,
+    /// "Family, Given (MRN 1000009)", when the entry is about a patient with a record.
+    pub patient_label: Option<String>,
     pub object_type: Option<String>,
     pub object_id: Option<String>,
     pub data_category: Option<String>,
@@ -133,6 +135,7 @@ impl From<AuditRow> for AuditRowView {
             workstation_id: row.workstation_id,
             action: row.action,
             patient_id: row.patient_id,
+            patient_label: row.patient_label,
             object_type: row.object_type,
             object_id: row.object_id,
             data_category: row.data_category,

@@ -14,12 +14,23 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// Every command error, as the UI receives it. The UI branches on `code`, shows `message`, and
-/// puts it next to `field` when set.
+/// puts it next to `field` when set; a form with several wrong fields also gets `fields`, one
+/// message per field.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct CommandError {
     pub code: ErrorCodeView,
     pub message: String,
     pub field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub fields: Option<Vec<FieldErrorView>>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(rename = "FieldError")]
+pub struct FieldErrorView {
+    pub field: String,
+    pub message: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -46,6 +57,10 @@ pub enum ErrorCodeView {
     AccountLocked,
     TooManyAttempts,
     NotFound,
+    /// The change needs the user's confirmation first (a probable duplicate, an overlap).
+    NeedsConfirmation,
+    /// Someone else saved the record since it was opened; nothing was saved.
+    StaleRecord,
     /// No one is signed in (or the screen is locked): the app layer's own code.
     NotSignedIn,
     Internal,
@@ -74,6 +89,8 @@ impl From<ErrorCode> for ErrorCodeView {
             ErrorCode::AccountLocked => ErrorCodeView::AccountLocked,
             ErrorCode::TooManyAttempts => ErrorCodeView::TooManyAttempts,
             ErrorCode::NotFound => ErrorCodeView::NotFound,
+            ErrorCode::NeedsConfirmation => ErrorCodeView::NeedsConfirmation,
+            ErrorCode::StaleRecord => ErrorCodeView::StaleRecord,
             ErrorCode::Internal => ErrorCodeView::Internal,
         }
     }
@@ -85,13 +102,30 @@ impl From<ClinicError> for CommandError {
             // The detail is an operational message without patient data (SQLite's or the OS's).
             tracing::error!(error = %error, detail = ?error, "a command failed");
         }
-        CommandError { code: error.code().into(), message: error.to_string(), field: error.field().map(str::to_owned) }
+        let field_errors = error.field_errors();
+        let fields = (field_errors.len() > 1).then(|| {
+            field_errors
+                .into_iter()
+                .map(|error| FieldErrorView { field: error.field.to_owned(), message: error.message })
+                .collect()
+        });
+        CommandError {
+            code: error.code().into(),
+            message: error.to_string(),
+            field: error.field().map(str::to_owned),
+            fields,
+        }
     }
 }
 
 impl CommandError {
     pub fn not_signed_in() -> Self {
-        CommandError { code: ErrorCodeView::NotSignedIn, message: "Sign in first.".to_owned(), field: None }
+        CommandError {
+            code: ErrorCodeView::NotSignedIn,
+            message: "Sign in first.".to_owned(),
+            field: None,
+            fields: None,
+        }
     }
 
     /// No recovery key waits for confirmation: it was confirmed, or the owner signed out.
@@ -100,11 +134,17 @@ impl CommandError {
             code: ErrorCodeView::NotFound,
             message: "The recovery key is no longer available here.".to_owned(),
             field: None,
+            fields: None,
         }
     }
 
     pub fn invalid(field: &str, message: &str) -> Self {
-        CommandError { code: ErrorCodeView::InvalidInput, message: message.to_owned(), field: Some(field.to_owned()) }
+        CommandError {
+            code: ErrorCodeView::InvalidInput,
+            message: message.to_owned(),
+            field: Some(field.to_owned()),
+            fields: None,
+        }
     }
 }
 
@@ -189,6 +229,7 @@ pub struct PendingRecoveryKeyView {
 fn typescript_bindings() -> String {
     let declarations = [
         ErrorCodeView::decl(),
+        FieldErrorView::decl(),
         CommandError::decl(),
         RoleView::decl(),
         PermissionView::decl(),

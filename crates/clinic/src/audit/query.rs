@@ -61,6 +61,8 @@ pub struct AuditRow {
     pub workstation_id: String,
     pub action: String,
     pub patient_id: Option<String>,
+    /// The patient as people know them: "Müller, Anna (MRN 1000009)".
+    pub patient_label: Option<String>,
     pub object_type: Option<String>,
     pub object_id: Option<String>,
     pub data_category: Option<String>,
@@ -70,8 +72,12 @@ pub struct AuditRow {
     pub details: String,
 }
 
-const ROW_COLUMNS: &str = "seq, occurred_at, user_id, username, roles, workstation_id, action, patient_id, \
-     object_type, object_id, data_category, outcome, reason, emergency_access, details";
+const ROW_COLUMNS: &str = "a.seq, a.occurred_at, a.user_id, a.username, a.roles, a.workstation_id, a.action, \
+     a.patient_id, a.object_type, a.object_id, a.data_category, a.outcome, a.reason, a.emergency_access, a.details, \
+     CASE WHEN p.mrn IS NULL THEN NULL ELSE p.family_name || ', ' || p.given_names || ' (MRN ' || p.mrn || ')' END";
+
+/// The trail with each entry's patient, when it has one.
+const FROM: &str = "audit_log a LEFT JOIN patients p ON p.id = a.patient_id";
 
 fn read_row(row: &Row<'_>) -> rusqlite::Result<AuditRow> {
     Ok(AuditRow {
@@ -83,6 +89,7 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<AuditRow> {
         workstation_id: row.get(5)?,
         action: row.get(6)?,
         patient_id: row.get(7)?,
+        patient_label: row.get(15)?,
         object_type: row.get(8)?,
         object_id: row.get(9)?,
         data_category: row.get(10)?,
@@ -112,31 +119,35 @@ fn conditions(filter: &AuditFilter) -> ClinicResult<(String, Vec<Value>)> {
         return Err(ClinicError::invalid("to", "The end of the period comes before its start."));
     }
     if let Some(from) = from {
-        clauses.push("occurred_at >= ?");
+        clauses.push("a.occurred_at >= ?");
         values.push(Value::Text(from));
     }
     if let Some(to) = to {
-        clauses.push("occurred_at < ?");
+        clauses.push("a.occurred_at < ?");
         values.push(Value::Text(to));
     }
     if let Some(user_id) = &filter.user_id {
-        clauses.push("user_id = ?");
+        clauses.push("a.user_id = ?");
         values.push(Value::Text(user_id.clone()));
     }
     if let Some(patient_id) = &filter.patient_id {
-        clauses.push("patient_id = ?");
+        // The patient and every record merged into it: a merge reads as one person.
+        clauses.push(
+            "a.patient_id IN (WITH RECURSIVE aliases(id) AS (SELECT ? UNION \
+             SELECT p.id FROM patients p JOIN aliases a ON p.merged_into = a.id) SELECT id FROM aliases)",
+        );
         values.push(Value::Text(patient_id.clone()));
     }
     if let Some(action) = filter.action {
-        clauses.push("action = ?");
+        clauses.push("a.action = ?");
         values.push(Value::Text(action.as_str().to_owned()));
     }
     if let Some(outcome) = filter.outcome {
-        clauses.push("outcome = ?");
+        clauses.push("a.outcome = ?");
         values.push(Value::Text(outcome.as_str().to_owned()));
     }
     if filter.emergency_only {
-        clauses.push("emergency_access = 1");
+        clauses.push("a.emergency_access = 1");
     }
     let clause = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
     Ok((clause, values))
@@ -144,20 +155,20 @@ fn conditions(filter: &AuditFilter) -> ClinicResult<(String, Vec<Value>)> {
 
 fn order_by(sort: AuditSort) -> String {
     let column = match sort.column {
-        AuditSortColumn::Entry => "seq",
-        AuditSortColumn::Time => "occurred_at",
-        AuditSortColumn::User => "username",
-        AuditSortColumn::Action => "action",
-        AuditSortColumn::Patient => "patient_id",
-        AuditSortColumn::Category => "data_category",
-        AuditSortColumn::Outcome => "outcome",
-        AuditSortColumn::Emergency => "emergency_access",
+        AuditSortColumn::Entry => "a.seq",
+        AuditSortColumn::Time => "a.occurred_at",
+        AuditSortColumn::User => "a.username",
+        AuditSortColumn::Action => "a.action",
+        AuditSortColumn::Patient => "a.patient_id",
+        AuditSortColumn::Category => "a.data_category",
+        AuditSortColumn::Outcome => "a.outcome",
+        AuditSortColumn::Emergency => "a.emergency_access",
     };
     let direction = if sort.descending { "DESC" } else { "ASC" };
-    if column == "seq" {
-        format!("ORDER BY seq {direction}")
+    if sort.column == AuditSortColumn::Entry {
+        format!("ORDER BY a.seq {direction}")
     } else {
-        format!("ORDER BY {column} {direction}, seq {direction}")
+        format!("ORDER BY {column} {direction}, a.seq {direction}")
     }
 }
 
@@ -170,7 +181,7 @@ pub(crate) fn page(
     limit: u32,
 ) -> ClinicResult<Vec<AuditRow>> {
     let (clause, mut values) = conditions(filter)?;
-    let sql = format!("SELECT {ROW_COLUMNS} FROM audit_log {clause} {} LIMIT ? OFFSET ?", order_by(sort));
+    let sql = format!("SELECT {ROW_COLUMNS} FROM {FROM} {clause} {} LIMIT ? OFFSET ?", order_by(sort));
     values.push(Value::Integer(i64::from(limit)));
     values.push(Value::Integer(i64::try_from(offset).unwrap_or(i64::MAX)));
     let mut statement = connection.prepare_cached(&sql)?;
@@ -182,7 +193,7 @@ pub(crate) fn page(
 /// make the view wait for a number nobody reads exactly).
 pub(crate) fn count(connection: &Connection, filter: &AuditFilter, cap: u64) -> ClinicResult<u64> {
     let (clause, mut values) = conditions(filter)?;
-    let sql = format!("SELECT count(*) FROM (SELECT 1 FROM audit_log {clause} LIMIT ?)");
+    let sql = format!("SELECT count(*) FROM (SELECT 1 FROM audit_log a {clause} LIMIT ?)");
     values.push(Value::Integer(i64::try_from(cap).unwrap_or(i64::MAX)));
     let count: i64 = connection.prepare_cached(&sql)?.query_row(params_from_iter(values), |row| row.get(0))?;
     Ok(count.unsigned_abs())
@@ -198,7 +209,7 @@ pub(crate) fn for_each(
     mut each: impl FnMut(AuditRow) -> ClinicResult<()>,
 ) -> ClinicResult<u64> {
     let (clause, mut values) = conditions(filter)?;
-    let sql = format!("SELECT {ROW_COLUMNS} FROM audit_log {clause} {} LIMIT ?", order_by(sort));
+    let sql = format!("SELECT {ROW_COLUMNS} FROM {FROM} {clause} {} LIMIT ?", order_by(sort));
     values.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
     let mut statement = connection.prepare(&sql)?;
     let mut rows = statement.query(params_from_iter(values))?;
@@ -224,7 +235,10 @@ mod tests {
             ..AuditFilter::default()
         };
         let (clause, values) = conditions(&filter).unwrap();
-        assert_eq!(clause, "WHERE occurred_at >= ? AND occurred_at < ? AND action = ? AND emergency_access = 1");
+        assert_eq!(
+            clause,
+            "WHERE a.occurred_at >= ? AND a.occurred_at < ? AND a.action = ? AND a.emergency_access = 1"
+        );
         assert_eq!(values[0], Value::Text("2026-11-25T09:00:00.000Z".into()));
         assert_eq!(values[2], Value::Text("view".into()));
     }
@@ -244,7 +258,7 @@ mod tests {
     #[test]
     fn every_sort_keeps_entry_order_as_the_tie_breaker() {
         let sort = AuditSort { column: AuditSortColumn::User, descending: false };
-        assert_eq!(order_by(sort), "ORDER BY username ASC, seq ASC");
-        assert_eq!(order_by(AuditSort::default()), "ORDER BY seq DESC");
+        assert_eq!(order_by(sort), "ORDER BY a.username ASC, a.seq ASC");
+        assert_eq!(order_by(AuditSort::default()), "ORDER BY a.seq DESC");
     }
 }

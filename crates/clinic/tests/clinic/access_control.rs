@@ -8,19 +8,25 @@
 //! Every role's emergency access is switched on in the settings first, so the matrix alone
 //! decides. Later capabilities add their use cases to `use_cases()`.
 
-use chartkeep_clinic::{ClinicResult, ErrorCode, Permission, Role, Session, is_allowed};
+use chartkeep_clinic::audit::query::{AuditFilter, AuditSort};
+use chartkeep_clinic::patients::PatientDraft;
+use chartkeep_clinic::{
+    AmendmentItem, AmendmentOutcome, ClinicResult, ErrorCode, NewAmendmentRequest, NewDisclosure, Permission, Role,
+    Session, WallClock, is_allowed,
+};
 use chartkeep_vault::Password;
 
 use super::{ManualClock, cheap_kdf, count_audit_entries, create_user, first_sign_in, new_practice_on, staff_password};
 
 type UseCase = fn(&mut Session, &str, &str) -> ClinicResult<()>;
 
-/// (name, permission it needs, call with a target user id and a unique suffix)
-fn use_cases() -> Vec<(&'static str, Permission, UseCase)> {
+/// (name, the permissions that let it through (any one will do), call with a target user id
+/// and a unique suffix)
+fn use_cases() -> Vec<(&'static str, &'static [Permission], UseCase)> {
     vec![
-        ("my_permissions", Permission::OwnAccount, |session, _, _| session.my_permissions().map(drop)),
-        ("list_users", Permission::ManageUsers, |session, _, _| session.list_users().map(drop)),
-        ("create_user", Permission::ManageUsers, |session, _, suffix| {
+        ("my_permissions", &[Permission::OwnAccount], |session, _, _| session.my_permissions().map(drop)),
+        ("list_users", &[Permission::ManageUsers], |session, _, _| session.list_users().map(drop)),
+        ("create_user", &[Permission::ManageUsers], |session, _, suffix| {
             let new_user = chartkeep_clinic::NewUser {
                 full_name: "Table Test".into(),
                 username: format!("table-{suffix}"),
@@ -28,53 +34,154 @@ fn use_cases() -> Vec<(&'static str, Permission, UseCase)> {
             };
             session.create_user(&new_user, cheap_kdf()).map(drop)
         }),
-        ("change_roles", Permission::ManageUsers, |session, target, _| {
+        ("change_roles", &[Permission::ManageUsers], |session, target, _| {
             session.change_roles(target, &[Role::FrontDesk]).map(drop)
         }),
-        ("reset_password", Permission::ManageUsers, |session, target, _| {
+        ("reset_password", &[Permission::ManageUsers], |session, target, _| {
             session.reset_password(target, cheap_kdf()).map(drop)
         }),
-        ("unlock_account", Permission::ManageUsers, |session, target, _| session.unlock_account(target).map(drop)),
-        ("deactivate_user", Permission::ManageUsers, |session, target, _| session.deactivate_user(target).map(drop)),
-        ("reactivate_user", Permission::ManageUsers, |session, target, _| {
+        ("unlock_account", &[Permission::ManageUsers], |session, target, _| session.unlock_account(target).map(drop)),
+        ("deactivate_user", &[Permission::ManageUsers], |session, target, _| session.deactivate_user(target).map(drop)),
+        ("reactivate_user", &[Permission::ManageUsers], |session, target, _| {
             session.reactivate_user(target, cheap_kdf()).map(drop)
         }),
-        ("access_settings", Permission::ManageSettings, |session, _, _| session.access_settings().map(drop)),
-        ("update_access_settings", Permission::ManageSettings, |session, _, _| {
+        ("access_settings", &[Permission::ManageSettings], |session, _, _| session.access_settings().map(drop)),
+        ("update_access_settings", &[Permission::ManageSettings], |session, _, _| {
             let mut settings = session.access_settings()?;
             let policy = &mut settings.role_policies[0];
             policy.idle_timeout_minutes = if policy.idle_timeout_minutes == 10 { 11 } else { 10 };
             session.update_access_settings(&settings).map(drop)
         }),
-        ("verify_audit_chain", Permission::ViewAudit, |session, _, _| session.verify_audit_chain().map(drop)),
-        ("open_chart", Permission::ReadChart, |session, _, _| let_through(session.open_chart("no-such-patient"))),
-        ("reset_second_factor", Permission::ManageUsers, |session, target, _| {
+        ("verify_audit_chain", &[Permission::ViewAudit], |session, _, _| session.verify_audit_chain().map(drop)),
+        ("open_chart", &[Permission::ReadChart], |session, _, _| let_through(session.open_chart("no-such-patient"))),
+        ("reset_second_factor", &[Permission::ManageUsers], |session, target, _| {
             session.reset_second_factor(target).map(drop)
         }),
-        ("change_own_password", Permission::OwnAccount, |session, _, _| {
+        ("change_own_password", &[Permission::OwnAccount], |session, _, _| {
             let wrong = Password::new("not the current password at all");
             let_through(session.change_own_password(&wrong, &Password::new("whatever comes next here"), cheap_kdf()))
         }),
-        ("begin_second_factor_enrolment", Permission::OwnAccount, |session, _, _| {
+        ("begin_second_factor_enrolment", &[Permission::OwnAccount], |session, _, _| {
             session.begin_second_factor_enrolment().map(drop)
         }),
-        ("confirm_second_factor_enrolment", Permission::OwnAccount, |session, _, _| {
+        ("confirm_second_factor_enrolment", &[Permission::OwnAccount], |session, _, _| {
             let_through(session.confirm_second_factor_enrolment("000000"))
         }),
-        ("request_emergency_access", Permission::RequestEmergencyAccess, |session, _, _| {
+        ("request_emergency_access", &[Permission::RequestEmergencyAccess], |session, _, _| {
             let_through(session.request_emergency_access("no-such-patient", "a reason long enough to pass"))
         }),
-        ("audit_integrity_status", Permission::ViewAudit, |session, _, _| session.audit_integrity_status().map(drop)),
-        ("acknowledge_integrity_alert", Permission::ViewAudit, |session, _, _| {
+        ("audit_integrity_status", &[Permission::ViewAudit], |session, _, _| {
+            session.audit_integrity_status().map(drop)
+        }),
+        ("acknowledge_integrity_alert", &[Permission::ViewAudit], |session, _, _| {
             let_through(session.acknowledge_integrity_alert("no-such-alert", "Looked at it."))
         }),
-        ("unreviewed_emergency_accesses", Permission::ReviewEmergencyAccess, |session, _, _| {
+        ("audit_entries", &[Permission::ViewAudit], |session, _, _| {
+            session.audit_entries(&AuditFilter::default(), AuditSort::default(), 0, 10).map(drop)
+        }),
+        ("audit_staff_choices", &[Permission::ViewAudit], |session, _, _| session.audit_staff_choices().map(drop)),
+        ("export_audit_csv", &[Permission::ViewAudit], |session, _, suffix| {
+            let path = std::env::temp_dir().join(format!("chartkeep-table-{suffix}-{}.csv", std::process::id()));
+            let outcome = session.export_audit_csv(&AuditFilter::default(), AuditSort::default(), &path).map(drop);
+            let _ = std::fs::remove_file(&path);
+            outcome
+        }),
+        ("patient_access_report", &[Permission::ViewAudit], |session, _, _| {
+            let period = ("2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z");
+            let path = std::env::temp_dir().join("chartkeep-table-never-written.pdf");
+            let_through(session.patient_access_report("no-such-patient", period, WallClock::default(), &path))
+        }),
+        ("record_disclosure", &[Permission::RecordDisclosure], |session, _, _| {
+            let disclosure = NewDisclosure {
+                disclosed_on: "2026-11-24".into(),
+                recipient: "R".into(),
+                purpose: "P".into(),
+                information: "I".into(),
+            };
+            let_through(session.record_disclosure("no-such-patient", &disclosure))
+        }),
+        ("patient_disclosures", &[Permission::RecordDisclosure], |session, _, _| {
+            session.patient_disclosures("no-such-patient").map(drop)
+        }),
+        ("record_amendment_request", &[Permission::RecordAmendmentRequest], |session, _, _| {
+            let request = NewAmendmentRequest {
+                received_on: "2026-11-24".into(),
+                item: AmendmentItem::Demographics,
+                item_id: None,
+                requested_change: "Spelling".into(),
+            };
+            let_through(session.record_amendment_request("no-such-patient", &request))
+        }),
+        ("patient_amendment_requests", &[Permission::RecordAmendmentRequest], |session, _, _| {
+            session.patient_amendment_requests("no-such-patient").map(drop)
+        }),
+        ("decide_amendment_request", &[Permission::RecordAmendmentRequest], |session, _, _| {
+            let_through(session.decide_amendment_request("no-such-request", AmendmentOutcome::Denied, "No", None))
+        }),
+        ("search_patients", &[Permission::ReadDemographics], |session, _, _| session.search_patients("ok").map(drop)),
+        ("check_for_duplicates", &[Permission::ReadDemographics], |session, _, _| {
+            session.check_for_duplicates(&table_patient("x")).map(drop)
+        }),
+        ("register_patient", &[Permission::WriteDemographics], |session, _, suffix| {
+            session.register_patient(&table_patient(suffix), &[]).map(drop)
+        }),
+        ("open_patient", &[Permission::ReadDemographics], |session, _, _| {
+            let_through(session.open_patient("no-such-patient", "search"))
+        }),
+        ("update_patient", &[Permission::WriteDemographics], |session, _, suffix| {
+            let_through(session.update_patient("no-such-patient", 1, &table_patient(suffix)))
+        }),
+        ("mark_patient_entered_in_error", &[Permission::WriteDemographics], |session, _, _| {
+            let_through(session.mark_patient_entered_in_error("no-such-patient", 1, "Registered twice"))
+        }),
+        ("patient_history", &[Permission::ReadDemographics, Permission::ReviewEnteredInError], |session, _, _| {
+            let_through(session.patient_history("no-such-patient"))
+        }),
+        ("entered_in_error_patients", &[Permission::ReviewEnteredInError], |session, _, _| {
+            session.entered_in_error_patients().map(drop)
+        }),
+        ("patient_merges", &[Permission::ReadDemographics], |session, _, _| {
+            session.patient_merges("no-such-patient").map(drop)
+        }),
+        ("merge_preview", &[Permission::MergePatients], |session, _, _| {
+            let_through(session.merge_preview("no-such-patient", "no-such-other"))
+        }),
+        ("merge_patients", &[Permission::MergePatients], |session, _, _| {
+            let_through(session.merge_patients("no-such-patient", "no-such-other"))
+        }),
+        ("unmerge_patients", &[Permission::MergePatients], |session, _, _| {
+            let_through(session.unmerge_patients("no-such-merge"))
+        }),
+        ("duplicate_review_queue", &[Permission::MergePatients], |session, _, _| {
+            session.duplicate_review_queue().map(drop)
+        }),
+        ("dismiss_duplicate_review", &[Permission::MergePatients], |session, _, _| {
+            let_through(session.dismiss_duplicate_review("no-such-patient"))
+        }),
+        ("date_order", &[Permission::OwnAccount], |session, _, _| session.date_order().map(drop)),
+        ("set_date_order", &[Permission::ManageSettings], |session, _, _| {
+            session.set_date_order(chartkeep_clinic::patients::DateOrder::DayFirst)
+        }),
+        ("unreviewed_emergency_accesses", &[Permission::ReviewEmergencyAccess], |session, _, _| {
             session.unreviewed_emergency_accesses().map(drop)
         }),
-        ("review_emergency_access", Permission::ReviewEmergencyAccess, |session, _, _| {
+        ("review_emergency_access", &[Permission::ReviewEmergencyAccess], |session, _, _| {
             let_through(session.review_emergency_access("no-such-access", "Looked at it."))
         }),
     ]
+}
+
+/// A patient born on a day of their own, so registrations never warn of duplicates.
+fn table_patient(suffix: &str) -> PatientDraft {
+    static BORN: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+    let days = BORN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let born = time::macros::date!(1950 - 01 - 01) + time::Duration::days(days * 37);
+    PatientDraft {
+        family_name: format!("Table{}", suffix.replace(['-', '_'], "")),
+        given_names: "Test".into(),
+        date_of_birth: born.to_string(),
+        ..PatientDraft::default()
+    }
 }
 
 /// Allowed use cases asked about something that does not exist answer "not found", and those
@@ -105,8 +212,8 @@ fn every_use_case_as_every_role_matches_the_permission_matrix() {
         let username = format!("actor{index}");
         let issued = create_user(&mut owner, &username, roles);
         let mut actor = first_sign_in(&workstation, &username, &issued);
-        for (name, permission, call) in use_cases() {
-            let allowed = is_allowed(roles, permission);
+        for (name, permissions, call) in use_cases() {
+            let allowed = permissions.iter().any(|permission| is_allowed(roles, *permission));
             let outcome = call(&mut actor, &target, &format!("{index}-{name}"));
             match (allowed, outcome) {
                 (true, Ok(())) => {}
@@ -141,9 +248,9 @@ fn a_temporary_password_must_be_replaced_before_anything_else() {
     let (_practice, workstation, mut owner) = new_practice_on(clock);
     let issued = create_user(&mut owner, "newowner", &[Role::Owner]);
     let mut session = workstation.log_in("newowner", &issued.temporary_password).unwrap();
-    for (name, permission, call) in use_cases() {
+    for (name, permissions, call) in use_cases() {
         let outcome = call(&mut session, "nobody", name);
-        if permission == Permission::OwnAccount {
+        if permissions == [Permission::OwnAccount] {
             assert!(outcome.is_ok(), "{name}");
         } else {
             assert_eq!(outcome.unwrap_err().code(), ErrorCode::PasswordChangeRequired, "{name}");

@@ -193,7 +193,7 @@ fn the_filtered_view_exports_as_csv_that_round_trips_and_as_pdf_and_both_are_aud
         assert_eq!(record[0], row.seq.to_string());
         assert_eq!(record[1], row.occurred_at);
         assert_eq!(&record[5], row.action.as_str());
-        assert_eq!(record[13], row.details, "details with commas and quotes survive the round trip");
+        assert_eq!(record[14], row.details, "details with commas and quotes survive the round trip");
     }
 
     let pdf_path = practice.folder.path().join("audit.pdf");

@@ -26,6 +26,8 @@ const ERROR_CODES = {
   account_locked: true,
   too_many_attempts: true,
   not_found: true,
+  needs_confirmation: true,
+  stale_record: true,
   not_signed_in: true,
   internal: true,
 } as const satisfies Record<ErrorCode, true>;

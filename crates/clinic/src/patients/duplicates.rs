@@ -1,0 +1,205 @@
+//! Probable duplicates: the same person registered twice is the classic failure of small
+//! practices. A new or imported record is compared with existing ones on four signs: the same
+//! date of birth with a similar name (Jaro-Winkler on folded names), the same phone number, the
+//! same name with day and month of birth swapped, and given and family names transposed.
+
+use rusqlite::{Connection, params};
+use serde::Serialize;
+use time::Date;
+
+use super::dates::iso;
+use super::search_keys::{fold_words, phone_digits, phone_key};
+use crate::error::ClinicResult;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DuplicateSign {
+    SameDateOfBirthSimilarName,
+    NamesTransposed,
+    DayAndMonthSwapped,
+    SamePhone,
+}
+
+impl DuplicateSign {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DuplicateSign::SameDateOfBirthSimilarName => "same_date_of_birth_similar_name",
+            DuplicateSign::NamesTransposed => "names_transposed",
+            DuplicateSign::DayAndMonthSwapped => "day_and_month_swapped",
+            DuplicateSign::SamePhone => "same_phone",
+        }
+    }
+}
+
+/// What a record is compared on.
+#[derive(Clone, Default)]
+pub struct DuplicateProbe {
+    pub family_name: String,
+    pub given_names: String,
+    pub date_of_birth: Option<Date>,
+    pub phones: Vec<String>,
+}
+
+impl std::fmt::Debug for DuplicateProbe {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DuplicateProbe([redacted])")
+    }
+}
+
+/// An existing record that is probably the same person, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateMatch {
+    pub number: u64,
+    pub signs: Vec<DuplicateSign>,
+}
+
+fn folded(name: &str) -> String {
+    fold_words(name).join(" ")
+}
+
+/// How two names compare: similar in the same order, similar with given and family names
+/// swapped, or neither. Empty given names compare on the family name alone.
+pub fn compare_names(
+    family_a: &str,
+    given_a: &str,
+    family_b: &str,
+    given_b: &str,
+    strict: bool,
+) -> Option<DuplicateSign> {
+    let (family_a, given_a, family_b, given_b) = (folded(family_a), folded(given_a), folded(family_b), folded(given_b));
+    if family_a.is_empty() || family_b.is_empty() {
+        return None;
+    }
+    let similar =
+        |a: &str, b: &str, threshold: f64| a.is_empty() || b.is_empty() || strsim::jaro_winkler(a, b) >= threshold;
+    let (family_threshold, given_threshold) = if strict { (0.93, 0.90) } else { (0.88, 0.80) };
+    if strsim::jaro_winkler(&family_a, &family_b) >= family_threshold && similar(&given_a, &given_b, given_threshold) {
+        return Some(DuplicateSign::SameDateOfBirthSimilarName);
+    }
+    let transposed = !given_a.is_empty()
+        && !given_b.is_empty()
+        && strsim::jaro_winkler(&family_a, &given_b) >= 0.92
+        && strsim::jaro_winkler(&given_a, &family_b) >= 0.92;
+    transposed.then_some(DuplicateSign::NamesTransposed)
+}
+
+/// The same day with day and month swapped, when that is another real day.
+pub fn swapped_day_and_month(date: Date) -> Option<Date> {
+    let (day, month) = (date.day(), u8::from(date.month()));
+    if day == month || day > 12 {
+        return None;
+    }
+    Date::from_calendar_date(date.year(), time::Month::try_from(day).ok()?, month).ok()
+}
+
+struct Candidate {
+    number: u64,
+    family_name: String,
+    given_names: String,
+}
+
+fn with_date_of_birth(connection: &Connection, born: Date) -> ClinicResult<Vec<Candidate>> {
+    let mut statement = connection.prepare_cached(
+        "SELECT number, family_name, given_names FROM patients
+         WHERE date_of_birth = ?1 AND entered_in_error = 0 AND merged_into IS NULL AND number IS NOT NULL LIMIT 500",
+    )?;
+    let rows = statement
+        .query_map([iso(born)], |row| {
+            Ok(Candidate {
+                number: row.get::<_, i64>(0)?.unsigned_abs(),
+                family_name: row.get(1)?,
+                given_names: row.get(2)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+fn add(matches: &mut Vec<DuplicateMatch>, number: u64, sign: DuplicateSign) {
+    match matches.iter_mut().find(|found| found.number == number) {
+        Some(found) if !found.signs.contains(&sign) => found.signs.push(sign),
+        Some(_) => {}
+        None => matches.push(DuplicateMatch { number, signs: vec![sign] }),
+    }
+}
+
+/// Existing records that are probably the person described by `probe`, leaving out `itself`.
+pub fn probable_duplicates(
+    connection: &Connection,
+    probe: &DuplicateProbe,
+    itself: Option<u64>,
+) -> ClinicResult<Vec<DuplicateMatch>> {
+    let mut matches = Vec::new();
+    if let Some(born) = probe.date_of_birth {
+        for candidate in with_date_of_birth(connection, born)? {
+            let compared = compare_names(
+                &probe.family_name,
+                &probe.given_names,
+                &candidate.family_name,
+                &candidate.given_names,
+                false,
+            );
+            if let Some(sign) = compared {
+                add(&mut matches, candidate.number, sign);
+            }
+        }
+        if let Some(swapped) = swapped_day_and_month(born) {
+            for candidate in with_date_of_birth(connection, swapped)? {
+                let compared = compare_names(
+                    &probe.family_name,
+                    &probe.given_names,
+                    &candidate.family_name,
+                    &candidate.given_names,
+                    true,
+                );
+                if compared == Some(DuplicateSign::SameDateOfBirthSimilarName) {
+                    add(&mut matches, candidate.number, DuplicateSign::DayAndMonthSwapped);
+                }
+            }
+        }
+    }
+    let mut by_phone = connection.prepare_cached(
+        "SELECT k.number FROM patient_phone_keys k JOIN patients p ON p.number = k.number
+         WHERE k.reversed_digits = ?1 AND p.entered_in_error = 0 AND p.merged_into IS NULL LIMIT 50",
+    )?;
+    for phone in &probe.phones {
+        let digits = phone_digits(phone);
+        if digits.len() < 6 {
+            continue;
+        }
+        let numbers = by_phone
+            .query_map(params![phone_key(&digits)], |row| row.get::<_, i64>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        for number in numbers {
+            add(&mut matches, number.unsigned_abs(), DuplicateSign::SamePhone);
+        }
+    }
+    matches.retain(|found| Some(found.number) != itself);
+    for found in &mut matches {
+        found.signs.sort();
+    }
+    Ok(matches)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn the_duplicate_signs_between_two_names() {
+        let sign = |a: (&str, &str), b: (&str, &str)| compare_names(a.0, a.1, b.0, b.1, false);
+        assert_eq!(sign(("Müller", "Anna"), ("Mueller", "Anna")), Some(DuplicateSign::SameDateOfBirthSimilarName));
+        assert_eq!(sign(("Martha", "Jones"), ("Jones", "Martha")), Some(DuplicateSign::NamesTransposed));
+        assert_eq!(sign(("Smith", "John"), ("Smyth", "Jon")), Some(DuplicateSign::SameDateOfBirthSimilarName));
+        assert_eq!(sign(("Smith", "John"), ("Okafor", "Amara")), None);
+        assert_eq!(sign(("Nguyễn", "Văn An"), ("Nguyen", "Van An")), Some(DuplicateSign::SameDateOfBirthSimilarName));
+    }
+
+    #[test]
+    fn day_and_month_swap_only_when_it_makes_another_real_day() {
+        assert_eq!(swapped_day_and_month(date!(1984 - 03 - 07)), Some(date!(1984 - 07 - 03)));
+        assert_eq!(swapped_day_and_month(date!(1984 - 03 - 13)), None);
+        assert_eq!(swapped_day_and_month(date!(1984 - 05 - 05)), None);
+    }
+}
