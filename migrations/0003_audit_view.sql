@@ -8,6 +8,9 @@ CREATE INDEX audit_log_by_outcome ON audit_log (outcome, seq);
 CREATE INDEX audit_log_by_username ON audit_log (username, seq);
 CREATE INDEX audit_log_by_category ON audit_log (data_category, seq);
 CREATE INDEX audit_log_under_emergency_access ON audit_log (seq) WHERE emergency_access = 1;
+-- One user's entries in a period, sorted by any column, without reading the entries themselves.
+CREATE INDEX audit_log_by_user_and_time ON audit_log
+    (user_id, occurred_at, action, outcome, data_category, emergency_access, patient_id);
 
 -- An alert stays until the Owner or Auditor acknowledges it; acknowledging keeps the row.
 CREATE TABLE audit_integrity_alerts (

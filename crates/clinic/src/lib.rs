@@ -3,6 +3,7 @@
 //! the same transaction.
 
 mod amendments;
+mod appointments;
 pub mod audit;
 mod audit_integrity;
 mod audit_reports;
@@ -31,6 +32,7 @@ mod validation;
 mod workstation;
 
 pub use amendments::{AmendmentDecision, AmendmentItem, AmendmentOutcome, AmendmentRequest, NewAmendmentRequest};
+pub use appointments::{Appointment, AppointmentStatus, ClinicianDay, NewAppointment};
 pub use audit_integrity::{ChainCheck, IntegrityAlert, IntegrityStatus};
 pub use audit_view::{AUDIT_COUNT_CAP, AUDIT_CSV_LIMIT, AUDIT_PAGE_LIMIT, AUDIT_PDF_LIMIT, AuditPage, StaffChoice};
 pub use clock::{Clock, SystemClock, WallClock, timestamp};

@@ -235,9 +235,13 @@ impl UnlockedVault {
         self.slots.save(&self.data_dir.key_slots())
     }
 
-    /// Locks the vault: closes the database connection; the keys are wiped as they drop.
+    /// Locks the vault: closes the database connection; the keys are wiped as they drop. Before
+    /// closing, SQLite refreshes the statistics its query planner uses, where they are stale.
     pub fn lock(self) -> VaultResult<()> {
         let UnlockedVault { connection, .. } = self;
+        if let Err(error) = connection.execute_batch("PRAGMA analysis_limit = 1000; PRAGMA optimize;") {
+            tracing::warn!(%error, "the query planner's statistics could not be refreshed");
+        }
         connection.close().map_err(|(_, error)| VaultError::Database(error))
     }
 }

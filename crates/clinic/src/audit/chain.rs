@@ -72,6 +72,42 @@ fn text(value: &Option<String>) -> Option<&[u8]> {
     value.as_deref().map(str::as_bytes)
 }
 
+/// The fields an entry's hash covers, in their canonical order, borrowed from wherever the
+/// entry is (a new entry, or a row being verified): `occurred_at`, `user_id`, `username`, `roles`,
+/// `workstation_id`, `action`, `patient_id`, `object_type`, `object_id`, `data_category`,
+/// `outcome`, `reason`, `emergency_access` (one byte), `details`, `prev_hash`.
+pub(crate) struct EntryFields<'a> {
+    pub seq: i64,
+    pub parts: [Option<&'a [u8]>; 15],
+}
+
+pub(crate) const FLAG_BYTES: [&[u8]; 2] = [&[0], &[1]];
+
+impl AuditEntry {
+    fn fields(&self) -> EntryFields<'_> {
+        EntryFields {
+            seq: self.seq,
+            parts: [
+                Some(self.occurred_at.as_bytes()),
+                text(&self.user_id),
+                text(&self.username),
+                Some(self.roles.as_bytes()),
+                Some(self.workstation_id.as_bytes()),
+                Some(self.action.as_bytes()),
+                text(&self.patient_id),
+                text(&self.object_type),
+                text(&self.object_id),
+                text(&self.data_category),
+                Some(self.outcome.as_bytes()),
+                text(&self.reason),
+                Some(FLAG_BYTES[usize::from(self.emergency_access)]),
+                Some(self.details.as_bytes()),
+                Some(&self.prev_hash),
+            ],
+        }
+    }
+}
+
 fn put(buffer: &mut Vec<u8>, field: Option<&[u8]>) {
     match field {
         // The cast is safe: fields are far shorter than 4 GiB (SQLite's own limit is 1 GB).
@@ -84,34 +120,48 @@ fn put(buffer: &mut Vec<u8>, field: Option<&[u8]>) {
 }
 
 /// The canonical encoding: a version tag, then every field but `hash`, each length-prefixed,
-/// with "absent" distinct from "empty".
+/// with "absent" distinct from "empty". Written into `buffer`, which is cleared first.
+fn encode_into(buffer: &mut Vec<u8>, fields: &EntryFields<'_>) {
+    buffer.clear();
+    buffer.extend_from_slice(b"chartkeep-audit-entry-v1");
+    put(buffer, Some(&fields.seq.to_be_bytes()));
+    for part in fields.parts {
+        put(buffer, part);
+    }
+}
+
+#[cfg(test)]
 pub(crate) fn canonical_encoding(entry: &AuditEntry) -> Vec<u8> {
-    let mut buffer = b"chartkeep-audit-entry-v1".to_vec();
-    put(&mut buffer, Some(&entry.seq.to_be_bytes()));
-    put(&mut buffer, Some(entry.occurred_at.as_bytes()));
-    put(&mut buffer, text(&entry.user_id));
-    put(&mut buffer, text(&entry.username));
-    put(&mut buffer, Some(entry.roles.as_bytes()));
-    put(&mut buffer, Some(entry.workstation_id.as_bytes()));
-    put(&mut buffer, Some(entry.action.as_bytes()));
-    put(&mut buffer, text(&entry.patient_id));
-    put(&mut buffer, text(&entry.object_type));
-    put(&mut buffer, text(&entry.object_id));
-    put(&mut buffer, text(&entry.data_category));
-    put(&mut buffer, Some(entry.outcome.as_bytes()));
-    put(&mut buffer, text(&entry.reason));
-    put(&mut buffer, Some(&[u8::from(entry.emergency_access)]));
-    put(&mut buffer, Some(entry.details.as_bytes()));
-    put(&mut buffer, Some(&entry.prev_hash));
+    let mut buffer = Vec::new();
+    encode_into(&mut buffer, &entry.fields());
     buffer
 }
 
+/// Hashes entries with the chain's key, keyed once and reused: verifying a million entries
+/// should cost the hashing, not a million key set-ups and allocations.
+pub(crate) struct EntryHasher {
+    keyed: Hmac<Sha256>,
+    buffer: Vec<u8>,
+}
+
+impl EntryHasher {
+    pub(crate) fn new(key: &AuditKey) -> Self {
+        // HMAC accepts keys of any length, so this cannot fail for a 32-byte key.
+        #[allow(clippy::expect_used)]
+        let keyed = Hmac::<Sha256>::new_from_slice(key.0.as_ref()).expect("HMAC takes any key length");
+        EntryHasher { keyed, buffer: Vec::with_capacity(512) }
+    }
+
+    pub(crate) fn hash(&mut self, fields: &EntryFields<'_>) -> [u8; 32] {
+        encode_into(&mut self.buffer, fields);
+        let mut mac = self.keyed.clone();
+        mac.update(&self.buffer);
+        mac.finalize().into_bytes().into()
+    }
+}
+
 pub(crate) fn entry_hash(key: &AuditKey, entry: &AuditEntry) -> Vec<u8> {
-    // HMAC accepts keys of any length, so this cannot fail for a 32-byte key.
-    #[allow(clippy::expect_used)]
-    let mut mac = Hmac::<Sha256>::new_from_slice(key.0.as_ref()).expect("HMAC takes any key length");
-    mac.update(&canonical_encoding(entry));
-    mac.finalize().into_bytes().to_vec()
+    EntryHasher::new(key).hash(&entry.fields()).to_vec()
 }
 
 pub fn chain_head(connection: &Connection) -> ClinicResult<Option<ChainHead>> {

@@ -181,7 +181,13 @@ pub(crate) fn page(
     limit: u32,
 ) -> ClinicResult<Vec<AuditRow>> {
     let (clause, mut values) = conditions(filter)?;
-    let sql = format!("SELECT {ROW_COLUMNS} FROM {FROM} {clause} {} LIMIT ? OFFSET ?", order_by(sort));
+    // The page's entries are chosen on indexed columns alone, then only they are read whole:
+    // reading every matching row whole to sort it would cost a decrypted page per row.
+    let order = order_by(sort);
+    let sql = format!(
+        "SELECT {ROW_COLUMNS} FROM {FROM} WHERE a.seq IN \
+         (SELECT a.seq FROM audit_log a {clause} {order} LIMIT ? OFFSET ?) {order}"
+    );
     values.push(Value::Integer(i64::from(limit)));
     values.push(Value::Integer(i64::try_from(offset).unwrap_or(i64::MAX)));
     let mut statement = connection.prepare_cached(&sql)?;

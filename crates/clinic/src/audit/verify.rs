@@ -4,7 +4,9 @@
 use rusqlite::Connection;
 use serde::Serialize;
 
-use super::chain::{AuditEntry, AuditKey, ChainHead, GENESIS_HASH, entry_hash};
+use rusqlite::types::ValueRef;
+
+use super::chain::{AuditKey, ChainHead, EntryFields, EntryHasher, FLAG_BYTES, GENESIS_HASH};
 use crate::error::ClinicResult;
 
 /// What is wrong at the first bad entry.
@@ -50,30 +52,36 @@ impl ChainVerification {
     }
 }
 
-fn read_entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
-    Ok(AuditEntry {
-        seq: row.get(0)?,
-        occurred_at: row.get(1)?,
-        user_id: row.get(2)?,
-        username: row.get(3)?,
-        roles: row.get(4)?,
-        workstation_id: row.get(5)?,
-        action: row.get(6)?,
-        patient_id: row.get(7)?,
-        object_type: row.get(8)?,
-        object_id: row.get(9)?,
-        data_category: row.get(10)?,
-        outcome: row.get(11)?,
-        reason: row.get(12)?,
-        emergency_access: row.get(13)?,
-        details: row.get(14)?,
-        prev_hash: row.get(15)?,
-        hash: row.get(16)?,
+const ENTRY_COLUMNS: &str = "seq, occurred_at, user_id, username, roles, workstation_id, action, \
+     patient_id, object_type, object_id, data_category, outcome, reason, emergency_access, details, prev_hash, hash";
+
+/// A column's bytes, or `None` for NULL (text and blobs alike).
+fn bytes<'a>(row: &'a rusqlite::Row<'_>, index: usize) -> rusqlite::Result<Option<&'a [u8]>> {
+    Ok(match row.get_ref(index)? {
+        ValueRef::Null => None,
+        ValueRef::Text(bytes) | ValueRef::Blob(bytes) => Some(bytes),
+        ValueRef::Integer(_) | ValueRef::Real(_) => {
+            return Err(rusqlite::Error::InvalidColumnType(
+                index,
+                "audit column".into(),
+                rusqlite::types::Type::Integer,
+            ));
+        }
     })
 }
 
-const ENTRY_COLUMNS: &str = "seq, occurred_at, user_id, username, roles, workstation_id, action, \
-     patient_id, object_type, object_id, data_category, outcome, reason, emergency_access, details, prev_hash, hash";
+/// The fields of a stored entry as its hash covers them, borrowed from the row.
+fn fields_of<'a>(row: &'a rusqlite::Row<'_>) -> rusqlite::Result<EntryFields<'a>> {
+    let emergency: i64 = row.get(13)?;
+    let mut parts = [None; 15];
+    for (part, column) in parts.iter_mut().zip([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]) {
+        *part = bytes(row, column)?;
+    }
+    parts[12] = Some(FLAG_BYTES[usize::from(emergency != 0)]);
+    parts[13] = bytes(row, 14)?;
+    parts[14] = bytes(row, 15)?;
+    Ok(EntryFields { seq: row.get(0)?, parts })
+}
 
 /// Verifies the whole chain from the first entry.
 pub fn verify_chain(connection: &Connection, key: &AuditKey) -> ClinicResult<ChainVerification> {
@@ -95,22 +103,25 @@ pub(crate) fn verify_after(
     let mut statement =
         connection.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq >= ?1 ORDER BY seq"))?;
     let mut rows = statement.query([expected_seq])?;
+    let mut hasher = EntryHasher::new(key);
     let mut count = 0u64;
     while let Some(row) = rows.next()? {
-        let entry = read_entry(row)?;
-        if entry.seq != expected_seq {
+        let fields = fields_of(row)?;
+        if fields.seq != expected_seq {
             return Ok(ChainVerification::Broken {
-                seq: entry.seq,
+                seq: fields.seq,
                 fault: ChainFault::MissingEntries { expected: expected_seq },
             });
         }
-        if entry_hash(key, &entry) != entry.hash {
-            return Ok(ChainVerification::Broken { seq: entry.seq, fault: ChainFault::AlteredEntry });
+        let stored_hash = bytes(row, 16)?.unwrap_or_default();
+        if hasher.hash(&fields).as_slice() != stored_hash {
+            return Ok(ChainVerification::Broken { seq: fields.seq, fault: ChainFault::AlteredEntry });
         }
-        if entry.prev_hash != previous_hash {
-            return Ok(ChainVerification::Broken { seq: entry.seq, fault: ChainFault::BrokenLink });
+        if fields.parts[14] != Some(previous_hash.as_slice()) {
+            return Ok(ChainVerification::Broken { seq: fields.seq, fault: ChainFault::BrokenLink });
         }
-        previous_hash = entry.hash;
+        previous_hash.clear();
+        previous_hash.extend_from_slice(stored_hash);
         expected_seq += 1;
         count += 1;
     }

@@ -182,10 +182,10 @@ impl Session {
     }
 
     pub fn import_mapping(&mut self, name: &str) -> ClinicResult<ImportMapping> {
+        let authorized = self.authorize(Permission::ImportPatients, AuditAction::Import)?;
         if name == SYNTHEA_MAPPING {
             return Ok(ImportMapping::synthea());
         }
-        let authorized = self.authorize(Permission::ImportPatients, AuditAction::Import)?;
         let json: Option<String> = authorized
             .connection()
             .query_row("SELECT mapping FROM import_mappings WHERE name = ?1", [name], |row| row.get(0))

@@ -5,14 +5,14 @@
 //! but a name; the app's state tests cover them at the command boundary.
 //!
 //! `verify_second_factor` is the gate itself and not in the table (its own tests cover it).
-//! Every role's emergency access is switched on in the settings first, so the matrix alone
-//! decides. Later capabilities add their use cases to `use_cases()`.
+//! Every role's emergency access and import are switched on in the settings first, so the
+//! matrix alone decides. Later capabilities add their use cases to `use_cases()`.
 
 use chartkeep_clinic::audit::query::{AuditFilter, AuditSort};
-use chartkeep_clinic::patients::PatientDraft;
+use chartkeep_clinic::patients::{ImportMapping, PatientDraft};
 use chartkeep_clinic::{
-    AmendmentItem, AmendmentOutcome, ClinicResult, ErrorCode, NewAmendmentRequest, NewDisclosure, Permission, Role,
-    Session, WallClock, is_allowed,
+    AmendmentItem, AmendmentOutcome, AppointmentStatus, ClinicResult, ErrorCode, NewAmendmentRequest, NewAppointment,
+    NewDisclosure, Permission, Role, Session, WallClock, is_allowed,
 };
 use chartkeep_vault::Password;
 
@@ -159,6 +159,51 @@ fn use_cases() -> Vec<(&'static str, &'static [Permission], UseCase)> {
             let_through(session.dismiss_duplicate_review("no-such-patient"))
         }),
         ("date_order", &[Permission::OwnAccount], |session, _, _| session.date_order().map(drop)),
+        ("clinicians", &[Permission::ManageAppointments], |session, _, _| session.clinicians().map(drop)),
+        ("day_schedule", &[Permission::ManageAppointments], |session, _, _| {
+            session.day_schedule("2026-11-25T00:00:00Z", "2026-11-26T00:00:00Z").map(drop)
+        }),
+        ("book_appointment", &[Permission::ManageAppointments], |session, _, _| {
+            let new = NewAppointment {
+                patient_id: "no-such-patient".into(),
+                clinician_id: "no-such-clinician".into(),
+                starts_at: "2026-11-25T09:00:00Z".into(),
+                minutes: 20,
+                reason: String::new(),
+            };
+            let_through(session.book_appointment(&new, false))
+        }),
+        ("register_walk_in", &[Permission::ManageAppointments], |session, _, _| {
+            let_through(session.register_walk_in("no-such-patient", "no-such-clinician", 15, ""))
+        }),
+        ("reschedule_appointment", &[Permission::ManageAppointments], |session, _, _| {
+            let_through(session.reschedule_appointment("no-such", "2026-11-25T09:00:00Z", 20, "no-such", false))
+        }),
+        ("set_appointment_status", &[Permission::ManageAppointments], |session, _, _| {
+            let_through(session.set_appointment_status("no-such", AppointmentStatus::CheckedIn, None))
+        }),
+        ("patient_appointments", &[Permission::ManageAppointments], |session, _, _| {
+            session.patient_appointments("no-such-patient").map(drop)
+        }),
+        ("preview_import", &[Permission::ImportPatients], |session, _, _| {
+            let_through(session.preview_import(std::path::Path::new("/no/such/file.csv"), None))
+        }),
+        ("dry_run_import", &[Permission::ImportPatients], |session, _, _| {
+            let mapping = ImportMapping::synthea();
+            let_through(session.dry_run_import(std::path::Path::new("/no/such/file.csv"), &mapping, &mut |_, _| true))
+        }),
+        ("import_patients", &[Permission::ImportPatients], |session, _, _| {
+            let mapping = ImportMapping::synthea();
+            let path = std::path::Path::new("/no/such/file.csv");
+            let_through(session.import_patients(path, &mapping, false, &mut |_, _| true))
+        }),
+        ("import_mapping_names", &[Permission::ImportPatients], |session, _, _| {
+            session.import_mapping_names().map(drop)
+        }),
+        ("import_mapping", &[Permission::ImportPatients], |session, _, _| session.import_mapping("synthea").map(drop)),
+        ("save_import_mapping", &[Permission::ImportPatients], |session, _, suffix| {
+            session.save_import_mapping(&format!("Mapping {suffix}"), &ImportMapping::synthea())
+        }),
         ("set_date_order", &[Permission::ManageSettings], |session, _, _| {
             session.set_date_order(chartkeep_clinic::patients::DateOrder::DayFirst)
         }),
@@ -204,6 +249,7 @@ fn every_use_case_as_every_role_matches_the_permission_matrix() {
     let mut settings = owner.access_settings().unwrap();
     for policy in &mut settings.role_policies {
         policy.emergency_access_allowed = true;
+        policy.import_allowed = true;
     }
     owner.update_access_settings(&settings).unwrap();
     let target = create_user(&mut owner, "target", &[Role::FrontDesk]).user.id;

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod access_control;
+mod appointments;
 mod audit_chain;
 mod audit_integrity;
 mod audit_view;

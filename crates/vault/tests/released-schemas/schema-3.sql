@@ -20,6 +20,7 @@ CREATE INDEX audit_log_by_outcome ON audit_log (outcome, seq);
 CREATE INDEX audit_log_by_patient ON audit_log (patient_id, seq) WHERE patient_id IS NOT NULL;
 CREATE INDEX audit_log_by_time ON audit_log (occurred_at, seq);
 CREATE INDEX audit_log_by_user ON audit_log (user_id, seq);
+CREATE INDEX audit_log_by_user_and_time ON audit_log (user_id, occurred_at, action, outcome, data_category, emergency_access, patient_id);
 CREATE INDEX audit_log_by_username ON audit_log (username, seq);
 CREATE INDEX audit_log_under_emergency_access ON audit_log (seq) WHERE emergency_access = 1;
 CREATE INDEX disclosures_by_patient ON disclosures (patient_id, disclosed_on);
