@@ -130,13 +130,6 @@ fn encode_into(buffer: &mut Vec<u8>, fields: &EntryFields<'_>) {
     }
 }
 
-#[cfg(test)]
-pub(crate) fn canonical_encoding(entry: &AuditEntry) -> Vec<u8> {
-    let mut buffer = Vec::new();
-    encode_into(&mut buffer, &entry.fields());
-    buffer
-}
-
 /// Hashes entries with the chain's key, keyed once and reused: verifying a million entries
 /// should cost the hashing, not a million key set-ups and allocations.
 pub(crate) struct EntryHasher {
