@@ -81,6 +81,14 @@ enum BenchCommand {
         #[arg(long, default_value_t = 5)]
         runs: u32,
     },
+    /// The search box at N synthetic patients, on SQLCipher and on a plain copy.
+    Search {
+        #[arg(long, default_value_t = 1_000_000)]
+        patients: u64,
+        /// How many queries of each kind.
+        #[arg(long, default_value_t = 100)]
+        runs: usize,
+    },
     /// Full chain verification, the check at unlock, and the audit view's filtered queries.
     Audit {
         #[arg(long, default_value_t = 1_000_000)]
@@ -132,6 +140,7 @@ fn main() -> ExitCode {
         Command::Recover { .. } => commands::recover(&data_dir),
         Command::Bench { command: BenchCommand::Unlock { runs } } => bench::unlock(runs),
         Command::Bench { command: BenchCommand::Audit { entries, runs } } => bench::audit(entries, runs),
+        Command::Bench { command: BenchCommand::Search { patients, runs } } => bench::search(patients, runs),
     };
     match output {
         Ok(report) => commands::succeed(&report, cli.json),

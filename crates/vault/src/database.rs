@@ -42,6 +42,29 @@ pub(crate) fn open_keyed(path: &Path, key: &DatabaseKey) -> VaultResult<Connecti
     Ok(connection)
 }
 
+/// Opens a second, read-only connection to an encrypted database already open: for work that
+/// reads in parallel (verifying the audit chain on several cores).
+pub(crate) fn open_reader(path: &Path, key: &DatabaseKey) -> VaultResult<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let connection = Connection::open_with_flags(path, flags)?;
+    connection.execute_batch(&key.sqlcipher_pragma())?;
+    connection
+        .execute_batch("PRAGMA cipher_memory_security = ON; PRAGMA query_only = ON; PRAGMA temp_store = MEMORY;")?;
+    connection
+        .query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0))
+        .map_err(|_| VaultError::DatabaseUnreadable)?;
+    Ok(connection)
+}
+
+/// Opens an unencrypted SQLite file read-only: only for benchmarks that compare SQLCipher with
+/// plain SQLite on a copy of synthetic data. No practice data is ever kept unencrypted.
+pub fn open_plain_benchmark_copy(path: &Path) -> VaultResult<Connection> {
+    let connection =
+        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    connection.execute_batch("PRAGMA temp_store = MEMORY;")?;
+    Ok(connection)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@
 
 mod data_dir;
 mod database;
+pub use database::open_plain_benchmark_copy;
 mod device_keyring;
 mod error;
 mod kdf;

@@ -192,6 +192,12 @@ impl UnlockedVault {
         &mut self.connection
     }
 
+    /// A second connection that only reads, for reading in parallel on another thread. It sees
+    /// what was committed; it is closed when dropped.
+    pub fn reader(&self) -> VaultResult<Connection> {
+        crate::database::open_reader(&self.data_dir.database(), &self.database_key)
+    }
+
     /// A 32-byte key for one purpose (for example the audit chain's HMAC), derived from the
     /// database key with HKDF-SHA256.
     pub fn derive_key(&self, purpose: &str) -> Zeroizing<[u8; 32]> {

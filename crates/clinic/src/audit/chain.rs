@@ -25,6 +25,11 @@ impl AuditKey {
     pub fn from_vault(vault: &chartkeep_vault::UnlockedVault) -> Self {
         AuditKey(vault.derive_key(Self::PURPOSE))
     }
+
+    #[cfg(test)]
+    pub(crate) fn for_tests(bytes: [u8; 32]) -> Self {
+        AuditKey(Zeroizing::new(bytes))
+    }
 }
 
 /// Who did it and where, as recorded in each entry.

@@ -12,4 +12,5 @@ pub(crate) use anchor::{check_against_anchor, from_verification};
 pub(crate) use chain::append;
 pub use chain::{Actor, AuditEntry, AuditKey, ChainHead, GENESIS_HASH, chain_head};
 pub use event::{AuditAction, AuditEvent, Detail, Outcome};
+pub(crate) use verify::verify_chain_in_parallel;
 pub use verify::{ChainFault, ChainVerification, verify_chain};

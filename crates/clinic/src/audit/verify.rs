@@ -1,7 +1,7 @@
 //! Full verification of the audit chain: walks every entry in sequence order and names the first
 //! one that is missing, altered, forged or out of place.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
 use rusqlite::types::ValueRef;
@@ -88,6 +88,56 @@ pub fn verify_chain(connection: &Connection, key: &AuditKey) -> ClinicResult<Cha
     verify_after(connection, key, None)
 }
 
+/// Below this many entries one thread verifies the chain quickly enough.
+const PARALLEL_FROM: i64 = 50_000;
+
+/// Verifies the whole chain on two threads: this one checks the first half, `reader` (a second
+/// connection to the same database) the second half from the stored hash where the halves
+/// meet. The first half's own verification proves that stored hash, so together they verify
+/// every link. Without a reader, or for a short chain, one thread does it all.
+pub(crate) fn verify_chain_in_parallel(
+    connection: &Connection,
+    reader: Option<Connection>,
+    key: &AuditKey,
+) -> ClinicResult<ChainVerification> {
+    verify_in_halves(connection, reader, key, PARALLEL_FROM)
+}
+
+fn verify_in_halves(
+    connection: &Connection,
+    reader: Option<Connection>,
+    key: &AuditKey,
+    parallel_from: i64,
+) -> ClinicResult<ChainVerification> {
+    let head = super::chain::chain_head(connection)?;
+    let (Some(reader), Some(head)) = (reader, head) else { return verify_chain(connection, key) };
+    if head.seq < parallel_from {
+        return verify_chain(connection, key);
+    }
+    let middle = head.seq / 2;
+    let meeting: Option<Vec<u8>> =
+        connection.query_row("SELECT hash FROM audit_log WHERE seq = ?1", [middle], |row| row.get(0)).optional()?;
+    let Some(meeting) = meeting else { return verify_chain(connection, key) };
+    let meeting = ChainHead { seq: middle, hash: meeting };
+    let (first, second) = std::thread::scope(|scope| {
+        let meeting = &meeting;
+        let second = scope.spawn(move || verify_range(&reader, key, Some(meeting), None));
+        let first = verify_range(connection, key, None, Some(middle));
+        (first, second.join())
+    });
+    let second = second.map_err(|_| crate::error::ClinicError::Internal("Verifying the audit chain failed."))??;
+    Ok(match (first?, second) {
+        (broken @ ChainVerification::Broken { .. }, _) => broken,
+        (ChainVerification::Intact { head: Some(first_head), .. }, _) if first_head != meeting => {
+            ChainVerification::Broken { seq: middle, fault: ChainFault::AlteredEntry }
+        }
+        (ChainVerification::Intact { entries: first, .. }, ChainVerification::Intact { entries: second, head }) => {
+            ChainVerification::Intact { entries: first + second, head }
+        }
+        (_, broken) => broken,
+    })
+}
+
 /// Verifies the entries after `start` (a sequence number and the hash the entry there must
 /// have), or the whole chain when `start` is `None`. The entry at `start` itself is the caller's
 /// to compare.
@@ -96,13 +146,23 @@ pub(crate) fn verify_after(
     key: &AuditKey,
     start: Option<&ChainHead>,
 ) -> ClinicResult<ChainVerification> {
+    verify_range(connection, key, start, None)
+}
+
+/// Verifies the entries after `start` up to `until` (inclusive), or to the end.
+fn verify_range(
+    connection: &Connection,
+    key: &AuditKey,
+    start: Option<&ChainHead>,
+    until: Option<i64>,
+) -> ClinicResult<ChainVerification> {
     let (mut expected_seq, mut previous_hash) = match start {
         Some(head) => (head.seq + 1, head.hash.clone()),
         None => (1, GENESIS_HASH.to_vec()),
     };
-    let mut statement =
-        connection.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq >= ?1 ORDER BY seq"))?;
-    let mut rows = statement.query([expected_seq])?;
+    let mut statement = connection
+        .prepare(&format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq"))?;
+    let mut rows = statement.query([expected_seq, until.unwrap_or(i64::MAX)])?;
     let mut hasher = EntryHasher::new(key);
     let mut count = 0u64;
     while let Some(row) = rows.next()? {
@@ -131,4 +191,66 @@ pub(crate) fn verify_after(
         _ => Some(ChainHead { seq: expected_seq - 1, hash: previous_hash }),
     };
     Ok(ChainVerification::Intact { entries: count, head })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::{Actor, AuditAction, AuditEvent};
+
+    /// A plain (unkeyed) database file with an audit chain of `count` entries.
+    fn chain_of(count: i64, key: &AuditKey) -> (tempfile::TempDir, std::path::PathBuf) {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("chain.db");
+        let mut connection = Connection::open(&path).unwrap();
+        connection.execute_batch("PRAGMA journal_mode = WAL;").unwrap();
+        chartkeep_vault::migrations::migrate_to(&mut connection, 1).unwrap();
+        let actor = Actor { user_id: None, username: None, roles: "owner".into(), workstation_id: "w".into() };
+        let transaction = connection.transaction().unwrap();
+        for seq in 0..count {
+            let event = AuditEvent::success(AuditAction::View).category("chart");
+            crate::audit::append(&transaction, key, &actor, &event, format!("2026-01-01T00:00:{:02}.000Z", seq % 60))
+                .unwrap();
+        }
+        transaction.commit().unwrap();
+        (folder, path)
+    }
+
+    fn both_ways(path: &std::path::Path, key: &AuditKey) -> (ChainVerification, ChainVerification) {
+        let connection = Connection::open(path).unwrap();
+        let reader = Connection::open(path).unwrap();
+        (verify_chain(&connection, key).unwrap(), verify_in_halves(&connection, Some(reader), key, 100).unwrap())
+    }
+
+    fn tamper(path: &std::path::Path, sql: &str) {
+        let connection = Connection::open(path).unwrap();
+        connection
+            .execute_batch(&format!(
+                "DROP TRIGGER IF EXISTS audit_log_is_append_only_update; DROP TRIGGER IF EXISTS audit_log_is_append_only_delete; {sql}"
+            ))
+            .unwrap();
+    }
+
+    #[test]
+    fn two_halves_verify_as_one_pass_does_and_find_the_same_faults() {
+        let key = AuditKey::for_tests([7; 32]);
+        let (_folder, path) = chain_of(1000, &key);
+        let (one, halves) = both_ways(&path, &key);
+        assert!(matches!(halves, ChainVerification::Intact { entries: 1000, .. }), "{halves:?}");
+        assert_eq!(one, halves);
+        for (sql, seq) in [
+            ("UPDATE audit_log SET outcome = 'failed' WHERE seq = 800;", 800),
+            ("UPDATE audit_log SET outcome = 'failed' WHERE seq = 200;", 200),
+            ("UPDATE audit_log SET hash = randomblob(32) WHERE seq = 500;", 500),
+        ] {
+            let (_folder, path) = chain_of(1000, &key);
+            tamper(&path, sql);
+            let (one, halves) = both_ways(&path, &key);
+            assert!(
+                matches!(halves, ChainVerification::Broken { seq: found, .. } if found == seq),
+                "{sql}: {halves:?}"
+            );
+            assert_eq!(one, halves, "{sql}");
+        }
+    }
 }

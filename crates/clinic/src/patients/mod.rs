@@ -12,7 +12,7 @@ mod merge;
 mod reading;
 mod record;
 mod registration;
-mod search;
+pub(crate) mod search;
 pub mod search_keys;
 pub(crate) mod store;
 

@@ -4,6 +4,10 @@
 //! many to a transaction, so a million of them take seconds rather than hours of fsyncs. The
 //! benchmark runs on a practice of its own in a temporary folder.
 
+mod names;
+pub mod patients;
+pub mod search;
+
 use std::time::{Duration, Instant};
 
 use crate::audit::{self, Actor, AuditAction, AuditEvent, Detail, Outcome};

@@ -1,0 +1,134 @@
+//! `chartkeep-admin bench`: performance figures measured on this PC, each on a practice of its
+//! own in a temporary folder (with a throwaway keyring entry). Timings are reported as measured
+//! in one run, beside their goals; the benchmarks never touch a real practice.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chartkeep_clinic::{NewUser, PracticeSetup, Role, Session, SystemClock, Workstation};
+use chartkeep_vault::{DataDir, KdfChoice, KdfParams, OsKeyring, Password};
+use serde_json::json;
+
+mod audit;
+mod search;
+
+pub use audit::audit;
+pub use search::search;
+
+use crate::commands::{Failure, Report};
+
+const PASSWORD: &str = "benchmark owner password";
+
+/// A throwaway practice; its keyring entry is removed when it is dropped.
+pub(crate) struct BenchPractice {
+    _folder: tempfile::TempDir,
+    pub workstation: Workstation,
+    vault_id: String,
+}
+
+impl Drop for BenchPractice {
+    fn drop(&mut self) {
+        let _ = chartkeep_vault::DeviceSecretStore::delete(&OsKeyring, &self.vault_id);
+    }
+}
+
+impl BenchPractice {
+    /// Sets up a practice; `kdf` decides how costly each sign-in is.
+    pub(crate) fn new(kdf: KdfChoice) -> Result<(BenchPractice, Session), Failure> {
+        let folder = tempfile::tempdir().map_err(|error| format!("No temporary folder: {error}"))?;
+        let data_dir = DataDir::at(folder.path().join("practice"));
+        let workstation = Workstation::open(&data_dir, Box::new(OsKeyring), Arc::new(SystemClock))?;
+        let setup = PracticeSetup {
+            practice_name: "Benchmark Practice".into(),
+            owner_full_name: "Bench Owner".into(),
+            owner_username: "owner".into(),
+            owner_password: Password::new(PASSWORD),
+        };
+        let mut created = workstation.set_up_practice(&setup, kdf)?;
+        let mut settings = created.session.access_settings()?;
+        for policy in &mut settings.role_policies {
+            policy.mfa_required = false;
+        }
+        created.session.update_access_settings(&settings)?;
+        let vault_id = created.session.vault_id().to_owned();
+        Ok((BenchPractice { _folder: folder, workstation, vault_id }, created.session))
+    }
+
+    pub(crate) fn sign_in(&self) -> Result<Session, Failure> {
+        Ok(self.workstation.log_in("owner", &Password::new(PASSWORD))?)
+    }
+
+    pub(crate) fn folder(&self) -> &std::path::Path {
+        self._folder.path()
+    }
+
+    /// A front desk user of the practice, signed in with their own password.
+    pub(crate) fn front_desk_session(&self) -> Result<Session, Failure> {
+        let mut owner = self.sign_in()?;
+        let new_user =
+            NewUser { full_name: "Bench Desk".into(), username: "desk".into(), roles: vec![Role::FrontDesk] };
+        let issued = owner.create_user(&new_user, cheap_kdf())?;
+        owner.log_out()?;
+        let mut desk = self.workstation.log_in("desk", &issued.temporary_password)?;
+        let own = Password::new("benchmark front desk password");
+        desk.change_own_password(&issued.temporary_password, &own, cheap_kdf())?;
+        Ok(desk)
+    }
+}
+
+/// The cheapest Argon2id work, for benchmarks of everything but sign-in itself.
+pub(crate) fn cheap_kdf() -> KdfChoice {
+    KdfChoice::Explicit(KdfParams::INSECURE_FOR_TESTS)
+}
+
+pub(crate) fn millis(duration: Duration) -> f64 {
+    (duration.as_secs_f64() * 10_000.0).round() / 10.0
+}
+
+/// The value at `quantile` (0..=1) of `samples`, by the nearest-rank method.
+pub(crate) fn percentile(samples: &[Duration], quantile: f64) -> Duration {
+    let mut sorted = samples.to_vec();
+    sorted.sort();
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = (quantile * sorted.len() as f64).ceil().max(1.0) as usize;
+    sorted[rank.min(sorted.len()) - 1]
+}
+
+/// Sign-in with the Argon2id parameters calibrated on this PC: the password's work, opening
+/// SQLCipher and the schema check, and the audit chain's check against its anchor.
+pub fn unlock(runs: u32) -> Result<Report, Failure> {
+    let (practice, session) = BenchPractice::new(KdfChoice::Calibrated)?;
+    session.log_out()?;
+    let mut samples = Vec::new();
+    for _ in 0..runs.max(1) {
+        let started = Instant::now();
+        let session = practice.sign_in()?;
+        samples.push(started.elapsed());
+        session.log_out()?;
+    }
+    let (p50, p95) = (percentile(&samples, 0.5), percentile(&samples, 0.95));
+    Ok(Report {
+        human: format!(
+            "Sign-in with calibrated Argon2id (Argon2id + open + migration and chain checks), {} runs:\n  p50 {} ms, p95 {} ms (goal: under a second; Argon2id is calibrated to about 500 ms)",
+            samples.len(),
+            millis(p50),
+            millis(p95)
+        ),
+        json: json!({ "ok": true, "bench": "unlock", "runs": samples.len(), "p50_ms": millis(p50), "p95_ms": millis(p95) }),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_use_the_nearest_rank() {
+        let samples: Vec<Duration> = (1..=20).map(Duration::from_millis).collect();
+        assert_eq!(percentile(&samples, 0.95), Duration::from_millis(19));
+        assert_eq!(percentile(&samples, 0.5), Duration::from_millis(10));
+        assert_eq!(percentile(&[], 0.5), Duration::ZERO);
+    }
+}

@@ -1,0 +1,137 @@
+//! Synthetic patients for demo practices and benchmarks: names from several cultures, dates of
+//! birth over ninety years, phones, addresses, insurance, and about one in fifty a near-duplicate
+//! of an earlier patient (a typo, day and month swapped, names transposed, a German spelling, a
+//! shared phone), as real practices have them.
+
+use time::Date;
+
+use super::Synthetic;
+use super::names::{CULTURES, PAYERS, STREETS, TOWNS};
+use crate::audit::{AuditAction, AuditEvent, Detail};
+use crate::clock::timestamp;
+use crate::error::ClinicResult;
+use crate::patients::dates::iso;
+use crate::patients::store::{self, VersionChange, VersionStamp};
+use crate::patients::{Address, EmergencyContact, Insurance, PatientDetails, PatientStatus, Phone, PhoneKind, Sex};
+use crate::permissions::Permission;
+use crate::session::Session;
+
+fn pick<'a>(random: &mut Synthetic, list: &'a [&'a str]) -> &'a str {
+    list[random.below(list.len() as u64) as usize]
+}
+
+fn phone(random: &mut Synthetic) -> String {
+    format!("0{} {:03} {:04}", 600 + random.below(400), random.below(1000), random.below(10_000))
+}
+
+/// One invented patient, born between ninety years and one day before `today`.
+pub fn synthetic_patient(random: &mut Synthetic, today: Date) -> PatientDetails {
+    let (families, women, men) = CULTURES[random.below(CULTURES.len() as u64) as usize];
+    let female = random.below(2) == 0;
+    let given = pick(random, if female { women } else { men });
+    let second = if random.below(4) == 0 {
+        format!(" {}", pick(random, if female { women } else { men }))
+    } else {
+        String::new()
+    };
+    let born = today - time::Duration::days(1 + random.below(90 * 365) as i64);
+    let family_name = pick(random, families).to_owned();
+    PatientDetails {
+        given_names: format!("{given}{second}"),
+        preferred_name: String::new(),
+        date_of_birth: iso(born),
+        sex: if female { Sex::Female } else { Sex::Male },
+        gender_identity: String::new(),
+        phones: vec![Phone { kind: PhoneKind::Mobile, number: phone(random) }],
+        email: format!(
+            "{}.{}@example.org",
+            crate::patients::search_keys::fold_words(given).join(""),
+            random.below(10_000)
+        ),
+        address: Address {
+            line1: format!("{} {}", 1 + random.below(200), pick(random, STREETS)),
+            line2: String::new(),
+            city: pick(random, TOWNS).to_owned(),
+            region: String::new(),
+            postal_code: format!("{:05}", random.below(100_000)),
+            country: String::new(),
+        },
+        emergency_contact: EmergencyContact {
+            name: format!("{} {family_name}", pick(random, if female { men } else { women })),
+            relationship: "partner".to_owned(),
+            phone: phone(random),
+        },
+        insurance: Insurance {
+            payer: pick(random, PAYERS).to_owned(),
+            member_id: format!("M{:08}", random.below(100_000_000)),
+        },
+        front_desk_note: String::new(),
+        status: if random.below(200) == 0 { PatientStatus::Inactive } else { PatientStatus::Active },
+        deceased_on: String::new(),
+        family_name,
+    }
+}
+
+/// Someone registered again with a small difference, the way duplicates happen.
+pub fn near_duplicate(original: &PatientDetails, random: &mut Synthetic) -> PatientDetails {
+    let mut copy = original.clone();
+    match random.below(5) {
+        0 => {
+            let mut letters: Vec<char> = copy.family_name.chars().collect();
+            if letters.len() > 3 {
+                letters.swap(1, 2);
+            }
+            copy.family_name = letters.into_iter().collect();
+        }
+        1 => {
+            if let Some(born) = copy.date_of_birth()
+                && let Some(swapped) = crate::patients::swapped_day_and_month(born)
+            {
+                copy.date_of_birth = iso(swapped);
+            }
+        }
+        2 => std::mem::swap(&mut copy.family_name, &mut copy.given_names),
+        3 => copy.family_name = copy.family_name.replace('ü', "ue").replace('ö', "oe").replace('ä', "ae"),
+        _ => copy.given_names = format!("{}.", copy.given_names.chars().next().unwrap_or('A')),
+    }
+    copy
+}
+
+/// `count` patients, about one in fifty a near-duplicate of an earlier one.
+pub fn synthetic_patients(count: u64, seed: u64, today: Date) -> Vec<PatientDetails> {
+    let mut random = Synthetic::new(seed);
+    let mut patients: Vec<PatientDetails> = Vec::with_capacity(count as usize);
+    for index in 0..count {
+        let patient = if index > 10 && random.below(50) == 0 {
+            let original = &patients[random.below(index) as usize];
+            near_duplicate(original, &mut random)
+        } else {
+            synthetic_patient(&mut random, today)
+        };
+        patients.push(patient);
+    }
+    patients
+}
+
+/// Adds `count` synthetic patients to the practice through the import's bulk path, 20,000 to a
+/// transaction, each batch recorded as an import.
+pub fn seed_patients(session: &mut Session, count: u64, seed: u64) -> ClinicResult<u64> {
+    let mut authorized = session.authorize(Permission::ImportPatients, AuditAction::Import)?;
+    let today = authorized.now().date();
+    let user_id = authorized.user().id.clone();
+    let at = timestamp(authorized.now());
+    let all = synthetic_patients(count, seed, today);
+    for batch in all.chunks(20_000) {
+        let rows: Vec<(PatientDetails, bool)> = batch.iter().map(|details| (details.clone(), false)).collect();
+        let change = authorized.begin_change()?;
+        let stamp = VersionStamp { change: VersionChange::Imported, reason: None, user_id: &user_id, at: &at };
+        store::insert_many(change.connection(), &rows, &stamp)?;
+        change.commit(
+            &AuditEvent::success(AuditAction::Import)
+                .category("demographics")
+                .reason("synthetic")
+                .detail("imported", Detail::Count(rows.len() as u64)),
+        )?;
+    }
+    Ok(count)
+}
