@@ -38,13 +38,19 @@ impl Screen {
 pub struct AppState {
     workstation: Result<Workstation, CommandError>,
     screen: Mutex<Screen>,
+    /// Set by "Cancel" during an import, which holds the screen's lock while it runs.
+    pub import_cancelled: std::sync::atomic::AtomicBool,
 }
 
 type CommandResult<T> = Result<T, CommandError>;
 
 impl AppState {
     pub fn new(workstation: ClinicResult<Workstation>) -> AppState {
-        AppState { workstation: workstation.map_err(CommandError::from), screen: Mutex::new(Screen::SignedOut) }
+        AppState {
+            workstation: workstation.map_err(CommandError::from),
+            screen: Mutex::new(Screen::SignedOut),
+            import_cancelled: std::sync::atomic::AtomicBool::new(false),
+        }
     }
 
     fn workstation(&self) -> CommandResult<&Workstation> {

@@ -37,7 +37,7 @@ impl AmendmentItem {
         }
     }
 
-    fn parse(text: &str) -> AmendmentItem {
+    pub fn parse(text: &str) -> AmendmentItem {
         [Self::Demographics, Self::Allergy, Self::Medication, Self::Problem, Self::Note]
             .into_iter()
             .find(|item| item.as_str() == text)

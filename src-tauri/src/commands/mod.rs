@@ -2,6 +2,8 @@
 
 pub mod access;
 pub mod audit;
+pub mod front_desk;
+pub mod patients;
 
 use chartkeep_vault::{Password, RecoveryKey};
 use tauri::State;

@@ -85,3 +85,121 @@ export type IntegrityAlertView = { id: string, detectedAt: string, kind: string,
 export type IntegrityStatusView = { lastCheck: ChainCheckView | null, openAlerts: Array<IntegrityAlertView>, headSeq: number | null, };
 
 export type VerificationView = { intact: boolean, entries: number, firstBadEntry: number | null, description: string, };
+
+export type PhoneView = { 
+/**
+ * "mobile", "home", "work" or "other".
+ */
+kind: string, number: string, };
+
+export type AddressView = { line1: string, line2: string, city: string, region: string, postalCode: string, country: string, };
+
+export type EmergencyContactView = { name: string, relationship: string, phone: string, };
+
+export type InsuranceView = { payer: string, memberId: string, };
+
+export type PatientFormView = { familyName: string, givenNames: string, preferredName: string, 
+/**
+ * ISO (1984-03-07), the practice's order (07/03/1984), or dotted (7.3.1984).
+ */
+dateOfBirth: string, 
+/**
+ * "female", "male", "intersex", or empty for unknown.
+ */
+sex: string, genderIdentity: string, phones: Array<PhoneView>, email: string, address: AddressView, emergencyContact: EmergencyContactView, insurance: InsuranceView, frontDeskNote: string, 
+/**
+ * "active", "inactive" or "deceased".
+ */
+status: string, deceasedOn: string, };
+
+export type PatientSummaryView = { id: string, mrn: string, familyName: string, givenNames: string, preferredName: string, dateOfBirth: string, age: number | null, status: string, lastVisit: string | null, 
+/**
+ * When found through a merged record: that record's MRN.
+ */
+foundThroughAlias: string | null, };
+
+export type PatientSearchView = { 
+/**
+ * What the query was read as: "name", "date_of_birth", "phone_or_mrn", ... or "incomplete".
+ */
+kind: string, patients: Array<PatientSummaryView>, 
+/**
+ * More patients matched than shown: type more.
+ */
+more: boolean, };
+
+export type PatientRecordView = { id: string, mrn: string, 
+/**
+ * Send it back with a change: a change to an older version is refused.
+ */
+version: number, form: PatientFormView, age: number | null, lastVisit: string | null, needsDuplicateReview: boolean, registeredAt: string, mergedMrns: Array<string>, reachedThroughAlias: string | null, };
+
+export type DuplicateCandidateView = { patient: PatientSummaryView, 
+/**
+ * "same_date_of_birth_similar_name", "names_transposed", "day_and_month_swapped", "same_phone".
+ */
+signs: Array<string>, };
+
+export type PatientVersionView = { version: number, 
+/**
+ * "registered", "updated", "entered_in_error" or "imported".
+ */
+change: string, reason: string | null, changedBy: string, changedAt: string, changedFields: Array<string>, form: PatientFormView, };
+
+export type PatientMergeView = { id: string, survivorId: string, mergedId: string, mergedBy: string, mergedAt: string, unmergedAt: string | null, };
+
+export type AppointmentStatus = "booked" | "checked_in" | "in_progress" | "completed" | "no_show" | "cancelled";
+
+export type AppointmentView = { id: string, patientId: string, patientMrn: string, patientName: string, patientDateOfBirth: string, clinicianId: string, clinicianName: string, startsAt: string, minutes: number, reason: string, walkIn: boolean, status: AppointmentStatus, statusChangedAt: string, };
+
+export type ClinicianDayView = { clinicianId: string, clinicianName: string, appointments: Array<AppointmentView>, };
+
+export type NewAppointmentView = { patientId: string, clinicianId: string, 
+/**
+ * RFC 3339.
+ */
+startsAt: string, minutes: number, reason: string, };
+
+export type ColumnMappingView = { column: string, 
+/**
+ * One of `import_fields()`' codes, e.g. "family_name", "date_of_birth", "mobile_phone".
+ */
+field: string, 
+/**
+ * "iso", "day_first" or "month_first", for date columns.
+ */
+dateFormat: string | null, optional: boolean, };
+
+export type ImportMappingView = { columns: Array<ColumnMappingView>, stripNameDigits: boolean, };
+
+export type ImportPreviewView = { headers: Array<string>, rows: number, sample: Array<Array<string>>, mapped: Array<PatientFormView>, suggestedMapping: string | null, };
+
+export type ImportProblemView = { line: number, field: string, message: string, };
+
+export type ImportDuplicateView = { line: number, signs: Array<string>, existingMrn: string | null, otherLine: number | null, };
+
+export type ImportReportView = { rows: number, valid: number, problems: Array<ImportProblemView>, duplicates: Array<ImportDuplicateView>, };
+
+export type ImportSummaryView = { imported: number, flaggedForReview: number, skippedInvalid: number, };
+
+export type ImportProgressView = { done: number, total: number, };
+
+export type DisclosureFormView = { disclosedOn: string, recipient: string, purpose: string, information: string, };
+
+export type DisclosureView = { id: string, disclosedOn: string, recipient: string, purpose: string, information: string, correctsId: string | null, correctionReason: string | null, corrected: boolean, recordedBy: string, recordedAt: string, };
+
+export type AmendmentRequestFormView = { receivedOn: string, 
+/**
+ * "demographics", "allergy", "medication", "problem", "note" or "other".
+ */
+item: string, itemId: string | null, requestedChange: string, };
+
+export type AmendmentRequestView = { id: string, receivedOn: string, item: string, itemId: string | null, requestedChange: string, recordedBy: string, recordedAt: string, 
+/**
+ * "accepted" or "denied", once decided.
+ */
+decision: string | null, decisionReason: string | null, decidedBy: string | null, decidedAt: string | null, appliedItemId: string | null, };
+
+export type EmergencyAccessView = { id: string, patientId: string, expiresAt: string, };
+
+export type OpenedChartView = { patientId: string, emergencyAccess: EmergencyAccessView | null, };

@@ -1,0 +1,475 @@
+//! The front desk's other shapes at the boundary: appointments and each clinician's day, the
+//! CSV import (mapping, preview, check report, summary), disclosures, amendment requests and
+//! emergency access.
+
+use chartkeep_clinic::patients::{
+    ColumnMapping, ImportDuplicate, ImportMapping, ImportPreview, ImportProblem, ImportReport, ImportSummary,
+};
+use chartkeep_clinic::{
+    AmendmentItem, AmendmentRequest, Appointment, AppointmentStatus, ClinicianDay, Disclosure, EmergencyAccess,
+    OpenedChart,
+};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::patients::PatientFormView;
+
+#[derive(Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AppointmentView {
+    pub id: String,
+    pub patient_id: String,
+    pub patient_mrn: String,
+    pub patient_name: String,
+    pub patient_date_of_birth: String,
+    pub clinician_id: String,
+    pub clinician_name: String,
+    pub starts_at: String,
+    pub minutes: u32,
+    pub reason: String,
+    pub walk_in: bool,
+    pub status: AppointmentStatusView,
+    pub status_changed_at: String,
+}
+
+impl std::fmt::Debug for AppointmentView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppointmentView").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(rename = "AppointmentStatus")]
+pub enum AppointmentStatusView {
+    Booked,
+    CheckedIn,
+    InProgress,
+    Completed,
+    NoShow,
+    Cancelled,
+}
+
+impl From<AppointmentStatus> for AppointmentStatusView {
+    fn from(status: AppointmentStatus) -> Self {
+        match status {
+            AppointmentStatus::Booked => AppointmentStatusView::Booked,
+            AppointmentStatus::CheckedIn => AppointmentStatusView::CheckedIn,
+            AppointmentStatus::InProgress => AppointmentStatusView::InProgress,
+            AppointmentStatus::Completed => AppointmentStatusView::Completed,
+            AppointmentStatus::NoShow => AppointmentStatusView::NoShow,
+            AppointmentStatus::Cancelled => AppointmentStatusView::Cancelled,
+        }
+    }
+}
+
+impl From<AppointmentStatusView> for AppointmentStatus {
+    fn from(status: AppointmentStatusView) -> Self {
+        match status {
+            AppointmentStatusView::Booked => AppointmentStatus::Booked,
+            AppointmentStatusView::CheckedIn => AppointmentStatus::CheckedIn,
+            AppointmentStatusView::InProgress => AppointmentStatus::InProgress,
+            AppointmentStatusView::Completed => AppointmentStatus::Completed,
+            AppointmentStatusView::NoShow => AppointmentStatus::NoShow,
+            AppointmentStatusView::Cancelled => AppointmentStatus::Cancelled,
+        }
+    }
+}
+
+impl From<Appointment> for AppointmentView {
+    fn from(appointment: Appointment) -> Self {
+        AppointmentView {
+            id: appointment.id,
+            patient_id: appointment.patient_id,
+            patient_mrn: appointment.patient_mrn,
+            patient_name: appointment.patient_name,
+            patient_date_of_birth: appointment.patient_date_of_birth,
+            clinician_id: appointment.clinician_id,
+            clinician_name: appointment.clinician_name,
+            starts_at: appointment.starts_at,
+            minutes: appointment.minutes,
+            reason: appointment.reason,
+            walk_in: appointment.walk_in,
+            status: appointment.status.into(),
+            status_changed_at: appointment.status_changed_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ClinicianDayView {
+    pub clinician_id: String,
+    pub clinician_name: String,
+    pub appointments: Vec<AppointmentView>,
+}
+
+impl From<ClinicianDay> for ClinicianDayView {
+    fn from(day: ClinicianDay) -> Self {
+        ClinicianDayView {
+            clinician_id: day.clinician_id,
+            clinician_name: day.clinician_name,
+            appointments: day.appointments.into_iter().map(AppointmentView::from).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NewAppointmentView {
+    pub patient_id: String,
+    pub clinician_id: String,
+    /// RFC 3339.
+    pub starts_at: String,
+    pub minutes: u32,
+    pub reason: String,
+}
+
+/// A column mapping for the import, as the UI edits it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportMappingView {
+    pub columns: Vec<ColumnMappingView>,
+    pub strip_name_digits: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ColumnMappingView {
+    pub column: String,
+    /// One of `import_fields()`' codes, e.g. "family_name", "date_of_birth", "mobile_phone".
+    pub field: String,
+    /// "iso", "day_first" or "month_first", for date columns.
+    pub date_format: Option<String>,
+    pub optional: bool,
+}
+
+fn code_of<T: Serialize>(value: T) -> String {
+    serde_json::to_value(value).ok().and_then(|value| value.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+fn from_code<T: for<'de> Deserialize<'de>>(code: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(code.to_owned())).ok()
+}
+
+impl From<ImportMapping> for ImportMappingView {
+    fn from(mapping: ImportMapping) -> Self {
+        ImportMappingView {
+            columns: mapping
+                .columns
+                .into_iter()
+                .map(|column| ColumnMappingView {
+                    column: column.column,
+                    field: code_of(column.field),
+                    date_format: column.date_format.map(code_of),
+                    optional: column.optional,
+                })
+                .collect(),
+            strip_name_digits: mapping.strip_name_digits,
+        }
+    }
+}
+
+impl TryFrom<ImportMappingView> for ImportMapping {
+    type Error = super::CommandError;
+
+    fn try_from(view: ImportMappingView) -> Result<Self, Self::Error> {
+        let mut columns = Vec::with_capacity(view.columns.len());
+        for column in view.columns {
+            let field = from_code(&column.field)
+                .ok_or_else(|| super::CommandError::invalid("mapping", "Choose a field for every column you use."))?;
+            let date_format = match column.date_format.as_deref().filter(|code| !code.is_empty()) {
+                Some(code) => Some(
+                    from_code(code)
+                        .ok_or_else(|| super::CommandError::invalid("mapping", "Choose how the dates are written."))?,
+                ),
+                None => None,
+            };
+            columns.push(ColumnMapping { column: column.column, field, date_format, optional: column.optional });
+        }
+        Ok(ImportMapping { columns, strip_name_digits: view.strip_name_digits })
+    }
+}
+
+/// The fields a column can fill, for the mapping screen: code and words.
+pub fn import_fields() -> Vec<super::audit::ChoiceView> {
+    use chartkeep_clinic::patients::ImportField::*;
+    [
+        (FamilyName, "Family name"),
+        (GivenNames, "Given names"),
+        (MiddleName, "Middle name"),
+        (PreferredName, "Preferred name"),
+        (DateOfBirth, "Date of birth"),
+        (Sex, "Sex"),
+        (GenderIdentity, "Gender identity"),
+        (MobilePhone, "Mobile phone"),
+        (HomePhone, "Home phone"),
+        (WorkPhone, "Work phone"),
+        (Email, "Email"),
+        (AddressLine1, "Street address"),
+        (AddressLine2, "Address, second line"),
+        (City, "Town or city"),
+        (Region, "Region"),
+        (PostalCode, "Postal code"),
+        (Country, "Country"),
+        (EmergencyContactName, "Emergency contact"),
+        (EmergencyContactRelationship, "Emergency contact's relationship"),
+        (EmergencyContactPhone, "Emergency contact's phone"),
+        (InsurancePayer, "Insurer"),
+        (InsuranceMemberId, "Member number"),
+        (Note, "Front-desk note"),
+        (DateOfDeath, "Date of death"),
+    ]
+    .into_iter()
+    .map(|(field, label)| super::audit::ChoiceView { code: code_of(field), label: label.to_owned() })
+    .collect()
+}
+
+#[derive(Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportPreviewView {
+    pub headers: Vec<String>,
+    pub rows: u32,
+    pub sample: Vec<Vec<String>>,
+    pub mapped: Vec<PatientFormView>,
+    pub suggested_mapping: Option<String>,
+}
+
+impl std::fmt::Debug for ImportPreviewView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImportPreviewView").field("rows", &self.rows).finish_non_exhaustive()
+    }
+}
+
+impl From<ImportPreview> for ImportPreviewView {
+    fn from(preview: ImportPreview) -> Self {
+        ImportPreviewView {
+            headers: preview.headers,
+            rows: u32::try_from(preview.rows).unwrap_or(u32::MAX),
+            sample: preview.sample,
+            mapped: preview.mapped.into_iter().map(PatientFormView::from).collect(),
+            suggested_mapping: preview.suggested_mapping,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportProblemView {
+    pub line: u32,
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportDuplicateView {
+    pub line: u32,
+    pub signs: Vec<String>,
+    pub existing_mrn: Option<String>,
+    pub other_line: Option<u32>,
+}
+
+#[derive(Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportReportView {
+    pub rows: u32,
+    pub valid: u32,
+    pub problems: Vec<ImportProblemView>,
+    pub duplicates: Vec<ImportDuplicateView>,
+}
+
+fn narrow(value: u64) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
+}
+
+impl From<ImportReport> for ImportReportView {
+    fn from(report: ImportReport) -> Self {
+        ImportReportView {
+            rows: narrow(report.rows),
+            valid: narrow(report.valid),
+            problems: report
+                .problems
+                .into_iter()
+                .map(|ImportProblem { line, field, message }| ImportProblemView { line: narrow(line), field, message })
+                .collect(),
+            duplicates: report
+                .duplicates
+                .into_iter()
+                .map(|ImportDuplicate { line, signs, existing_mrn, other_line }| ImportDuplicateView {
+                    line: narrow(line),
+                    signs: signs.into_iter().map(|sign| sign.as_str().to_owned()).collect(),
+                    existing_mrn,
+                    other_line: other_line.map(narrow),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportSummaryView {
+    pub imported: u32,
+    pub flagged_for_review: u32,
+    pub skipped_invalid: u32,
+}
+
+impl From<ImportSummary> for ImportSummaryView {
+    fn from(summary: ImportSummary) -> Self {
+        ImportSummaryView {
+            imported: narrow(summary.imported),
+            flagged_for_review: narrow(summary.flagged_for_review),
+            skipped_invalid: narrow(summary.skipped_invalid),
+        }
+    }
+}
+
+/// How far an import or its check has got, sent as the "import-progress" event.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportProgressView {
+    pub done: u32,
+    pub total: u32,
+}
+
+#[derive(Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DisclosureFormView {
+    pub disclosed_on: String,
+    pub recipient: String,
+    pub purpose: String,
+    pub information: String,
+}
+
+#[derive(Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DisclosureView {
+    pub id: String,
+    pub disclosed_on: String,
+    pub recipient: String,
+    pub purpose: String,
+    pub information: String,
+    pub corrects_id: Option<String>,
+    pub correction_reason: Option<String>,
+    pub corrected: bool,
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
+impl From<Disclosure> for DisclosureView {
+    fn from(disclosure: Disclosure) -> Self {
+        DisclosureView {
+            id: disclosure.id,
+            disclosed_on: disclosure.disclosed_on,
+            recipient: disclosure.recipient,
+            purpose: disclosure.purpose,
+            information: disclosure.information,
+            corrects_id: disclosure.corrects_id,
+            correction_reason: disclosure.correction_reason,
+            corrected: disclosure.corrected,
+            recorded_by: disclosure.recorded_by,
+            recorded_at: disclosure.recorded_at,
+        }
+    }
+}
+
+#[derive(Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AmendmentRequestFormView {
+    pub received_on: String,
+    /// "demographics", "allergy", "medication", "problem", "note" or "other".
+    pub item: String,
+    pub item_id: Option<String>,
+    pub requested_change: String,
+}
+
+pub fn amendment_item(code: &str) -> AmendmentItem {
+    AmendmentItem::parse(code)
+}
+
+#[derive(Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AmendmentRequestView {
+    pub id: String,
+    pub received_on: String,
+    pub item: String,
+    pub item_id: Option<String>,
+    pub requested_change: String,
+    pub recorded_by: String,
+    pub recorded_at: String,
+    /// "accepted" or "denied", once decided.
+    pub decision: Option<String>,
+    pub decision_reason: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<String>,
+    pub applied_item_id: Option<String>,
+}
+
+impl From<AmendmentRequest> for AmendmentRequestView {
+    fn from(request: AmendmentRequest) -> Self {
+        let decision = request.decision;
+        AmendmentRequestView {
+            id: request.id,
+            received_on: request.received_on,
+            item: request.item.as_str().to_owned(),
+            item_id: request.item_id,
+            requested_change: request.requested_change,
+            recorded_by: request.recorded_by,
+            recorded_at: request.recorded_at,
+            decision: decision.as_ref().map(|decision| code_of(decision.outcome)),
+            decision_reason: decision.as_ref().map(|decision| decision.reason.clone()),
+            decided_by: decision.as_ref().map(|decision| decision.decided_by.clone()),
+            decided_at: decision.as_ref().map(|decision| decision.decided_at.clone()),
+            applied_item_id: decision.and_then(|decision| decision.applied_item_id),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EmergencyAccessView {
+    pub id: String,
+    pub patient_id: String,
+    pub expires_at: String,
+}
+
+impl From<EmergencyAccess> for EmergencyAccessView {
+    fn from(access: EmergencyAccess) -> Self {
+        EmergencyAccessView { id: access.id, patient_id: access.patient_id, expires_at: access.expires_at }
+    }
+}
+
+/// A chart as opened: under an emergency access when the user's roles alone do not allow it
+/// (the chart then shows a banner until it expires).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenedChartView {
+    pub patient_id: String,
+    pub emergency_access: Option<EmergencyAccessView>,
+}
+
+impl From<OpenedChart> for OpenedChartView {
+    fn from(chart: OpenedChart) -> Self {
+        OpenedChartView { patient_id: chart.patient_id, emergency_access: chart.emergency_access.map(Into::into) }
+    }
+}
+
+macro_rules! redacted {
+    ($($type:ty),*) => {$(
+        impl std::fmt::Debug for $type {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(concat!(stringify!($type), "([redacted])"))
+            }
+        }
+    )*};
+}
+
+redacted!(
+    DisclosureFormView,
+    DisclosureView,
+    AmendmentRequestFormView,
+    AmendmentRequestView,
+    ImportDuplicateView,
+    ImportReportView
+);
