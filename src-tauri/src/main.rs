@@ -69,6 +69,7 @@ fn main() {
             commands::audit::audit_entries,
             commands::audit::audit_action_choices,
             commands::audit::audit_staff_choices,
+            commands::audit::audit_patient_by_mrn,
             commands::audit::audit_integrity_status,
             commands::audit::integrity_alerts_to_show,
             commands::audit::verify_audit_chain,

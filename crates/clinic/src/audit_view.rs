@@ -156,6 +156,21 @@ impl Session {
         Ok(page)
     }
 
+    /// The patient an MRN belongs to, for the audit view's patient filter (the Owner and the
+    /// Auditor have no patient screens): its id and how it is named. Recorded as a view.
+    pub fn audit_patient_by_mrn(&mut self, mrn: &str) -> ClinicResult<(String, String)> {
+        let mut authorized = self.authorize(Permission::ViewAudit, AuditAction::View)?;
+        let number = crate::patients::search_keys::number_of_mrn(mrn)
+            .ok_or_else(|| ClinicError::invalid("mrn", "That is not an MRN: check the digits."))?;
+        let row = crate::patients::store::by_number(authorized.connection(), number)?
+            .ok_or(ClinicError::NotFound("A patient with that MRN"))?;
+        let label = crate::store::patient_label(authorized.connection(), &row.id)?.unwrap_or_default();
+        authorized.record(
+            &AuditEvent::success(AuditAction::View).patient(&row.id).category("audit_trail").reason("patient_filter"),
+        )?;
+        Ok((row.id, label))
+    }
+
     /// Everyone who has had an account, for the audit view's user filter.
     pub fn audit_staff_choices(&mut self) -> ClinicResult<Vec<StaffChoice>> {
         let authorized = self.authorize(Permission::ViewAudit, AuditAction::View)?;

@@ -32,6 +32,13 @@ pub fn audit_action_choices() -> Vec<ChoiceView> {
     action_choices()
 }
 
+/// The patient with this MRN, for the patient filter: `{id, label}`.
+#[tauri::command]
+pub fn audit_patient_by_mrn(state: State<'_, AppState>, mrn: String) -> Reply<ChoiceView> {
+    let (id, label) = state.with_session(|session| session.audit_patient_by_mrn(&mrn))?;
+    Ok(ChoiceView { code: id, label })
+}
+
 #[tauri::command]
 pub fn audit_staff_choices(state: State<'_, AppState>) -> Reply<Vec<StaffChoiceView>> {
     let choices = state.with_session(|session| session.audit_staff_choices())?;

@@ -79,6 +79,9 @@ fn use_cases() -> Vec<(&'static str, &'static [Permission], UseCase)> {
         ("audit_entries", &[Permission::ViewAudit], |session, _, _| {
             session.audit_entries(&AuditFilter::default(), AuditSort::default(), 0, 10).map(drop)
         }),
+        ("audit_patient_by_mrn", &[Permission::ViewAudit], |session, _, _| {
+            let_through(session.audit_patient_by_mrn("1000009"))
+        }),
         ("audit_staff_choices", &[Permission::ViewAudit], |session, _, _| session.audit_staff_choices().map(drop)),
         ("export_audit_csv", &[Permission::ViewAudit], |session, _, suffix| {
             let path = std::env::temp_dir().join(format!("chartkeep-table-{suffix}-{}.csv", std::process::id()));
