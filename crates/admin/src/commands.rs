@@ -72,10 +72,13 @@ pub struct InitRequest<'a> {
     pub kit: Option<&'a Path>,
     /// Demo practices only: no role starts out requiring two-step sign-in.
     pub without_second_factor_policy: bool,
+    /// The owner also holds the Clinician role.
+    pub owner_is_clinician: bool,
 }
 
 pub fn init(data_dir: &DataDir, request: &InitRequest<'_>) -> Outcome {
-    let InitRequest { practice, username, owner_name, kit, without_second_factor_policy } = *request;
+    let InitRequest { practice, username, owner_name, kit, without_second_factor_policy, owner_is_clinician } =
+        *request;
     let mut lines = stdin_lines();
     let password = Password::new(next_line(&mut lines, "password")?.as_str());
     let workstation = workstation(data_dir)?;
@@ -92,6 +95,10 @@ pub fn init(data_dir: &DataDir, request: &InitRequest<'_>) -> Outcome {
             policy.mfa_required = false;
         }
         created.session.update_access_settings(&settings)?;
+    }
+    if owner_is_clinician {
+        let owner_id = created.session.user().id.clone();
+        created.session.change_roles(&owner_id, &[chartkeep_clinic::Role::Owner, chartkeep_clinic::Role::Clinician])?;
     }
     let vault_id = created.session.vault_id().to_owned();
     let practice_name = created.session.practice_name()?;
@@ -209,6 +216,35 @@ pub fn audit_verify(data_dir: &DataDir, username: Option<&str>) -> Outcome {
             ),
         }),
     }
+}
+
+/// Adds synthetic patients (and a day of appointments) to the practice.
+pub fn seed(data_dir: &DataDir, patients: u64, appointments_today: bool, username: Option<&str>) -> Outcome {
+    let mut lines = stdin_lines();
+    let password = Password::new(next_line(&mut lines, "password")?.as_str());
+    let username = match username {
+        Some(name) => name.to_owned(),
+        None => read_key_slots(data_dir)
+            .map_err(ClinicError::from)?
+            .users()
+            .first()
+            .map(|slot| slot.username.clone())
+            .unwrap_or_default(),
+    };
+    let workstation = workstation(data_dir)?;
+    let mut session = sign_in(&workstation, &username, &password, &mut lines)?;
+    let seeded = chartkeep_clinic::bench_support::patients::seed_patients(&mut session, patients, 2026)?;
+    let booked = if appointments_today {
+        let today = time::OffsetDateTime::now_utc().replace_time(time::macros::time!(08:00));
+        chartkeep_clinic::bench_support::patients::seed_day_of_appointments(&mut session, today, 7)?
+    } else {
+        0
+    };
+    session.log_out()?;
+    Ok(Report {
+        human: format!("Added {seeded} synthetic patients and {booked} appointments."),
+        json: json!({ "ok": true, "patients": seeded, "appointments": booked }),
+    })
 }
 
 pub fn recover(data_dir: &DataDir) -> Outcome {

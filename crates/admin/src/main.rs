@@ -47,6 +47,23 @@ enum Command {
         /// can require it later under Settings).
         #[arg(long)]
         without_second_factor_policy: bool,
+        /// The owner also sees patients (holds the Clinician role too), as in a small practice.
+        #[arg(long)]
+        owner_is_clinician: bool,
+    },
+    /// Fill the practice with synthetic patients (and today's appointments), for demos and
+    /// tests: never real data. Signs in with the password on standard input.
+    Seed {
+        #[arg(long)]
+        patients: u64,
+        /// Also book a day of appointments for every clinician, from 08:00 UTC today.
+        #[arg(long)]
+        appointments_today: bool,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// Sign in as this user (default: the practice's owner).
+        #[arg(long)]
+        username: Option<String>,
     },
     /// Show the vault id, key slots, keyring state and schema version.
     Status {
@@ -121,13 +138,22 @@ fn main() -> ExitCode {
         },
     };
     let output = match cli.command {
-        Command::Init { practice, owner_username, owner_name, recovery_kit, without_second_factor_policy, .. } => {
+        Command::Init {
+            practice,
+            owner_username,
+            owner_name,
+            recovery_kit,
+            without_second_factor_policy,
+            owner_is_clinician,
+            ..
+        } => {
             let request = commands::InitRequest {
                 practice: &practice,
                 username: &owner_username,
                 owner_name: &owner_name,
                 kit: recovery_kit.as_deref(),
                 without_second_factor_policy,
+                owner_is_clinician,
             };
             commands::init(&data_dir, &request)
         }
@@ -138,6 +164,9 @@ fn main() -> ExitCode {
             commands::audit_verify(&data_dir, username.as_deref())
         }
         Command::Recover { .. } => commands::recover(&data_dir),
+        Command::Seed { patients, appointments_today, username, .. } => {
+            commands::seed(&data_dir, patients, appointments_today, username.as_deref())
+        }
         Command::Bench { command: BenchCommand::Unlock { runs } } => bench::unlock(runs),
         Command::Bench { command: BenchCommand::Audit { entries, runs } } => bench::audit(entries, runs),
         Command::Bench { command: BenchCommand::Search { patients, runs } } => bench::search(patients, runs),

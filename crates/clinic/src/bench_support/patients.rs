@@ -135,3 +135,56 @@ pub fn seed_patients(session: &mut Session, count: u64, seed: u64) -> ClinicResu
     }
     Ok(count)
 }
+
+/// Books a day of appointments from `day_start` (UTC): every active clinician, every twenty
+/// minutes for eight hours, with random patients, through the booking use case itself. A few
+/// are checked in or completed already, as in a real morning.
+pub fn seed_day_of_appointments(
+    session: &mut Session,
+    day_start: time::OffsetDateTime,
+    seed: u64,
+) -> ClinicResult<u64> {
+    let clinicians = session.clinicians()?;
+    let numbers: Vec<u64> = {
+        let authorized = session.authorize(Permission::ManageAppointments, AuditAction::View)?;
+        let mut statement = authorized.connection().prepare(
+            "SELECT number FROM patients WHERE number IS NOT NULL AND entered_in_error = 0 AND merged_into IS NULL",
+        )?;
+        let numbers = statement.query_map([], |row| row.get::<_, i64>(0))?.collect::<Result<Vec<_>, _>>()?;
+        numbers.into_iter().map(i64::unsigned_abs).collect()
+    };
+    if numbers.is_empty() {
+        return Ok(0);
+    }
+    let mut random = Synthetic::new(seed);
+    let reasons =
+        ["Check-up", "Follow-up", "Blood pressure review", "Vaccination", "Repeat prescription", "Test results"];
+    let mut booked = 0;
+    for clinician in &clinicians {
+        for slot in 0..24 {
+            if random.below(4) == 0 {
+                continue;
+            }
+            let number = numbers[random.below(numbers.len() as u64) as usize];
+            let Some(patient_id) = ({
+                let authorized = session.authorize(Permission::ManageAppointments, AuditAction::View)?;
+                store::by_number(authorized.connection(), number)?.map(|row| row.id)
+            }) else {
+                continue;
+            };
+            let new = crate::NewAppointment {
+                patient_id,
+                clinician_id: clinician.id.clone(),
+                starts_at: timestamp(day_start + time::Duration::minutes(20 * slot)),
+                minutes: 20,
+                reason: reasons[random.below(reasons.len() as u64) as usize].to_owned(),
+            };
+            let appointment = session.book_appointment(&new, false)?;
+            if slot < 4 {
+                session.set_appointment_status(&appointment.id, crate::AppointmentStatus::CheckedIn, None)?;
+            }
+            booked += 1;
+        }
+    }
+    Ok(booked)
+}
