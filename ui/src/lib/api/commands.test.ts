@@ -31,6 +31,31 @@ describe('asCommandError', () => {
     expect(asCommandError({ code: 'forbidden', message: 'Not allowed.', field: '' }).field).toBeNull();
   });
 
+  it('keeps the list of wrong fields of a form with several', () => {
+    const error = {
+      code: 'invalid_input',
+      message: 'Enter the family name.',
+      field: 'family_name',
+      fields: [
+        { field: 'family_name', message: 'Enter the family name.' },
+        { field: 'address.postal_code', message: 'The postal code can be at most 20 characters.' },
+      ],
+    };
+    expect(asCommandError(error)).toEqual(error);
+    expect(asCommandError({ code: 'invalid_input', message: 'M.', field: null })).not.toHaveProperty('fields');
+  });
+
+  it('drops malformed entries of the list of wrong fields', () => {
+    const error = asCommandError({
+      code: 'invalid_input',
+      message: 'Enter the family name.',
+      field: 'family_name',
+      fields: [{ field: 'email', message: 'Enter an email address.' }, { field: 3 }, null, 'phones'],
+    });
+    expect(error.fields).toEqual([{ field: 'email', message: 'Enter an email address.' }]);
+    expect(asCommandError({ code: 'invalid_input', message: 'M.', field: null, fields: 'x' })).not.toHaveProperty('fields');
+  });
+
   it('turns a string into an internal error with a plain sentence', () => {
     const error = asCommandError('command log_in not found');
     expect(error).toEqual({ code: 'internal', message: UNEXPECTED_ERROR_MESSAGE, field: null });

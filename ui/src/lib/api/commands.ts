@@ -2,7 +2,14 @@
 // or rejects with a CommandError (never anything else), so screens can show `message` and put
 // it next to `field`. The UI branches on `code` only, never on the wording of `message`.
 import { invoke } from '@tauri-apps/api/core';
-import type { AppStatus, CommandError, ErrorCode, PendingRecoveryKeyView, SetupForm } from '../../generated/bindings';
+import type {
+  AppStatus,
+  CommandError,
+  ErrorCode,
+  FieldError,
+  PendingRecoveryKeyView,
+  SetupForm,
+} from '../../generated/bindings';
 
 /** Every code the Rust side can send. `satisfies` makes the build fail when the list drifts. */
 const ERROR_CODES = {
@@ -40,19 +47,35 @@ function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CODES, value);
 }
 
+/** The `fields` list of a form with several wrong fields: only well-formed entries are kept. */
+function fieldErrorsOf(fields: unknown): FieldError[] | undefined {
+  if (!Array.isArray(fields)) {
+    return undefined;
+  }
+  return fields.flatMap((entry: unknown) => {
+    const candidate = (typeof entry === 'object' && entry !== null ? entry : {}) as { field?: unknown; message?: unknown };
+    return typeof candidate.field === 'string' && typeof candidate.message === 'string'
+      ? [{ field: candidate.field, message: candidate.message }]
+      : [];
+  });
+}
+
 /**
  * Turns anything a command (or the bridge to it) threw into a CommandError. A proper
- * `{code, message, field}` object is kept as it is; strings, Error objects and anything else
- * become an `internal` error with a plain sentence, because their text is not written for people.
+ * `{code, message, field}` object is kept as it is (with its `fields` list, when a form had
+ * several wrong fields); strings, Error objects and anything else become an `internal` error
+ * with a plain sentence, because their text is not written for people.
  */
 export function asCommandError(error: unknown): CommandError {
   if (typeof error === 'object' && error !== null) {
-    const candidate = error as { code?: unknown; message?: unknown; field?: unknown };
+    const candidate = error as { code?: unknown; message?: unknown; field?: unknown; fields?: unknown };
     if (typeof candidate.message === 'string' && candidate.message.trim() !== '' && typeof candidate.code === 'string') {
       const field = typeof candidate.field === 'string' && candidate.field !== '' ? candidate.field : null;
       // A code this build does not know yet still carries a message written for people.
       const code = isErrorCode(candidate.code) ? candidate.code : 'internal';
-      return { code, message: candidate.message, field };
+      const fields = fieldErrorsOf(candidate.fields);
+      const kept: CommandError = { code, message: candidate.message, field };
+      return fields === undefined ? kept : { ...kept, fields };
     }
   }
   return { code: 'internal', message: UNEXPECTED_ERROR_MESSAGE, field: null };
