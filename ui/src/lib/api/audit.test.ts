@@ -5,6 +5,7 @@ import {
   auditActionChoices,
   auditEntries,
   auditIntegrityStatus,
+  auditPatientByMrn,
   auditStaffChoices,
   exportAuditCsv,
   exportAuditPdf,
@@ -48,6 +49,7 @@ describe('audit commands', () => {
     await exportAuditCsv(filter, sort, '/tmp/audit.csv');
     await exportAuditPdf(filter, sort, 60, '/tmp/audit.pdf');
     await patientAccessReport('p-1', 'from', 'to', -300, '/tmp/report.pdf');
+    await auditPatientByMrn('1000009');
     expect(bridge.mock.calls.map(([command, args]) => [command, args])).toEqual([
       ['audit_entries', { filter, sort, offset: 100, limit: 100 }],
       ['audit_action_choices', {}],
@@ -59,6 +61,7 @@ describe('audit commands', () => {
       ['export_audit_csv', { filter, sort, path: '/tmp/audit.csv' }],
       ['export_audit_pdf', { filter, sort, offsetMinutes: 60, path: '/tmp/audit.pdf' }],
       ['patient_access_report', { patientId: 'p-1', from: 'from', to: 'to', offsetMinutes: -300, path: '/tmp/report.pdf' }],
+      ['audit_patient_by_mrn', { mrn: '1000009' }],
     ]);
   });
 

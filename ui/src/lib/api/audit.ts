@@ -73,3 +73,12 @@ export function patientAccessReport(
 ): Promise<number> {
   return call<number>('patient_access_report', { patientId, from, to, offsetMinutes, path });
 }
+
+/**
+ * The patient with this MRN, for the patient filter and the access report: `code` is the
+ * patient's id, `label` reads "Family, Given (MRN 1000009)". Rejects with invalid_input (field
+ * "mrn") for digits that are no MRN, and not_found when no patient has it.
+ */
+export function auditPatientByMrn(mrn: string): Promise<ChoiceView> {
+  return call<ChoiceView>('audit_patient_by_mrn', { mrn });
+}
