@@ -189,32 +189,8 @@ impl Session {
         let user_id = authorized.user().id.clone();
         let now = timestamp(authorized.now());
         let change = authorized.begin_change()?;
-        let decision = match outcome {
-            AmendmentOutcome::Accepted => "accepted",
-            AmendmentOutcome::Denied => "denied",
-        };
-        change.connection().execute(
-            "INSERT INTO amendment_decisions (request_id, decision, reason, applied_item_type, applied_item_id,
-                 decided_by, decided_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                request_id,
-                decision,
-                reason,
-                applied_to.map(|(kind, _)| kind),
-                applied_to.map(|(_, id)| id),
-                user_id,
-                now
-            ],
-        )?;
-        let decided = request_by_id(change.connection(), request_id)?
-            .ok_or(ClinicError::Internal("The decision was not saved."))?;
-        change.commit(
-            &AuditEvent::success(AuditAction::Update)
-                .patient(&request.patient_id)
-                .object("amendment_request", request_id)
-                .category("amendments")
-                .reason(decision),
-        )?;
+        let decided = write_decision(change.connection(), &request, outcome, &reason, applied_to, &user_id, &now)?;
+        change.commit(&decision_event(&request, outcome))?;
         Ok(decided)
     }
 
@@ -235,6 +211,61 @@ impl Session {
         )?;
         Ok(requests)
     }
+}
+
+/// The decision's row, inside the caller's transaction (which may also hold the change an
+/// accepted amendment made).
+pub(crate) fn write_decision(
+    connection: &Connection,
+    request: &AmendmentRequest,
+    outcome: AmendmentOutcome,
+    reason: &str,
+    applied_to: Option<(&'static str, &str)>,
+    user_id: &str,
+    now: &str,
+) -> ClinicResult<AmendmentRequest> {
+    connection.execute(
+        "INSERT INTO amendment_decisions (request_id, decision, reason, applied_item_type, applied_item_id,
+             decided_by, decided_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            request.id,
+            outcome_code(outcome),
+            reason,
+            applied_to.map(|(kind, _)| kind),
+            applied_to.map(|(_, id)| id),
+            user_id,
+            now
+        ],
+    )?;
+    request_by_id(connection, &request.id)?.ok_or(ClinicError::Internal("The decision was not saved."))
+}
+
+fn outcome_code(outcome: AmendmentOutcome) -> &'static str {
+    match outcome {
+        AmendmentOutcome::Accepted => "accepted",
+        AmendmentOutcome::Denied => "denied",
+    }
+}
+
+pub(crate) fn decision_event(request: &AmendmentRequest, outcome: AmendmentOutcome) -> AuditEvent {
+    AuditEvent::success(AuditAction::Update)
+        .patient(&request.patient_id)
+        .object("amendment_request", &request.id)
+        .category("amendments")
+        .reason(outcome_code(outcome))
+}
+
+/// A request that can still be decided, and the checked reason for deciding it.
+pub(crate) fn open_request(
+    connection: &Connection,
+    request_id: &str,
+    reason: &str,
+) -> ClinicResult<(AmendmentRequest, String)> {
+    let request = request_by_id(connection, request_id)?.ok_or(ClinicError::NotFound("That amendment request"))?;
+    if request.decision.is_some() {
+        return Err(ClinicError::invalid("decision", "This request was decided already."));
+    }
+    Ok((request, multiline_text("reason", reason, 4000)?))
 }
 
 /// Free text of several lines (a request, a reason): trimmed, 1 to `max` characters.

@@ -112,6 +112,7 @@ pub(crate) fn filtered_view_report(
                 column("Reason", 1.4),
             ],
             rows,
+            blocks: Vec::new(),
             empty_text: "No audit entries match this filter.".to_owned(),
         }],
         footer: footer("audit trail", authorized, wall_clock),
@@ -221,6 +222,7 @@ impl Session {
                         column("Emergency", 0.8),
                     ],
                     rows,
+                    blocks: Vec::new(),
                     empty_text: "No one accessed this record in this period.".to_owned(),
                 },
                 ReportSection {
@@ -234,6 +236,7 @@ impl Session {
                         column("Note", 0.8),
                     ],
                     rows: disclosure_rows,
+                    blocks: Vec::new(),
                     empty_text: "No disclosures were recorded in this period.".to_owned(),
                 },
             ],

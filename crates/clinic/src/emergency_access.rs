@@ -35,15 +35,6 @@ pub struct EmergencyAccessForReview {
     pub expires_at: String,
 }
 
-/// A chart as far as this capability knows it: which patient, and whether it was opened under
-/// an emergency access (the chart then shows a banner). The patient and chart capabilities
-/// fill in the rest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct OpenedChart {
-    pub patient_id: String,
-    pub emergency_access: Option<EmergencyAccess>,
-}
-
 fn checked_text(field: &'static str, text: &str, min: usize, max: usize, message: &str) -> ClinicResult<String> {
     let text = text.trim();
     let length = text.chars().count();
@@ -112,31 +103,6 @@ impl Session {
         )?;
         tracing::warn!("an emergency access was started");
         Ok(access)
-    }
-
-    /// Opens a patient's chart (audited as a view); under an emergency access if the user's
-    /// roles alone do not allow it.
-    pub fn open_chart(&mut self, patient_id: &str) -> ClinicResult<OpenedChart> {
-        let mut authorized = self.authorize_for_patient(Permission::ReadChart, patient_id, AuditAction::View)?;
-        let exists: bool = authorized.connection().query_row(
-            "SELECT EXISTS (SELECT 1 FROM patients WHERE id = ?1)",
-            [patient_id],
-            |row| row.get(0),
-        )?;
-        if !exists {
-            return Err(ClinicError::NotFound("That patient"));
-        }
-        let emergency_access = match authorized.emergency_access_id() {
-            Some(id) => authorized
-                .connection()
-                .query_row("SELECT id, patient_id, expires_at FROM emergency_accesses WHERE id = ?1", [id], |row| {
-                    Ok(EmergencyAccess { id: row.get(0)?, patient_id: row.get(1)?, expires_at: row.get(2)? })
-                })
-                .optional()?,
-            None => None,
-        };
-        authorized.record(&AuditEvent::success(AuditAction::View).patient(patient_id).category("chart"))?;
-        Ok(OpenedChart { patient_id: patient_id.to_owned(), emergency_access })
     }
 
     /// The emergency accesses the Owner has not reviewed yet, oldest first.

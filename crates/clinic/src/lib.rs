@@ -10,6 +10,7 @@ mod audit_reports;
 mod audit_view;
 #[cfg(feature = "bench")]
 pub mod bench_support;
+pub mod chart;
 mod clock;
 mod disclosures;
 mod emergency_access;
@@ -37,7 +38,7 @@ pub use audit_integrity::{ChainCheck, IntegrityAlert, IntegrityStatus};
 pub use audit_view::{AUDIT_COUNT_CAP, AUDIT_CSV_LIMIT, AUDIT_PAGE_LIMIT, AUDIT_PDF_LIMIT, AuditPage, StaffChoice};
 pub use clock::{Clock, SystemClock, WallClock, timestamp};
 pub use disclosures::{Disclosure, NewDisclosure};
-pub use emergency_access::{EmergencyAccess, EmergencyAccessForReview, OpenedChart};
+pub use emergency_access::{EmergencyAccess, EmergencyAccessForReview};
 pub use error::{ClinicError, ClinicResult, ErrorCode, FieldError};
 pub use permissions::{EMERGENCY_ACCESS_PERMISSIONS, PERMISSION_MATRIX, Permission, is_allowed, permissions_of};
 pub use phi::Phi;

@@ -23,6 +23,8 @@ pub struct RolePolicy {
     pub emergency_access_allowed: bool,
     /// Whether this role may import patients from a file (the Owner's by default).
     pub import_allowed: bool,
+    /// Whether this role may sign notes written by someone else (off by default).
+    pub co_sign_allowed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -58,6 +60,30 @@ fn check(settings: &AccessSettings) -> ClinicResult<()> {
     Ok(())
 }
 
+/// How many settings a role's policy has; the names below and the comparison in
+/// `changed_fields` must both have exactly this many, or the build fails.
+const POLICY_FIELDS: usize = 5;
+
+/// The audit trail's names of each role's settings, in the order of [`Role::ALL`].
+const POLICY_FIELD_NAMES: [[&str; POLICY_FIELDS]; 4] = [
+    ["owner.idle_timeout", "owner.mfa_required", "owner.emergency_access", "owner.import", "owner.co_sign"],
+    [
+        "clinician.idle_timeout",
+        "clinician.mfa_required",
+        "clinician.emergency_access",
+        "clinician.import",
+        "clinician.co_sign",
+    ],
+    [
+        "front_desk.idle_timeout",
+        "front_desk.mfa_required",
+        "front_desk.emergency_access",
+        "front_desk.import",
+        "front_desk.co_sign",
+    ],
+    ["auditor.idle_timeout", "auditor.mfa_required", "auditor.emergency_access", "auditor.import", "auditor.co_sign"],
+];
+
 /// The names of the settings that differ, for the audit entry (names only, never values).
 fn changed_fields(old: &AccessSettings, new: &AccessSettings) -> Vec<&'static str> {
     let mut fields = Vec::new();
@@ -65,26 +91,13 @@ fn changed_fields(old: &AccessSettings, new: &AccessSettings) -> Vec<&'static st
         let Some(old_policy) = old.role_policies.iter().find(|policy| policy.role == new_policy.role) else {
             continue;
         };
-        let names = match new_policy.role {
-            Role::Owner => ["owner.idle_timeout", "owner.mfa_required", "owner.emergency_access", "owner.import"],
-            Role::Clinician => {
-                ["clinician.idle_timeout", "clinician.mfa_required", "clinician.emergency_access", "clinician.import"]
-            }
-            Role::FrontDesk => [
-                "front_desk.idle_timeout",
-                "front_desk.mfa_required",
-                "front_desk.emergency_access",
-                "front_desk.import",
-            ],
-            Role::Auditor => {
-                ["auditor.idle_timeout", "auditor.mfa_required", "auditor.emergency_access", "auditor.import"]
-            }
-        };
-        let differences = [
+        let names = &POLICY_FIELD_NAMES[Role::ALL.iter().position(|role| *role == new_policy.role).unwrap_or(0)];
+        let differences: [bool; POLICY_FIELDS] = [
             old_policy.idle_timeout_minutes != new_policy.idle_timeout_minutes,
             old_policy.mfa_required != new_policy.mfa_required,
             old_policy.emergency_access_allowed != new_policy.emergency_access_allowed,
             old_policy.import_allowed != new_policy.import_allowed,
+            old_policy.co_sign_allowed != new_policy.co_sign_allowed,
         ];
         fields.extend(names.iter().zip(differences).filter(|(_, differs)| *differs).map(|(name, _)| *name));
     }
@@ -134,5 +147,45 @@ impl Session {
                 .detail("changed", Detail::Fields(vec!["date_order"])),
         )?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> AccessSettings {
+        AccessSettings {
+            role_policies: Role::ALL
+                .iter()
+                .map(|role| RolePolicy {
+                    role: *role,
+                    idle_timeout_minutes: 10,
+                    mfa_required: false,
+                    emergency_access_allowed: false,
+                    import_allowed: false,
+                    co_sign_allowed: false,
+                })
+                .collect(),
+            emergency_access_minutes: 60,
+        }
+    }
+
+    #[test]
+    fn every_setting_of_every_role_is_noticed_when_it_changes() {
+        let old = settings();
+        for (index, role) in Role::ALL.iter().enumerate() {
+            let change = |adjust: fn(&mut RolePolicy)| {
+                let mut new = old.clone();
+                adjust(&mut new.role_policies[index]);
+                changed_fields(&old, &new)
+            };
+            assert_eq!(change(|policy| policy.idle_timeout_minutes = 5), [POLICY_FIELD_NAMES[index][0]]);
+            assert_eq!(change(|policy| policy.mfa_required = true), [POLICY_FIELD_NAMES[index][1]]);
+            assert_eq!(change(|policy| policy.emergency_access_allowed = true), [POLICY_FIELD_NAMES[index][2]]);
+            assert_eq!(change(|policy| policy.import_allowed = true), [POLICY_FIELD_NAMES[index][3]]);
+            assert_eq!(change(|policy| policy.co_sign_allowed = true), [POLICY_FIELD_NAMES[index][4]]);
+            assert!(POLICY_FIELD_NAMES[index][0].starts_with(role.as_str()));
+        }
     }
 }

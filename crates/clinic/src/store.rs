@@ -148,27 +148,38 @@ pub fn count_users(connection: &Connection) -> ClinicResult<u64> {
     Ok(count.unsigned_abs())
 }
 
+/// A role's policy as read, before its role name is checked.
+struct RolePolicyRow {
+    role: String,
+    policy: RolePolicy,
+}
+
 pub fn access_settings(connection: &Connection) -> ClinicResult<AccessSettings> {
     let mut statement = connection.prepare(
-        "SELECT role, idle_timeout_minutes, mfa_required, emergency_access_allowed, import_allowed FROM role_policies",
+        "SELECT role, idle_timeout_minutes, mfa_required, emergency_access_allowed, import_allowed, co_sign_allowed
+         FROM role_policies",
     )?;
     let rows = statement
-        .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)))?
-        .collect::<Result<Vec<(String, u32, bool, bool, bool)>, _>>()?;
+        .query_map([], |row| {
+            Ok(RolePolicyRow {
+                role: row.get(0)?,
+                policy: RolePolicy {
+                    role: Role::Owner,
+                    idle_timeout_minutes: row.get(1)?,
+                    mfa_required: row.get(2)?,
+                    emergency_access_allowed: row.get(3)?,
+                    import_allowed: row.get(4)?,
+                    co_sign_allowed: row.get(5)?,
+                },
+            })
+        })?
+        .collect::<Result<Vec<RolePolicyRow>, _>>()?;
     let mut role_policies = Vec::new();
     for role in Role::ALL {
-        let Some((_, idle_timeout_minutes, mfa_required, emergency_access_allowed, import_allowed)) =
-            rows.iter().find(|(name, ..)| name == role.as_str()).cloned()
-        else {
+        let Some(row) = rows.iter().find(|row| row.role == role.as_str()) else {
             return Err(ClinicError::Internal("A role has no access policy."));
         };
-        role_policies.push(RolePolicy {
-            role,
-            idle_timeout_minutes,
-            mfa_required,
-            emergency_access_allowed,
-            import_allowed,
-        });
+        role_policies.push(RolePolicy { role, ..row.policy });
     }
     let emergency_access_minutes =
         connection.query_row("SELECT emergency_access_minutes FROM practice WHERE id = 1", [], |row| row.get(0))?;
@@ -179,14 +190,15 @@ pub fn save_access_settings(connection: &Connection, settings: &AccessSettings) 
     for policy in &settings.role_policies {
         connection.execute(
             "UPDATE role_policies SET idle_timeout_minutes = ?2, mfa_required = ?3, emergency_access_allowed = ?4,
-                 import_allowed = ?5
+                 import_allowed = ?5, co_sign_allowed = ?6
              WHERE role = ?1",
             params![
                 policy.role.as_str(),
                 policy.idle_timeout_minutes,
                 policy.mfa_required,
                 policy.emergency_access_allowed,
-                policy.import_allowed
+                policy.import_allowed,
+                policy.co_sign_allowed
             ],
         )?;
     }

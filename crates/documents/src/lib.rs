@@ -6,7 +6,7 @@ mod table_report;
 mod text;
 
 pub use recovery_kit::{RecoveryKit, render_recovery_kit_pdf};
-pub use table_report::{Column, Orientation, ReportSection, TableReport, render_table_report_pdf};
+pub use table_report::{Column, Orientation, ReportSection, TableReport, TextBlock, render_table_report_pdf};
 pub use text::printable;
 
 #[derive(Debug, thiserror::Error)]

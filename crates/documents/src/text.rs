@@ -36,6 +36,36 @@ pub fn fit_to_width(text: &str, width_mm: f32, size: f32) -> String {
     format!("{}...", kept.trim_end())
 }
 
+/// Breaks `text` into lines that fit `width_mm` at `size` points, at spaces where it can; line
+/// breaks in the text are kept.
+pub fn wrap(text: &str, width_mm: f32, size: f32) -> Vec<String> {
+    let fits = (width_mm / character_width_mm(size)).floor().max(10.0) as usize;
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            let mut word = word.to_owned();
+            while word.chars().count() > fits {
+                let head: String = word.chars().take(fits).collect();
+                word = word.chars().skip(fits).collect();
+                if !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                }
+                lines.push(head);
+            }
+            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > fits {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(&word);
+        }
+        lines.push(line);
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,6 +76,18 @@ mod tests {
         assert_eq!(printable("Łukasz Nguyễn"), "Lukasz Nguyen");
         assert_eq!(printable("王"), "Wang ");
         assert_eq!(printable("line\nbreak"), "line break");
+    }
+
+    #[test]
+    fn text_wraps_at_spaces_and_keeps_its_line_breaks() {
+        let lines = wrap("one two three four five six seven eight nine ten eleven twelve\nnext", 20.0, 8.0);
+        assert!(lines.len() >= 3, "{lines:?}");
+        assert!(lines.iter().all(|line| line.chars().count() <= 25), "{lines:?}");
+        assert_eq!(lines.last().map(String::as_str), Some("next"));
+        assert_eq!(
+            lines.join(" ").replace("  ", " "),
+            "one two three four five six seven eight nine ten eleven twelve next"
+        );
     }
 
     #[test]

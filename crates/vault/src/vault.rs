@@ -204,8 +204,20 @@ impl UnlockedVault {
         subkey(self.database_key.as_bytes(), purpose)
     }
 
+    /// Reads the slot file again before changing it, so a change made meanwhile by another
+    /// session on this PC (a new user's slot) is kept rather than written over.
+    fn reload_slots(&mut self) -> VaultResult<()> {
+        let on_disk = KeySlots::load(&self.data_dir.key_slots())?;
+        if on_disk.vault_id() != self.slots.vault_id() || !on_disk.matches_device(&self.device_secret) {
+            return Err(VaultError::KeySlotFileDamaged("it belongs to another vault or device"));
+        }
+        self.slots = on_disk;
+        Ok(())
+    }
+
     /// Seals (or re-seals) the database key for a user and saves the key-slot file.
     pub fn seal_for_user(&mut self, holder: SlotHolder<'_>, kdf: KdfParams) -> VaultResult<()> {
+        self.reload_slots()?;
         self.slots.seal_user(
             holder.user_id,
             holder.username,
@@ -227,6 +239,7 @@ impl UnlockedVault {
 
     /// Removes a user's slot, so that user can no longer unlock the vault.
     pub fn remove_slot(&mut self, user_id: &str) -> VaultResult<()> {
+        self.reload_slots()?;
         self.slots.remove_user(user_id);
         self.slots.save(&self.data_dir.key_slots())
     }

@@ -14,7 +14,7 @@ use crate::dto::audit::{ChoiceView, StaffChoiceView};
 use crate::dto::front_desk::{
     AmendmentRequestFormView, AmendmentRequestView, AppointmentStatusView, AppointmentView, ClinicianDayView,
     DisclosureFormView, DisclosureView, EmergencyAccessView, ImportMappingView, ImportPreviewView, ImportProgressView,
-    ImportReportView, ImportSummaryView, NewAppointmentView, OpenedChartView, amendment_item, import_fields as fields,
+    ImportReportView, ImportSummaryView, NewAppointmentView, amendment_item, import_fields as fields,
 };
 use crate::state::AppState;
 
@@ -250,11 +250,6 @@ pub fn request_emergency_access(
     reason: String,
 ) -> Reply<EmergencyAccessView> {
     state.with_session(|session| session.request_emergency_access(&patient_id, &reason)).map(Into::into)
-}
-
-#[tauri::command]
-pub fn open_chart(state: State<'_, AppState>, patient_id: String) -> Reply<OpenedChartView> {
-    state.with_session(|session| session.open_chart(&patient_id)).map(Into::into)
 }
 
 /// "dmy" (07/03/1984 is the 7th of March) or "mdy".

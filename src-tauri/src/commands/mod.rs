@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod chart;
 pub mod front_desk;
 pub mod patients;
 

@@ -154,6 +154,7 @@ pub struct RolePolicyView {
     pub mfa_required: bool,
     pub emergency_access_allowed: bool,
     pub import_allowed: bool,
+    pub co_sign_allowed: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -175,6 +176,7 @@ impl From<AccessSettings> for AccessSettingsView {
                     mfa_required: policy.mfa_required,
                     emergency_access_allowed: policy.emergency_access_allowed,
                     import_allowed: policy.import_allowed,
+                    co_sign_allowed: policy.co_sign_allowed,
                 })
                 .collect(),
             emergency_access_minutes: settings.emergency_access_minutes,
@@ -194,6 +196,7 @@ impl From<AccessSettingsView> for AccessSettings {
                     mfa_required: policy.mfa_required,
                     emergency_access_allowed: policy.emergency_access_allowed,
                     import_allowed: policy.import_allowed,
+                    co_sign_allowed: policy.co_sign_allowed,
                 })
                 .collect(),
             emergency_access_minutes: view.emergency_access_minutes,

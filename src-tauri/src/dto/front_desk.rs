@@ -7,7 +7,6 @@ use chartkeep_clinic::patients::{
 };
 use chartkeep_clinic::{
     AmendmentItem, AmendmentRequest, Appointment, AppointmentStatus, ClinicianDay, Disclosure, EmergencyAccess,
-    OpenedChart,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -437,21 +436,6 @@ pub struct EmergencyAccessView {
 impl From<EmergencyAccess> for EmergencyAccessView {
     fn from(access: EmergencyAccess) -> Self {
         EmergencyAccessView { id: access.id, patient_id: access.patient_id, expires_at: access.expires_at }
-    }
-}
-
-/// A chart as opened: under an emergency access when the user's roles alone do not allow it
-/// (the chart then shows a banner until it expires).
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct OpenedChartView {
-    pub patient_id: String,
-    pub emergency_access: Option<EmergencyAccessView>,
-}
-
-impl From<OpenedChart> for OpenedChartView {
-    fn from(chart: OpenedChart) -> Self {
-        OpenedChartView { patient_id: chart.patient_id, emergency_access: chart.emergency_access.map(Into::into) }
     }
 }
 

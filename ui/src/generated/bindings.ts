@@ -26,7 +26,7 @@ export type NewUserForm = { fullName: string, username: string, roles: Array<Rol
 
 export type IssuedPasswordView = { user: UserSummaryView, temporaryPassword: string, };
 
-export type RolePolicyView = { role: Role, idleTimeoutMinutes: number, mfaRequired: boolean, emergencyAccessAllowed: boolean, importAllowed: boolean, };
+export type RolePolicyView = { role: Role, idleTimeoutMinutes: number, mfaRequired: boolean, emergencyAccessAllowed: boolean, importAllowed: boolean, coSignAllowed: boolean, };
 
 export type AccessSettingsView = { rolePolicies: Array<RolePolicyView>, emergencyAccessMinutes: number, };
 
@@ -202,4 +202,41 @@ decision: string | null, decisionReason: string | null, decidedBy: string | null
 
 export type EmergencyAccessView = { id: string, patientId: string, expiresAt: string, };
 
-export type OpenedChartView = { patientId: string, emergencyAccess: EmergencyAccessView | null, };
+export type ItemFormView = { kind: string, substance: string, reaction: string, 
+/**
+ * "mild", "moderate", "severe" or empty.
+ */
+severity: string, 
+/**
+ * allergy and problem: "active", "inactive", "resolved"; medication: "active", "stopped",
+ * "completed", "on_hold".
+ */
+status: string, name: string, dose: string, route: string, frequency: string, start: string, stop: string, description: string, icd10: string, onset: string, };
+
+export type ChartItemView = { id: string, 
+/**
+ * Send it back with a change: a change to an older version is refused.
+ */
+version: number, form: ItemFormView, recordedAt: string, updatedAt: string, };
+
+export type ChartItemVersionView = { version: number, form: ItemFormView, 
+/**
+ * "recorded", "updated", "entered_in_error", "amended" or "superseded".
+ */
+change: string, reason: string | null, amendmentRequestId: string | null, changedBy: string, changedAt: string, changedFields: Array<string>, };
+
+export type SoapNoteView = { subjective: string, objective: string, assessment: string, plan: string, freeText: string, };
+
+export type AddendumView = { id: string, authorName: string, writtenAt: string, text: string, amendmentRequestId: string | null, };
+
+export type EncounterView = { id: string, patientId: string, authorId: string, authorName: string, occurredAt: string, 
+/**
+ * "visit", "phone", "telehealth" or "other".
+ */
+kind: string, signed: boolean, note: SoapNoteView, updatedAt: string, signedByName: string | null, signedAt: string | null, addenda: Array<AddendumView>, };
+
+export type AllergyLineView = { substance: string, severity: string, };
+
+export type AllergyBannerView = { state: string, allergies: Array<AllergyLineView>, };
+
+export type OpenedChartView = { patientId: string, emergencyAccess: EmergencyAccessView | null, patient: PatientSummaryView, allergyBanner: AllergyBannerView, allergies: Array<ChartItemView>, medications: Array<ChartItemView>, problems: Array<ChartItemView>, encounters: Array<EncounterView>, };

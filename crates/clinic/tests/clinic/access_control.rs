@@ -9,6 +9,7 @@
 //! matrix alone decides. Later capabilities add their use cases to `use_cases()`.
 
 use chartkeep_clinic::audit::query::{AuditFilter, AuditSort};
+use chartkeep_clinic::chart::{EncounterKind, ItemDraft, SoapNote};
 use chartkeep_clinic::patients::{ImportMapping, PatientDraft};
 use chartkeep_clinic::{
     AmendmentItem, AmendmentOutcome, AppointmentStatus, ClinicResult, ErrorCode, NewAmendmentRequest, NewAppointment,
@@ -54,6 +55,52 @@ fn use_cases() -> Vec<(&'static str, &'static [Permission], UseCase)> {
         }),
         ("verify_audit_chain", &[Permission::ViewAudit], |session, _, _| session.verify_audit_chain().map(drop)),
         ("open_chart", &[Permission::ReadChart], |session, _, _| let_through(session.open_chart("no-such-patient"))),
+        ("start_encounter", &[Permission::WriteChart], |session, _, _| {
+            let_through(session.start_encounter("no-such-patient", EncounterKind::Visit, ""))
+        }),
+        ("save_draft_note", &[Permission::WriteChart], |session, _, _| {
+            let_through(session.save_draft_note("no-such-encounter", EncounterKind::Visit, &SoapNote::default()))
+        }),
+        ("discard_draft_note", &[Permission::WriteChart], |session, _, _| {
+            let_through(session.discard_draft_note("no-such-encounter"))
+        }),
+        ("sign_note", &[Permission::SignNotes], |session, _, _| let_through(session.sign_note("no-such-encounter"))),
+        ("add_addendum", &[Permission::WriteChart], |session, _, _| {
+            let_through(session.add_addendum("no-such-encounter", "Text"))
+        }),
+        ("encounter", &[Permission::ReadChart], |session, _, _| let_through(session.encounter("no-such-encounter"))),
+        ("record_chart_item", &[Permission::WriteChart], |session, _, _| {
+            let_through(session.record_chart_item("no-such-patient", &ItemDraft::NoKnownAllergies))
+        }),
+        ("update_chart_item", &[Permission::WriteChart], |session, _, _| {
+            let_through(session.update_chart_item("no-such-item", 1, &ItemDraft::NoKnownAllergies))
+        }),
+        ("mark_chart_item_entered_in_error", &[Permission::WriteChart], |session, _, _| {
+            let_through(session.mark_chart_item_entered_in_error("no-such-item", 1, "Wrong patient"))
+        }),
+        ("chart_item_history", &[Permission::ReadChart], |session, _, _| {
+            let_through(session.chart_item_history("no-such-item"))
+        }),
+        ("accept_amendment_to_item", &[Permission::WriteChart], |session, _, _| {
+            let_through(session.accept_amendment_to_item(
+                "no-such",
+                "Reason",
+                "no-such-item",
+                1,
+                &ItemDraft::NoKnownAllergies,
+            ))
+        }),
+        ("accept_amendment_to_note", &[Permission::WriteChart], |session, _, _| {
+            let_through(session.accept_amendment_to_note("no-such", "Reason", "no-such-encounter", "Text"))
+        }),
+        ("print_patient_summary", &[Permission::ReadChart], |session, _, _| {
+            let path = std::env::temp_dir().join("chartkeep-table-never-written.pdf");
+            let_through(session.print_patient_summary("no-such-patient", 5, WallClock::default(), &path))
+        }),
+        ("export_patient_fhir", &[Permission::ReadChart], |session, _, _| {
+            let path = std::env::temp_dir().join("chartkeep-table-never-written.json");
+            let_through(session.export_patient_fhir("no-such-patient", &path))
+        }),
         ("reset_second_factor", &[Permission::ManageUsers], |session, target, _| {
             session.reset_second_factor(target).map(drop)
         }),

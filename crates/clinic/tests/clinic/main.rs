@@ -7,9 +7,11 @@ mod appointments;
 mod audit_chain;
 mod audit_integrity;
 mod audit_view;
+mod chart;
 mod disclosures_and_amendments;
 mod duplicates_and_merges;
 mod emergency_access;
+mod fhir_bundle;
 mod import;
 mod patients;
 mod second_factor;
@@ -142,7 +144,7 @@ pub fn count_audit_entries(practice: &Practice, condition: &str) -> u64 {
 pub const PATIENT: &str = "patient-1";
 pub const OTHER_PATIENT: &str = "patient-2";
 
-/// Adds minimal patient rows directly (for use cases that only need a patient to exist), then
+/// Adds two patient rows directly (for use cases that only need a patient to exist), then
 /// reopens the practice on `clock` and signs the owner in.
 pub fn with_patients(
     practice: &Practice,
@@ -157,10 +159,30 @@ pub fn with_patients(
         let vault =
             chartkeep_vault::unlock_with_password(&claim, &OsKeyring, "aokafor", &Password::new(OWNER_PASSWORD))
                 .unwrap();
-        for id in [PATIENT, OTHER_PATIENT] {
+        for (index, id) in [PATIENT, OTHER_PATIENT].into_iter().enumerate() {
+            let number = 900_001 + index as u64;
+            let record = format!(
+                r#"{{"family_name":"Patient","given_names":"Number {index}","preferred_name":"","date_of_birth":"1980-01-0{}",
+                "sex":"unknown","gender_identity":"","phones":[],"email":"",
+                "address":{{"line1":"","line2":"","city":"","region":"","postal_code":"","country":""}},
+                "emergency_contact":{{"name":"","relationship":"","phone":""}},"insurance":{{"payer":"","member_id":""}},
+                "front_desk_note":"","status":"active","deceased_on":""}}"#,
+                index + 1
+            );
             vault
                 .connection()
-                .execute("INSERT INTO patients (id, created_at) VALUES (?1, '2026-11-25T08:00:00.000Z')", [id])
+                .execute(
+                    "INSERT INTO patients (id, created_at, number, mrn, version, family_name, given_names, date_of_birth, record)
+                     VALUES (?1, '2026-11-25T08:00:00.000Z', ?2, ?3, 1, 'Patient', ?4, ?5, ?6)",
+                    rusqlite::params![
+                        id,
+                        number as i64,
+                        chartkeep_clinic::patients::search_keys::mrn_of(number),
+                        format!("Number {index}"),
+                        format!("1980-01-0{}", index + 1),
+                        record
+                    ],
+                )
                 .unwrap();
         }
         vault.lock().unwrap();

@@ -136,3 +136,21 @@ fn every_user_administration_entry_holds_the_old_and_new_roles() {
     );
     assert_eq!(count_audit_entries(&practice, &role_change), 1);
 }
+
+#[test]
+fn two_sessions_on_this_pc_never_write_over_each_others_key_slots() {
+    let (_practice, workstation, mut owner) = new_practice_on(ManualClock::new());
+    let first = create_user(&mut owner, "first", &[Role::FrontDesk]);
+    let mut first = first_sign_in(&workstation, "first", &first);
+    // The first user's session was opened before this user existed.
+    let second = create_user(&mut owner, "second", &[Role::FrontDesk]);
+    first
+        .change_own_password(
+            &Password::new(staff_password("first")),
+            &Password::new("first picks another one"),
+            cheap_kdf(),
+        )
+        .unwrap();
+    first_sign_in(&workstation, "second", &second).log_out().unwrap();
+    workstation.log_in("first", &Password::new("first picks another one")).unwrap().log_out().unwrap();
+}

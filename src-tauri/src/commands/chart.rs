@@ -1,0 +1,148 @@
+//! Commands of the clinical chart: opening it, encounters and their notes (draft, autosave,
+//! sign, addenda), allergies, medications and problems, amendments accepted on the chart, the
+//! printed summary and the FHIR export.
+
+use std::path::PathBuf;
+
+use chartkeep_clinic::WallClock;
+use tauri::State;
+
+use super::Reply;
+use crate::dto::chart::{
+    ChartItemVersionView, ChartItemView, EncounterView, ItemFormView, OpenedChartView, SoapNoteView, encounter_kind,
+};
+use crate::dto::front_desk::AmendmentRequestView;
+use crate::state::AppState;
+
+#[tauri::command]
+pub fn open_chart(state: State<'_, AppState>, patient_id: String) -> Reply<OpenedChartView> {
+    state.with_session(|session| session.open_chart(&patient_id)).map(Into::into)
+}
+
+/// Starts an encounter with an empty draft; `occurredAt` (RFC 3339) empty means now.
+#[tauri::command]
+pub fn start_encounter(
+    state: State<'_, AppState>,
+    patient_id: String,
+    kind: String,
+    occurred_at: String,
+) -> Reply<EncounterView> {
+    state
+        .with_session(|session| session.start_encounter(&patient_id, encounter_kind(&kind), &occurred_at))
+        .map(Into::into)
+}
+
+/// Saves the author's draft as it stands (the UI autosaves while they type).
+#[tauri::command]
+pub fn save_draft_note(
+    state: State<'_, AppState>,
+    encounter_id: String,
+    kind: String,
+    note: SoapNoteView,
+) -> Reply<EncounterView> {
+    state
+        .with_session(|session| session.save_draft_note(&encounter_id, encounter_kind(&kind), &note.into()))
+        .map(Into::into)
+}
+
+#[tauri::command]
+pub fn discard_draft_note(state: State<'_, AppState>, encounter_id: String) -> Reply<()> {
+    state.with_session(|session| session.discard_draft_note(&encounter_id))
+}
+
+#[tauri::command]
+pub fn sign_note(state: State<'_, AppState>, encounter_id: String) -> Reply<EncounterView> {
+    state.with_session(|session| session.sign_note(&encounter_id)).map(Into::into)
+}
+
+#[tauri::command]
+pub fn add_addendum(state: State<'_, AppState>, encounter_id: String, text: String) -> Reply<EncounterView> {
+    state.with_session(|session| session.add_addendum(&encounter_id, &text)).map(Into::into)
+}
+
+#[tauri::command]
+pub fn encounter(state: State<'_, AppState>, encounter_id: String) -> Reply<EncounterView> {
+    state.with_session(|session| session.encounter(&encounter_id)).map(Into::into)
+}
+
+#[tauri::command]
+pub fn record_chart_item(state: State<'_, AppState>, patient_id: String, item: ItemFormView) -> Reply<ChartItemView> {
+    state.with_session(|session| session.record_chart_item(&patient_id, &item.into())).map(Into::into)
+}
+
+#[tauri::command]
+pub fn update_chart_item(
+    state: State<'_, AppState>,
+    item_id: String,
+    version: u32,
+    item: ItemFormView,
+) -> Reply<ChartItemView> {
+    state.with_session(|session| session.update_chart_item(&item_id, version, &item.into())).map(Into::into)
+}
+
+#[tauri::command]
+pub fn mark_chart_item_entered_in_error(
+    state: State<'_, AppState>,
+    item_id: String,
+    version: u32,
+    reason: String,
+) -> Reply<()> {
+    state.with_session(|session| session.mark_chart_item_entered_in_error(&item_id, version, &reason))
+}
+
+#[tauri::command]
+pub fn chart_item_history(state: State<'_, AppState>, item_id: String) -> Reply<Vec<ChartItemVersionView>> {
+    let versions = state.with_session(|session| session.chart_item_history(&item_id))?;
+    Ok(versions.into_iter().map(Into::into).collect())
+}
+
+/// Accepts an amendment to an allergy, medication or problem with the corrected item.
+#[tauri::command]
+pub fn accept_amendment_to_item(
+    state: State<'_, AppState>,
+    request_id: String,
+    reason: String,
+    item_id: String,
+    version: u32,
+    item: ItemFormView,
+) -> Reply<AmendmentRequestView> {
+    state
+        .with_session(|session| session.accept_amendment_to_item(&request_id, &reason, &item_id, version, &item.into()))
+        .map(Into::into)
+}
+
+/// Accepts an amendment to a signed note with an addendum.
+#[tauri::command]
+pub fn accept_amendment_to_note(
+    state: State<'_, AppState>,
+    request_id: String,
+    reason: String,
+    encounter_id: String,
+    addendum: String,
+) -> Reply<AmendmentRequestView> {
+    state
+        .with_session(|session| session.accept_amendment_to_note(&request_id, &reason, &encounter_id, &addendum))
+        .map(Into::into)
+}
+
+/// Prints the patient summary (the last `encounters` signed encounters) to a PDF.
+#[tauri::command(async)]
+pub fn print_patient_summary(
+    state: State<'_, AppState>,
+    patient_id: String,
+    encounters: u32,
+    offset_minutes: i16,
+    path: PathBuf,
+) -> Reply<u32> {
+    let wall_clock = WallClock { offset_minutes };
+    let included = state
+        .with_session(|session| session.print_patient_summary(&patient_id, encounters as usize, wall_clock, &path))?;
+    Ok(u32::try_from(included).unwrap_or(u32::MAX))
+}
+
+/// Exports the patient's record as a FHIR R4 Bundle (JSON).
+#[tauri::command(async)]
+pub fn export_patient_fhir(state: State<'_, AppState>, patient_id: String, path: PathBuf) -> Reply<u32> {
+    let entries = state.with_session(|session| session.export_patient_fhir(&patient_id, &path))?;
+    Ok(u32::try_from(entries).unwrap_or(u32::MAX))
+}

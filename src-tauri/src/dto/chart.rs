@@ -1,0 +1,333 @@
+//! The clinical chart at the boundary: the chart as opened (header, allergy banner, lists, the
+//! latest encounters), encounters with their notes and addenda, and items in one flat form
+//! shape that every kind uses (fields a kind does not have stay empty).
+
+use chartkeep_clinic::chart::{
+    Addendum, AllergyBanner, Chart, ChartItem, ChartItemVersion, Encounter, EncounterKind, ItemData, ItemDraft,
+    SoapNote,
+};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::front_desk::EmergencyAccessView;
+use super::patients::PatientSummaryView;
+
+macro_rules! redacted {
+    ($($type:ty),*) => {$(
+        impl std::fmt::Debug for $type {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(concat!(stringify!($type), "([redacted])"))
+            }
+        }
+    )*};
+}
+
+/// An allergy, "no known allergies", a medication or a problem, as a form. `kind` is
+/// "allergy", "no_known_allergies", "medication" or "problem".
+#[derive(Clone, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemFormView {
+    pub kind: String,
+    pub substance: String,
+    pub reaction: String,
+    /// "mild", "moderate", "severe" or empty.
+    pub severity: String,
+    /// allergy and problem: "active", "inactive", "resolved"; medication: "active", "stopped",
+    /// "completed", "on_hold".
+    pub status: String,
+    pub name: String,
+    pub dose: String,
+    pub route: String,
+    pub frequency: String,
+    pub start: String,
+    pub stop: String,
+    pub description: String,
+    pub icd10: String,
+    pub onset: String,
+}
+
+impl From<ItemFormView> for ItemDraft {
+    fn from(form: ItemFormView) -> Self {
+        match form.kind.as_str() {
+            "no_known_allergies" => ItemDraft::NoKnownAllergies,
+            "medication" => ItemDraft::Medication {
+                name: form.name,
+                dose: form.dose,
+                route: form.route,
+                frequency: form.frequency,
+                start: form.start,
+                stop: form.stop,
+                status: form.status,
+            },
+            "problem" => ItemDraft::Problem {
+                description: form.description,
+                icd10: form.icd10,
+                onset: form.onset,
+                status: form.status,
+            },
+            _ => ItemDraft::Allergy {
+                substance: form.substance,
+                reaction: form.reaction,
+                severity: form.severity,
+                status: form.status,
+            },
+        }
+    }
+}
+
+impl From<ItemData> for ItemFormView {
+    fn from(data: ItemData) -> Self {
+        match data {
+            ItemData::Allergy { substance, reaction, severity, status } => ItemFormView {
+                kind: "allergy".into(),
+                substance,
+                reaction,
+                severity,
+                status,
+                ..ItemFormView::default()
+            },
+            ItemData::NoKnownAllergies { status } => {
+                ItemFormView { kind: "no_known_allergies".into(), status, ..ItemFormView::default() }
+            }
+            ItemData::Medication { name, dose, route, frequency, start, stop, status } => ItemFormView {
+                kind: "medication".into(),
+                name,
+                dose,
+                route,
+                frequency,
+                start,
+                stop,
+                status,
+                ..ItemFormView::default()
+            },
+            ItemData::Problem { description, icd10, onset, status } => {
+                ItemFormView { kind: "problem".into(), description, icd10, onset, status, ..ItemFormView::default() }
+            }
+        }
+    }
+}
+
+#[derive(Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ChartItemView {
+    pub id: String,
+    /// Send it back with a change: a change to an older version is refused.
+    pub version: u32,
+    pub form: ItemFormView,
+    pub recorded_at: String,
+    pub updated_at: String,
+}
+
+impl From<ChartItem> for ChartItemView {
+    fn from(item: ChartItem) -> Self {
+        ChartItemView {
+            id: item.id,
+            version: item.version,
+            form: item.data.into(),
+            recorded_at: item.recorded_at,
+            updated_at: item.updated_at,
+        }
+    }
+}
+
+#[derive(Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ChartItemVersionView {
+    pub version: u32,
+    pub form: ItemFormView,
+    /// "recorded", "updated", "entered_in_error", "amended" or "superseded".
+    pub change: String,
+    pub reason: Option<String>,
+    pub amendment_request_id: Option<String>,
+    pub changed_by: String,
+    pub changed_at: String,
+    pub changed_fields: Vec<String>,
+}
+
+impl From<ChartItemVersion> for ChartItemVersionView {
+    fn from(version: ChartItemVersion) -> Self {
+        ChartItemVersionView {
+            version: version.version,
+            form: version.data.into(),
+            change: version.change,
+            reason: version.reason,
+            amendment_request_id: version.amendment_request_id,
+            changed_by: version.changed_by,
+            changed_at: version.changed_at,
+            changed_fields: version.changed_fields.into_iter().map(str::to_owned).collect(),
+        }
+    }
+}
+
+#[derive(Clone, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SoapNoteView {
+    pub subjective: String,
+    pub objective: String,
+    pub assessment: String,
+    pub plan: String,
+    pub free_text: String,
+}
+
+impl From<SoapNoteView> for SoapNote {
+    fn from(note: SoapNoteView) -> Self {
+        SoapNote {
+            subjective: note.subjective,
+            objective: note.objective,
+            assessment: note.assessment,
+            plan: note.plan,
+            free_text: note.free_text,
+        }
+    }
+}
+
+impl From<SoapNote> for SoapNoteView {
+    fn from(note: SoapNote) -> Self {
+        SoapNoteView {
+            subjective: note.subjective,
+            objective: note.objective,
+            assessment: note.assessment,
+            plan: note.plan,
+            free_text: note.free_text,
+        }
+    }
+}
+
+#[derive(Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AddendumView {
+    pub id: String,
+    pub author_name: String,
+    pub written_at: String,
+    pub text: String,
+    pub amendment_request_id: Option<String>,
+}
+
+impl From<Addendum> for AddendumView {
+    fn from(addendum: Addendum) -> Self {
+        AddendumView {
+            id: addendum.id,
+            author_name: addendum.author_name,
+            written_at: addendum.written_at,
+            text: addendum.text,
+            amendment_request_id: addendum.amendment_request_id,
+        }
+    }
+}
+
+#[derive(Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EncounterView {
+    pub id: String,
+    pub patient_id: String,
+    pub author_id: String,
+    pub author_name: String,
+    pub occurred_at: String,
+    /// "visit", "phone", "telehealth" or "other".
+    pub kind: String,
+    pub signed: bool,
+    pub note: SoapNoteView,
+    pub updated_at: String,
+    pub signed_by_name: Option<String>,
+    pub signed_at: Option<String>,
+    pub addenda: Vec<AddendumView>,
+}
+
+impl From<Encounter> for EncounterView {
+    fn from(encounter: Encounter) -> Self {
+        EncounterView {
+            id: encounter.id,
+            patient_id: encounter.patient_id,
+            author_id: encounter.author_id,
+            author_name: encounter.author_name,
+            occurred_at: encounter.occurred_at,
+            kind: encounter.kind.as_str().to_owned(),
+            signed: encounter.signed,
+            note: encounter.note.into(),
+            updated_at: encounter.updated_at,
+            signed_by_name: encounter.signed_by_name,
+            signed_at: encounter.signed_at,
+            addenda: encounter.addenda.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+pub fn encounter_kind(text: &str) -> EncounterKind {
+    EncounterKind::parse(text)
+}
+
+/// What the allergy banner says: "not_recorded", "no_known_allergies" or "allergies".
+#[derive(Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AllergyBannerView {
+    pub state: String,
+    pub allergies: Vec<AllergyLineView>,
+}
+
+#[derive(Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AllergyLineView {
+    pub substance: String,
+    pub severity: String,
+}
+
+impl From<AllergyBanner> for AllergyBannerView {
+    fn from(banner: AllergyBanner) -> Self {
+        match banner {
+            AllergyBanner::NotRecorded => AllergyBannerView { state: "not_recorded".into(), allergies: Vec::new() },
+            AllergyBanner::NoKnownAllergies => {
+                AllergyBannerView { state: "no_known_allergies".into(), allergies: Vec::new() }
+            }
+            AllergyBanner::Allergies { allergies } => AllergyBannerView {
+                state: "allergies".into(),
+                allergies: allergies
+                    .into_iter()
+                    .map(|(substance, severity)| AllergyLineView { substance, severity })
+                    .collect(),
+            },
+        }
+    }
+}
+
+/// A chart as opened: the patient, the allergy banner, the lists and the latest encounters;
+/// `emergencyAccess` is set when it was opened under an emergency access (the chart then shows
+/// a banner until it expires).
+#[derive(Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenedChartView {
+    pub patient_id: String,
+    pub emergency_access: Option<EmergencyAccessView>,
+    pub patient: PatientSummaryView,
+    pub allergy_banner: AllergyBannerView,
+    pub allergies: Vec<ChartItemView>,
+    pub medications: Vec<ChartItemView>,
+    pub problems: Vec<ChartItemView>,
+    pub encounters: Vec<EncounterView>,
+}
+
+impl From<Chart> for OpenedChartView {
+    fn from(chart: Chart) -> Self {
+        OpenedChartView {
+            patient_id: chart.patient.id.clone(),
+            emergency_access: chart.emergency_access.map(Into::into),
+            patient: chart.patient.into(),
+            allergy_banner: chart.allergy_banner.into(),
+            allergies: chart.allergies.into_iter().map(Into::into).collect(),
+            medications: chart.medications.into_iter().map(Into::into).collect(),
+            problems: chart.problems.into_iter().map(Into::into).collect(),
+            encounters: chart.encounters.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+redacted!(
+    ItemFormView,
+    ChartItemView,
+    ChartItemVersionView,
+    SoapNoteView,
+    AddendumView,
+    EncounterView,
+    AllergyBannerView,
+    AllergyLineView,
+    OpenedChartView
+);
