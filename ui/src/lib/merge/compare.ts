@@ -1,0 +1,83 @@
+// The merge screens as plain functions: two records side by side, which one survives, and the
+// merges a record took part in, in words.
+import type { PatientMergeView, PatientRecordView } from '../../generated/bindings';
+import { displayName, formatDay, formRows } from '../review/recordFields';
+
+export interface ComparisonRow {
+  key: string;
+  label: string;
+  left: string;
+  right: string;
+  differs: boolean;
+}
+
+/** A stored instant as its local day, "7 Mar 2026"; text that is no instant as it is. */
+export function localDay(instant: string | null, locale?: string): string {
+  if (instant === null || instant.trim() === '') {
+    return '';
+  }
+  const at = new Date(instant);
+  if (Number.isNaN(at.getTime())) {
+    return formatDay(instant);
+  }
+  return at.toLocaleDateString(locale, { day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+function factsOf(record: PatientRecordView): { key: string; label: string; value: string }[] {
+  return [
+    { key: 'mrn', label: 'MRN', value: record.mrn },
+    { key: 'registered_at', label: 'Registered', value: localDay(record.registeredAt) },
+    { key: 'last_visit', label: 'Last visit', value: record.lastVisit === null ? 'None yet' : formatDay(record.lastVisit) },
+    { key: 'merged_mrns', label: 'Records merged into it', value: record.mergedMrns.join(', ') },
+    { key: 'needs_duplicate_review', label: 'Flagged by an import', value: record.needsDuplicateReview ? 'Yes' : 'No' },
+  ];
+}
+
+/** Every field of both records, row by row, marking those that differ (MRNs always do). */
+export function comparisonRows(left: PatientRecordView, right: PatientRecordView): ComparisonRow[] {
+  const leftRows = [...factsOf(left), ...formRows(left.form)];
+  const rightRows = [...factsOf(right), ...formRows(right.form)];
+  return leftRows.map((row, index) => {
+    const other = rightRows[index];
+    return { key: row.key, label: row.label, left: row.value, right: other.value, differs: row.value !== other.value };
+  });
+}
+
+/** "Ortega, José (MRN 1000009)". */
+export function recordLabel(record: PatientRecordView): string {
+  return `${displayName(record.form)} (MRN ${record.mrn})`;
+}
+
+/**
+ * The default survivor: the record not flagged by an import when only one is, else the one
+ * registered first (the practice has known it longer).
+ */
+export function defaultSurvivor(a: PatientRecordView, b: PatientRecordView): string {
+  if (a.needsDuplicateReview !== b.needsDuplicateReview) {
+    return a.needsDuplicateReview ? b.id : a.id;
+  }
+  return a.registeredAt <= b.registeredAt ? a.id : b.id;
+}
+
+/** Whether a merge still stands (it was not undone). */
+export function isActive(merge: PatientMergeView): boolean {
+  return merge.unmergedAt === null;
+}
+
+/**
+ * One merge of a list, from the point of view of the record `patientId` (labelled `label`):
+ * "Another record was merged into Ortega, José (MRN 1000009) on 7 Mar 2026 by Dana Demo (owner)."
+ * `labels` names the other records when they are known.
+ */
+export function mergeSentence(
+  merge: PatientMergeView,
+  patientId: string,
+  label: string,
+  labels: ReadonlyMap<string, string> = new Map(),
+): string {
+  const survivor = merge.survivorId === patientId ? label : (labels.get(merge.survivorId) ?? 'another record');
+  const merged = merge.mergedId === patientId ? label : (labels.get(merge.mergedId) ?? 'Another record');
+  const capital = merged.charAt(0).toUpperCase() + merged.slice(1);
+  const undone = merge.unmergedAt === null ? '' : ` Undone on ${localDay(merge.unmergedAt)}.`;
+  return `${capital} was merged into ${survivor} on ${localDay(merge.mergedAt)} by ${merge.mergedBy}.${undone}`;
+}
