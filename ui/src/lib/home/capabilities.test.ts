@@ -22,6 +22,17 @@ describe('capabilitiesOf', () => {
     expect(list[0]).toContain('under Audit');
   });
 
+  it('lists the Owner\'s patient-record tools after the audit view', () => {
+    const list = capabilitiesOf(['own_account', 'view_audit', 'review_entered_in_error', 'merge_patients', 'import_patients']);
+    expect(list.map((text) => text.slice(text.lastIndexOf('under ')))).toEqual([
+      'under Audit.',
+      'under Import.',
+      'under Duplicates.',
+      'under Entered in error.',
+      'under My account.',
+    ]);
+  });
+
   it('lists nothing for no permissions', () => {
     expect(capabilitiesOf([])).toEqual([]);
   });

@@ -10,11 +10,23 @@ const CAPABILITIES: readonly { permission: Permission; text: string }[] = [
   },
   {
     permission: 'manage_settings',
-    text: 'Choose idle timeouts, two-step sign-in and emergency access for each role, under Settings.',
+    text: 'Choose idle timeouts, two-step sign-in, emergency access and importing for each role, and how the practice writes dates, under Settings.',
   },
   {
     permission: 'view_audit',
     text: 'Read, filter and export the audit trail, and verify that it is intact, under Audit.',
+  },
+  {
+    permission: 'import_patients',
+    text: 'Import patients from a CSV file, with every row checked before anything is saved, under Import.',
+  },
+  {
+    permission: 'merge_patients',
+    text: 'Merge the records an import flagged as probable duplicates, or undo a merge, under Duplicates.',
+  },
+  {
+    permission: 'review_entered_in_error',
+    text: 'See the records marked as entered in error and their History, under Entered in error.',
   },
   {
     permission: 'review_emergency_access',
