@@ -1,0 +1,188 @@
+// The registration and edit form as plain data: an empty form, a copy to edit, what is sent,
+// when there is enough to look for duplicates, and where each error from Rust is shown. Rust
+// validates everything; nothing here decides whether a record is valid.
+import type { CommandError, PatientFormView, PhoneView } from '../../generated/bindings';
+
+export const PHONE_KINDS = [
+  { value: 'mobile', label: 'Mobile' },
+  { value: 'home', label: 'Home' },
+  { value: 'work', label: 'Work' },
+  { value: 'other', label: 'Other' },
+] as const;
+
+export const SEX_CHOICES = [
+  { value: '', label: 'Unknown' },
+  { value: 'female', label: 'Female' },
+  { value: 'male', label: 'Male' },
+  { value: 'intersex', label: 'Intersex' },
+] as const;
+
+export const STATUS_CHOICES = [
+  { value: 'active', label: 'Active' },
+  { value: 'inactive', label: 'Inactive' },
+  { value: 'deceased', label: 'Deceased' },
+] as const;
+
+/** At most this many phone numbers (Rust refuses more). */
+export const MAX_PHONES = 5;
+
+/** Every field Rust may name in an error about the form, in the order the form shows them. */
+export const FORM_FIELDS = [
+  'family_name',
+  'given_names',
+  'preferred_name',
+  'date_of_birth',
+  'sex',
+  'gender_identity',
+  'phones',
+  'email',
+  'address.line1',
+  'address.line2',
+  'address.postal_code',
+  'address.city',
+  'address.region',
+  'address.country',
+  'emergency_contact.name',
+  'emergency_contact.relationship',
+  'emergency_contact.phone',
+  'insurance.payer',
+  'insurance.member_id',
+  'front_desk_note',
+  'status',
+  'deceased_on',
+] as const;
+
+export type FormField = (typeof FORM_FIELDS)[number];
+
+export function emptyPhone(kind: string = 'mobile'): PhoneView {
+  return { kind, number: '' };
+}
+
+export function emptyPatientForm(): PatientFormView {
+  return {
+    familyName: '',
+    givenNames: '',
+    preferredName: '',
+    dateOfBirth: '',
+    sex: '',
+    genderIdentity: '',
+    phones: [emptyPhone()],
+    email: '',
+    address: { line1: '', line2: '', city: '', region: '', postalCode: '', country: '' },
+    emergencyContact: { name: '', relationship: '', phone: '' },
+    insurance: { payer: '', memberId: '' },
+    frontDeskNote: '',
+    status: 'active',
+    deceasedOn: '',
+  };
+}
+
+/** A copy of a record's form to edit, with a phone row to type into when it has none. */
+export function formForEditing(form: PatientFormView): PatientFormView {
+  const copy: PatientFormView = {
+    ...form,
+    phones: form.phones.map((phone) => ({ ...phone })),
+    address: { ...form.address },
+    emergencyContact: { ...form.emergencyContact },
+    insurance: { ...form.insurance },
+    status: form.status === '' ? 'active' : form.status,
+  };
+  if (copy.phones.length === 0) {
+    copy.phones.push(emptyPhone());
+  }
+  return copy;
+}
+
+/**
+ * What is sent: a copy without empty phone rows, and without a date of death unless the status
+ * is deceased (its field is hidden then, so what was typed there earlier is not meant).
+ */
+export function formToSend(form: PatientFormView): PatientFormView {
+  const copy = formForEditing(form);
+  copy.phones = copy.phones.filter((phone) => phone.number.trim() !== '');
+  if (copy.status !== 'deceased') {
+    copy.deceasedOn = '';
+  }
+  return copy;
+}
+
+/** A whole date as people type one: 1984-03-07, 07/03/1984, 7.3.1984 (not 07/03/19 yet). */
+export function looksLikeFullDate(text: string): boolean {
+  const trimmed = text.trim();
+  return /^\d{4}-\d{1,2}-\d{1,2}$/.test(trimmed) || /^\d{1,2}[./-]\d{1,2}[./-]\d{4}$/.test(trimmed);
+}
+
+const digitsOf = (text: string) => text.replace(/\D/g, '');
+
+/**
+ * What the duplicate check would look at, as a key, once there is enough for it: the family name
+ * with a whole date of birth, or a phone number of at least 6 digits. Null until then. The form
+ * asks Rust only when this key changes, since every check is an audited search.
+ */
+export function duplicateProbe(form: PatientFormView): string | null {
+  const family = form.familyName.trim().toLowerCase();
+  const born = form.dateOfBirth.trim();
+  const phones = form.phones.map((phone) => digitsOf(phone.number)).filter((digits) => digits.length >= 6);
+  const named = family !== '' && looksLikeFullDate(born);
+  if (!named && phones.length === 0) {
+    return null;
+  }
+  return JSON.stringify([family, form.givenNames.trim().toLowerCase(), named ? born : '', phones]);
+}
+
+/** "address.postal_code", "address.postalCode" and "Address.Postal-Code" alike. */
+export function fieldKey(field: string): string {
+  return field
+    .split('.')
+    .map((part) => part.replace(/[\s_-]+/g, '').toLowerCase())
+    .join('.');
+}
+
+export interface FormErrors {
+  /** Messages by field key (see `fieldKey`), for the fields the form shows. */
+  byField: Record<string, string>;
+  /** Messages about nothing the form shows: shown above the buttons. */
+  other: string[];
+}
+
+/**
+ * Puts each message of an error next to its field: every entry of `fields` when the form had
+ * several wrong fields, otherwise the one `field`. Errors about no field of the form (or with
+ * no field) go into `other`.
+ */
+export function formErrorsOf(error: CommandError, known: readonly string[] = FORM_FIELDS): FormErrors {
+  const knownKeys = new Set(known.map(fieldKey));
+  const entries = error.fields && error.fields.length > 0 ? error.fields : [{ field: error.field ?? '', message: error.message }];
+  const result: FormErrors = { byField: {}, other: [] };
+  for (const { field, message } of entries) {
+    const key = fieldKey(field);
+    if (field !== '' && knownKeys.has(key)) {
+      result.byField[key] ??= message;
+    } else if (!result.other.includes(message)) {
+      result.other.push(message);
+    }
+  }
+  return result;
+}
+
+/** The message for one field of the form, if any. */
+export function errorFor(errors: FormErrors, field: FormField | string): string | null {
+  return errors.byField[fieldKey(field)] ?? null;
+}
+
+/** The id of the input for `field` (the first phone number for "phones"). */
+export function inputIdOf(prefix: string, field: string): string {
+  if (fieldKey(field) === 'phones') {
+    return `${prefix}-phone-0`;
+  }
+  return `${prefix}-${field.replace(/[._]/g, '-')}`;
+}
+
+/** The first field with an error, in the form's order, to put focus on. */
+export function firstErrorField(errors: FormErrors, known: readonly string[] = FORM_FIELDS): string | null {
+  return known.find((field) => errors.byField[fieldKey(field)] !== undefined) ?? null;
+}
+
+export function noErrors(): FormErrors {
+  return { byField: {}, other: [] };
+}
