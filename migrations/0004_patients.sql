@@ -67,7 +67,7 @@ CREATE TABLE patient_name_tokens (
     PRIMARY KEY (token, number)
 ) STRICT, WITHOUT ROWID;
 
-CREATE INDEX patient_name_tokens_by_number ON patient_name_tokens (number);
+CREATE INDEX patient_name_tokens_by_number ON patient_name_tokens (number, token);
 
 -- Phone search: the digits of each number, reversed, so that the last digits (which do not
 -- depend on how the country or area code was written) can be found by prefix.

@@ -24,7 +24,8 @@ pub(crate) fn open_encrypted(path: &Path, key: &DatabaseKey, pre_migration_copie
          PRAGMA synchronous = FULL;
          PRAGMA temp_store = MEMORY;
          PRAGMA foreign_keys = ON;
-         PRAGMA secure_delete = ON;",
+         PRAGMA secure_delete = ON;
+         PRAGMA cache_size = -65536;",
     )?;
     migrations::migrate(&mut connection, path, pre_migration_copies)?;
     Ok(connection)

@@ -3,11 +3,11 @@
 //! beginnings of name parts, in any order, case and accents ignored ("mull anna" finds Anna
 //! Müller); name parts and a date of birth can be combined. The text itself is never stored.
 
-use rusqlite::{Connection, params};
+use rusqlite::{params, Connection};
 use serde::Serialize;
 use time::Date;
 
-use super::dates::{DateOrder, looks_like_date, parse_typed_date};
+use super::dates::{looks_like_date, parse_typed_date, DateOrder};
 use super::search_keys::{number_of_mrn, phone_digits, phone_key, query_alternatives};
 use crate::error::ClinicResult;
 
@@ -42,10 +42,6 @@ pub struct SearchHits {
     pub kind: SearchKind,
     pub numbers: Vec<u64>,
 }
-
-/// How many token rows one name search reads at most when other words or a date of birth must
-/// also match; two-letter prefixes of common names match many rows, and the front desk types on.
-const SCAN_BUDGET: usize = 20_000;
 
 /// The smallest text greater than every text starting with `prefix`.
 fn upper_bound(prefix: &str) -> String {
@@ -142,71 +138,125 @@ fn by_phone_or_mrn(connection: &Connection, digits: &str, limit: usize) -> Clini
     Ok(numbers)
 }
 
-/// Name search: the longest word drives a scan of the token index in alphabetical order; each
-/// candidate must then match every other word (and the date of birth, if given).
+/// How many index rows a word's prefixes match, counted no further than this: enough to
+/// choose the rarest word to drive the search.
+const SELECTIVITY_CAP: i64 = 5_000;
+
+fn matching_tokens(connection: &Connection, prefixes: &[String]) -> ClinicResult<i64> {
+    let mut statement = connection.prepare_cached(
+        "SELECT count(*) FROM (SELECT 1 FROM patient_name_tokens WHERE token >= ?1 AND token < ?2 LIMIT ?3)",
+    )?;
+    let mut total = 0;
+    for prefix in prefixes {
+        total +=
+            statement.query_row(params![prefix, upper_bound(prefix), SELECTIVITY_CAP], |row| row.get::<_, i64>(0))?;
+    }
+    Ok(total)
+}
+
+/// Below this many matching index rows, the rarest word drives the search (each of its rows
+/// checked against the other words); above it, the words' ranges are intersected.
+const DRIVE_BELOW: i64 = 1_000;
+
+/// The condition "a token starts with one of these prefixes", for column `column`.
+fn prefix_condition(column: &str, prefixes: &[String], values: &mut Vec<rusqlite::types::Value>) -> String {
+    let ranges: Vec<String> = prefixes
+        .iter()
+        .map(|prefix| {
+            values.push(prefix.clone().into());
+            values.push(upper_bound(prefix).into());
+            format!("({column} >= ? AND {column} < ?)")
+        })
+        .collect();
+    format!("({})", ranges.join(" OR "))
+}
+
+/// Name search. One word, or a rare one among several, drives a scan of the token index in
+/// alphabetical order, with the other words, the date of birth and "not entered in error"
+/// checked inside the same query so the scan stops at `limit`. Several common words (two or
+/// three letters of frequent names) are found by intersecting each word's range of the index,
+/// read in order rather than row by row, and shown sorted by name.
 fn by_names(
     connection: &Connection,
     words: &[Vec<String>],
     born: Option<Date>,
     limit: usize,
 ) -> ClinicResult<Vec<u64>> {
-    let driver_index = (0..words.len()).max_by_key(|&index| words[index].iter().map(String::len).max()).unwrap_or(0);
-    let others: Vec<&Vec<String>> =
-        words.iter().enumerate().filter(|(index, _)| *index != driver_index).map(|(_, word)| word).collect();
-    // With nothing else to check, a few rows per result are enough (a patient has several tokens).
-    let budget = if others.is_empty() && born.is_none() { limit * 4 } else { SCAN_BUDGET };
-    let mut candidates: Vec<(String, u64)> = Vec::new();
-    for prefix in &words[driver_index] {
-        candidates.extend(scan_prefix(connection, prefix, budget)?);
+    let mut counts = Vec::with_capacity(words.len());
+    for word in words {
+        counts.push(if words.len() == 1 { 0 } else { matching_tokens(connection, word)? });
     }
-    candidates.sort();
+    let driver_index = (0..words.len()).min_by_key(|&index| counts[index]).unwrap_or(0);
+    if words.len() > 1 && counts[driver_index] >= DRIVE_BELOW {
+        return by_intersection(connection, words, born, limit);
+    }
+    let mut values: Vec<rusqlite::types::Value> = Vec::new();
+    let driver = prefix_condition("t.token", &words[driver_index], &mut values);
+    let mut conditions = String::new();
+    for word in words.iter().enumerate().filter(|(index, _)| *index != driver_index).map(|(_, word)| word) {
+        let other = prefix_condition("o.token", word, &mut values);
+        conditions.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM patient_name_tokens o WHERE o.number = t.number AND {other})"
+        ));
+    }
+    conditions
+        .push_str(" AND NOT EXISTS (SELECT 1 FROM patients p WHERE p.number = t.number AND p.entered_in_error = 1)");
+    if let Some(born) = born {
+        conditions.push_str(" AND EXISTS (SELECT 1 FROM patients p WHERE p.number = t.number AND p.date_of_birth = ?)");
+        values.push(super::dates::iso(born).into());
+    }
+    // A patient may match through several of their tokens: read enough rows for `limit` people.
+    values.push(((limit * 4) as i64).into());
+    let sql = format!("SELECT t.token, t.number FROM patient_name_tokens t WHERE {driver}{conditions} ORDER BY t.token, t.number LIMIT ?");
+    let candidates = connection
+        .prepare_cached(&sql)?
+        .query_map(rusqlite::params_from_iter(values), |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?.unsigned_abs()))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
     let mut found: Vec<u64> = Vec::new();
-    let mut tokens_of = connection.prepare_cached("SELECT token FROM patient_name_tokens WHERE number = ?1")?;
-    let mut patient_of =
-        connection.prepare_cached("SELECT date_of_birth, entered_in_error FROM patients WHERE number = ?1")?;
     for (_, number) in candidates {
         if found.len() >= limit {
             break;
         }
-        if found.contains(&number) {
-            continue;
+        if !found.contains(&number) {
+            found.push(number);
         }
-        if !others.is_empty() {
-            let tokens =
-                tokens_of.query_map([number as i64], |row| row.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
-            let matches_all = others.iter().all(|alternatives| {
-                alternatives.iter().any(|prefix| tokens.iter().any(|token| token.starts_with(prefix.as_str())))
-            });
-            if !matches_all {
-                continue;
-            }
-        }
-        let (date_of_birth, entered_in_error): (Option<String>, bool) =
-            patient_of.query_row([number as i64], |row| Ok((row.get(0)?, row.get(1)?)))?;
-        if entered_in_error {
-            continue;
-        }
-        if let Some(born) = born
-            && date_of_birth.as_deref() != Some(super::dates::iso(born).as_str())
-        {
-            continue;
-        }
-        found.push(number);
     }
     Ok(found)
 }
 
-/// Tokens starting with `prefix`, in alphabetical order, at most `budget` of them.
-fn scan_prefix(connection: &Connection, prefix: &str, budget: usize) -> ClinicResult<Vec<(String, u64)>> {
-    let mut statement = connection.prepare_cached(
-        "SELECT token, number FROM patient_name_tokens WHERE token >= ?1 AND token < ?2 ORDER BY token, number LIMIT ?3",
-    )?;
-    let rows = statement
-        .query_map(params![prefix, upper_bound(prefix), budget as i64], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?.unsigned_abs()))
-        })?
+/// The patients whose tokens match every word, by intersecting the words' ranges of the index;
+/// the first `limit` of them (and of those born on `born`) in order of name.
+fn by_intersection(
+    connection: &Connection,
+    words: &[Vec<String>],
+    born: Option<Date>,
+    limit: usize,
+) -> ClinicResult<Vec<u64>> {
+    let mut values: Vec<rusqlite::types::Value> = Vec::new();
+    let parts: Vec<String> = words
+        .iter()
+        .map(|word| {
+            format!("SELECT number FROM patient_name_tokens WHERE {}", prefix_condition("token", word, &mut values))
+        })
+        .collect();
+    let mut sql = format!(
+        "SELECT p.number FROM patients p WHERE p.number IN ({}) AND p.entered_in_error = 0",
+        parts.join(" INTERSECT ")
+    );
+    if let Some(born) = born {
+        sql.push_str(" AND p.date_of_birth = ?");
+        values.push(super::dates::iso(born).into());
+    }
+    sql.push_str(" ORDER BY p.family_name, p.given_names LIMIT ?");
+    values.push((limit as i64).into());
+    let numbers = connection
+        .prepare_cached(&sql)?
+        .query_map(rusqlite::params_from_iter(values), |row| row.get::<_, i64>(0))?
+        .map(|number| number.map(i64::unsigned_abs))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(rows)
+    Ok(numbers)
 }
 
 #[cfg(test)]

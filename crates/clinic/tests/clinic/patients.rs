@@ -4,7 +4,7 @@
 use chartkeep_clinic::patients::{DateOrder, PatientDraft, PhoneDraft};
 use chartkeep_clinic::{ClinicError, ErrorCode, Role, Session, Workstation};
 
-use super::{ManualClock, Practice, count_audit_entries, create_user, first_sign_in, new_practice_on};
+use super::{count_audit_entries, create_user, first_sign_in, new_practice_on, ManualClock, Practice};
 
 pub fn draft(family: &str, given: &str, born: &str) -> PatientDraft {
     PatientDraft {
@@ -181,4 +181,68 @@ fn only_the_front_desk_and_clinicians_reach_patients() {
     let mut auditor = first_sign_in(&workstation, "privacy", &issued);
     assert_eq!(auditor.register_patient(&draft("A", "B", "1970-01-01"), &[]).unwrap_err().code(), ErrorCode::Forbidden);
     assert_eq!(auditor.open_patient(&id, "search").unwrap_err().code(), ErrorCode::Forbidden);
+}
+
+#[test]
+fn two_common_name_beginnings_are_found_by_intersecting_their_ranges() {
+    let (practice, workstation, mut owner, mut desk) = front_desk();
+    // 1,500 patients whose names begin "an" or "mu": common enough that the search intersects.
+    let mut csv = String::from("Surname,First names,Born\n");
+    for index in 0..1500 {
+        let family = if index % 3 == 0 { "Mueller" } else { "Moreau" };
+        let given = if index % 2 == 0 { "Anna" } else { "Andrea" };
+        let born = time::macros::date!(1940 - 01 - 01) + time::Duration::days(index * 7);
+        csv.push_str(&format!("{family}{index},{given},{}\n", born));
+    }
+    let path = practice.folder.path().join("many.csv");
+    std::fs::write(&path, csv).unwrap();
+    let mapping = chartkeep_clinic::patients::ImportMapping {
+        columns: vec![
+            chartkeep_clinic::patients::ColumnMapping {
+                column: "Surname".into(),
+                field: chartkeep_clinic::patients::ImportField::FamilyName,
+                date_format: None,
+                optional: false,
+            },
+            chartkeep_clinic::patients::ColumnMapping {
+                column: "First names".into(),
+                field: chartkeep_clinic::patients::ImportField::GivenNames,
+                date_format: None,
+                optional: false,
+            },
+            chartkeep_clinic::patients::ColumnMapping {
+                column: "Born".into(),
+                field: chartkeep_clinic::patients::ImportField::DateOfBirth,
+                date_format: Some(chartkeep_clinic::patients::ColumnDateFormat::Iso),
+                optional: false,
+            },
+        ],
+        strip_name_digits: false,
+    };
+    owner.import_patients(&path, &mapping, false, &mut |_, _| true).unwrap();
+    // Both beginnings match at least a thousand index rows (1,500 given names, 1,000 Moreaus).
+    let results = desk.search_patients("an mo").unwrap();
+    assert!(results.more, "1,000 Moreaus named Anna or Andrea match: more than a page");
+    assert_eq!(results.patients.len(), 25);
+    for patient in &results.patients {
+        assert!(
+            patient.family_name.starts_with("Moreau") && patient.given_names.starts_with("An"),
+            "{}",
+            patient.family_name
+        );
+    }
+    let mut names: Vec<String> = results.patients.iter().map(|patient| patient.family_name.clone()).collect();
+    let shown = names.clone();
+    names.sort();
+    assert_eq!(shown, names, "sorted by name");
+    let exact = desk.search_patients("andrea mueller3").unwrap();
+    assert!(exact
+        .patients
+        .iter()
+        .all(|patient| patient.given_names == "Andrea" && patient.family_name.starts_with("Mueller3")));
+    assert!(exact.patients.len() > 1, "the rare word drives: several Mueller3x named Andrea");
+    assert!(!exact.patients.is_empty());
+    let born = desk.search_patients("an mo 1940-01-15").unwrap();
+    assert_eq!(born.patients.len(), 1, "the date of birth narrows the intersection");
+    drop(workstation);
 }

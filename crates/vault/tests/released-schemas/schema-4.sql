@@ -38,7 +38,7 @@ CREATE UNIQUE INDEX disclosures_corrected_once ON disclosures (corrects_id) WHER
 CREATE INDEX emergency_accesses_by_user_and_patient ON emergency_accesses (user_id, patient_id, expires_at);
 CREATE INDEX emergency_accesses_unreviewed ON emergency_accesses (started_at) WHERE reviewed_at IS NULL;
 CREATE INDEX patient_merges_by_patient ON patient_merges (survivor_id, merged_at);
-CREATE INDEX patient_name_tokens_by_number ON patient_name_tokens (number);
+CREATE INDEX patient_name_tokens_by_number ON patient_name_tokens (number, token);
 CREATE INDEX patient_phone_keys_by_number ON patient_phone_keys (number);
 CREATE INDEX patients_by_alias ON patients (merged_into) WHERE merged_into IS NOT NULL;
 CREATE INDEX patients_by_date_of_birth ON patients (date_of_birth);

@@ -27,8 +27,13 @@ fn schema_of(connection: &Connection) -> Vec<(String, String, String)> {
         .unwrap()
 }
 
+/// The schema as SQL that can be run again: each statement as SQLite stores it, so a comment
+/// inside a statement still ends at its line break.
 fn snapshot_text(connection: &Connection) -> String {
-    schema_of(connection).into_iter().map(|(_, _, sql)| format!("{sql};\n")).collect()
+    let mut statement = connection
+        .prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, name")
+        .unwrap();
+    statement.query_map([], |row| row.get::<_, String>(0)).unwrap().map(|sql| format!("{};\n", sql.unwrap())).collect()
 }
 
 fn replace_schema(connection: &Connection, snapshot_sql: &str, version: u32) {
