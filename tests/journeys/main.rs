@@ -7,4 +7,6 @@ mod admin_cli;
 mod audit_view_in_app;
 mod canary_scan;
 mod desktop_smoke;
+mod emergency_access_in_app;
+mod front_desk_in_app;
 mod in_app;
