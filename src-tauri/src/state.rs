@@ -164,11 +164,14 @@ impl AppState {
         )
     }
 
-    /// Ends any open session (recording the log-off) and shows `next`.
+    /// Ends any open session (recording the log-off) and shows `next`. A locked session has
+    /// no open database, so its end is buffered and written to the chain at the next sign-in.
     fn replace_screen(&self, workstation: &Workstation, next: Screen) -> CommandResult<AppStatus> {
         self.with_screen(|screen| {
-            if let Screen::SignedIn { session, .. } = std::mem::replace(screen, next) {
-                session.log_out()?;
+            match std::mem::replace(screen, next) {
+                Screen::SignedIn { session, .. } => session.log_out()?,
+                Screen::Locked { locked, .. } => workstation.end_locked_session(&locked),
+                Screen::SignedOut => {}
             }
             status_of(workstation, screen)
         })

@@ -1,5 +1,6 @@
 //! The audit view end to end in the real app: the Owner sets up a practice and creates a Front
-//! desk user; that user signs in, chooses their own password, locks, unlocks and signs out; the
+//! desk user; that user signs in, chooses their own password, locks, unlocks, locks again and
+//! leaves with "Switch user" from the lock screen (a sign-out recorded at the next sign-in); the
 //! Owner opens the audit view, filters by that user and sees exactly that user's entries, opens
 //! one in the detail pane, sorts, and verifies the chain. The Front desk user sees no Audit.
 //! And when the database is put back to an older copy, the Owner's home shows the integrity
@@ -17,8 +18,10 @@ use super::in_app::{launch_app, report, screenshots};
 const OWNER_PASSWORD: &str = "owner audit password Kq39";
 const DESK_PASSWORD: &str = "front desk audit password Lw72";
 
-/// The desk user's session, newest first as the view sorts by default.
-const DESK_ACTIONS_NEWEST_FIRST: [&str; 5] = ["logout", "unlock", "lock", "password_changed", "login"];
+/// The desk user's session, newest first as the view sorts by default. Their home shows today's
+/// appointments, a read of patient data, so each arrival there is a view.
+const DESK_ACTIONS_NEWEST_FIRST: [&str; 8] =
+    ["logout", "lock", "view", "unlock", "lock", "view", "password_changed", "login"];
 
 fn sign_in(browser: &Browser, username: &str, password: &str) {
     browser.wait_for("#screen-login");
@@ -51,7 +54,8 @@ fn prepare_practice(browser: &Browser) -> String {
     temporary_password
 }
 
-/// The Front desk user's scripted session: sign in, new password, lock, unlock, sign out.
+/// The Front desk user's scripted session: sign in, new password, lock, unlock, lock, and
+/// "Switch user" from the lock screen.
 fn front_desk_session(browser: &Browser, temporary_password: &str) {
     sign_in(browser, "desk", temporary_password);
     browser.wait_for("#screen-change-password");
@@ -68,7 +72,9 @@ fn front_desk_session(browser: &Browser, temporary_password: &str) {
     browser.type_into("#unlock-password", DESK_PASSWORD);
     browser.click("#unlock-submit");
     browser.wait_for("#screen-home");
-    browser.click("#sign-out-button");
+    browser.click("#lock-button");
+    browser.wait_for("#screen-locked");
+    browser.click("#lock-sign-out");
     browser.wait_for("#screen-login");
 }
 
@@ -126,7 +132,7 @@ fn the_owner_filters_the_audit_trail_by_a_front_desk_user_and_sees_exactly_their
     assert_eq!(actions, DESK_ACTIONS_NEWEST_FIRST, "exactly the desk user's session, newest first: {rows:?}");
     assert!(rows.iter().all(|(_, _, user)| *user == desk_id), "no row of another user: {rows:?}");
     assert!(rows.windows(2).all(|pair| pair[0].0 > pair[1].0), "newest entry first: {rows:?}");
-    assert_eq!(browser.text("#audit-page-label"), "Entries 1–5 of 5");
+    assert_eq!(browser.text("#audit-page-label"), "Entries 1–8 of 8");
     let first_row = browser.text("#audit-table tbody tr[data-seq]");
     assert!(first_row.contains("Dee Desk (desk)") && first_row.contains("Logout"), "readable row: {first_row:?}");
     let sorted_heading = "return [...document.querySelectorAll('th[aria-sort]:not([aria-sort=none])')].map((th) => th.innerText.replace(/\\s+/g, ' ').trim() + ' ' + th.getAttribute('aria-sort'));";
@@ -138,7 +144,7 @@ fn the_owner_filters_the_audit_trail_by_a_front_desk_user_and_sees_exactly_their
     assert_eq!(browser.script(sorted_heading), json!(["Action ▲ ascending"]));
     browser.wait_until("document.querySelector('#audit-table tbody tr[data-seq]').dataset.action === 'lock'");
     let sorted: Vec<String> = table_rows(&browser).into_iter().map(|(_, action, _)| action).collect();
-    assert_eq!(sorted, ["lock", "login", "logout", "password_changed", "unlock"], "sorted by the action's words");
+    assert_eq!(sorted, ["lock", "lock", "login", "logout", "password_changed", "unlock", "view", "view"], "sorted by the action's words");
 
     // Opening an entry from the keyboard shows every field, and focus moves to it.
     let unlock_seq = rows.iter().find(|(_, action, _)| action == "unlock").unwrap().0;
@@ -170,7 +176,7 @@ fn the_owner_filters_the_audit_trail_by_a_front_desk_user_and_sees_exactly_their
     browser.wait_for("#access-report-dialog[open]");
     browser.screenshot(&screenshots().join("audit-3-access-report.png"));
     browser.click("#access-report-save");
-    assert_eq!(browser.text("#access-report-patient-error"), "Enter the patient id.");
+    assert_eq!(browser.text("#access-report-patient-error"), "Enter the patient's MRN.");
     assert_eq!(
         browser.script("return document.activeElement.id;"),
         "access-report-patient",
