@@ -144,7 +144,11 @@ fn the_owner_filters_the_audit_trail_by_a_front_desk_user_and_sees_exactly_their
     assert_eq!(browser.script(sorted_heading), json!(["Action ▲ ascending"]));
     browser.wait_until("document.querySelector('#audit-table tbody tr[data-seq]').dataset.action === 'lock'");
     let sorted: Vec<String> = table_rows(&browser).into_iter().map(|(_, action, _)| action).collect();
-    assert_eq!(sorted, ["lock", "lock", "login", "logout", "password_changed", "unlock", "view", "view"], "sorted by the action's words");
+    assert_eq!(
+        sorted,
+        ["lock", "lock", "login", "logout", "password_changed", "unlock", "view", "view"],
+        "sorted by the action's words"
+    );
 
     // Opening an entry from the keyboard shows every field, and focus moves to it.
     let unlock_seq = rows.iter().find(|(_, action, _)| action == "unlock").unwrap().0;

@@ -3,11 +3,11 @@
 //! beginnings of name parts, in any order, case and accents ignored ("mull anna" finds Anna
 //! Müller); name parts and a date of birth can be combined. The text itself is never stored.
 
-use rusqlite::{params, Connection};
+use rusqlite::{Connection, params};
 use serde::Serialize;
 use time::Date;
 
-use super::dates::{looks_like_date, parse_typed_date, DateOrder};
+use super::dates::{DateOrder, looks_like_date, parse_typed_date};
 use super::search_keys::{number_of_mrn, phone_digits, phone_key, query_alternatives};
 use crate::error::ClinicResult;
 
@@ -207,7 +207,9 @@ fn by_names(
     }
     // A patient may match through several of their tokens: read enough rows for `limit` people.
     values.push(((limit * 4) as i64).into());
-    let sql = format!("SELECT t.token, t.number FROM patient_name_tokens t WHERE {driver}{conditions} ORDER BY t.token, t.number LIMIT ?");
+    let sql = format!(
+        "SELECT t.token, t.number FROM patient_name_tokens t WHERE {driver}{conditions} ORDER BY t.token, t.number LIMIT ?"
+    );
     let candidates = connection
         .prepare_cached(&sql)?
         .query_map(rusqlite::params_from_iter(values), |row| {

@@ -4,7 +4,7 @@
 use chartkeep_clinic::patients::{DateOrder, PatientDraft, PhoneDraft};
 use chartkeep_clinic::{ClinicError, ErrorCode, Role, Session, Workstation};
 
-use super::{count_audit_entries, create_user, first_sign_in, new_practice_on, ManualClock, Practice};
+use super::{ManualClock, Practice, count_audit_entries, create_user, first_sign_in, new_practice_on};
 
 pub fn draft(family: &str, given: &str, born: &str) -> PatientDraft {
     PatientDraft {
@@ -236,10 +236,12 @@ fn two_common_name_beginnings_are_found_by_intersecting_their_ranges() {
     names.sort();
     assert_eq!(shown, names, "sorted by name");
     let exact = desk.search_patients("andrea mueller3").unwrap();
-    assert!(exact
-        .patients
-        .iter()
-        .all(|patient| patient.given_names == "Andrea" && patient.family_name.starts_with("Mueller3")));
+    assert!(
+        exact
+            .patients
+            .iter()
+            .all(|patient| patient.given_names == "Andrea" && patient.family_name.starts_with("Mueller3"))
+    );
     assert!(exact.patients.len() > 1, "the rare word drives: several Mueller3x named Andrea");
     assert!(!exact.patients.is_empty());
     let born = desk.search_patients("an mo 1940-01-15").unwrap();
