@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   actionSlug,
   actionsFor,
+  actionText,
   appointmentStatusLabel,
   dayBounds,
   nextQuarterHour,
@@ -80,6 +81,11 @@ describe('appointment statuses', () => {
       );
       expect(reached.sort()).toEqual([...nexts].sort());
     }
+  });
+
+  it('keeps the buttons short where the card says the rest', () => {
+    expect(actionsFor('checked_in').map(actionText)).toEqual(['Start', 'Complete', 'Undo', 'Cancel…']);
+    expect(actionsFor('booked').map(actionText)).toEqual(['Check in', 'Reschedule…', 'No-show', 'Cancel…']);
   });
 
   it('names statuses and actions', () => {

@@ -99,7 +99,7 @@ export function appointmentStatusLabel(status: AppointmentStatus): string {
 }
 
 export type AppointmentAction =
-  | { kind: 'status'; label: string; next: AppointmentStatus; primary: boolean }
+  | { kind: 'status'; label: string; next: AppointmentStatus; primary: boolean; short?: string }
   | { kind: 'cancel'; label: string }
   | { kind: 'reschedule'; label: string };
 
@@ -121,17 +121,23 @@ export function actionsFor(status: AppointmentStatus): AppointmentAction[] {
       return [
         { kind: 'status', label: 'Start', next: 'in_progress', primary: true },
         { kind: 'status', label: 'Complete', next: 'completed', primary: false },
-        { kind: 'status', label: 'Undo check-in', next: 'booked', primary: false },
+        { kind: 'status', label: 'Undo check-in', next: 'booked', primary: false, short: 'Undo' },
         { kind: 'cancel', label: 'Cancel' },
       ];
     case 'in_progress':
       return [{ kind: 'status', label: 'Complete', next: 'completed', primary: true }];
     case 'no_show':
-      return [{ kind: 'status', label: 'Undo no-show', next: 'booked', primary: false }];
+      return [{ kind: 'status', label: 'Undo no-show', next: 'booked', primary: false, short: 'Undo' }];
     case 'completed':
     case 'cancelled':
       return [];
   }
+}
+
+/** The button's text: short where the card says the rest ("Undo" on a checked-in card). */
+export function actionText(action: AppointmentAction): string {
+  const text = action.kind === 'status' ? (action.short ?? action.label) : action.label;
+  return action.kind === 'status' ? text : `${text}…`;
 }
 
 /** A stable id part for an action, e.g. "check-in", "undo-no-show". */
