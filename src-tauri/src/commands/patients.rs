@@ -5,8 +5,8 @@ use tauri::State;
 
 use super::Reply;
 use crate::dto::patients::{
-    DuplicateCandidateView, PatientFormView, PatientMergeView, PatientRecordView, PatientSearchView,
-    PatientSummaryView, PatientVersionView,
+    DuplicateCandidateView, DuplicateReviewItemView, PatientFormView, PatientMergeView, PatientRecordView,
+    PatientSearchView, PatientSummaryView, PatientVersionView,
 };
 use crate::state::AppState;
 
@@ -77,9 +77,9 @@ pub fn entered_in_error_patients(state: State<'_, AppState>) -> Reply<Vec<Patien
 }
 
 #[tauri::command]
-pub fn duplicate_review_queue(state: State<'_, AppState>) -> Reply<Vec<PatientSummaryView>> {
-    let patients = state.with_session(|session| session.duplicate_review_queue())?;
-    Ok(patients.into_iter().map(Into::into).collect())
+pub fn duplicate_review_queue(state: State<'_, AppState>) -> Reply<Vec<DuplicateReviewItemView>> {
+    let items = state.with_session(|session| session.duplicate_review_queue())?;
+    Ok(items.into_iter().map(Into::into).collect())
 }
 
 #[tauri::command]

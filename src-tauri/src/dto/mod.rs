@@ -271,6 +271,7 @@ fn typescript_bindings() -> String {
         patients::DuplicateCandidateView::decl(),
         patients::PatientVersionView::decl(),
         patients::PatientMergeView::decl(),
+        patients::DuplicateReviewItemView::decl(),
         front_desk::AppointmentStatusView::decl(),
         front_desk::AppointmentView::decl(),
         front_desk::ClinicianDayView::decl(),

@@ -6,7 +6,8 @@ use chartkeep_clinic::patients::{
     Address, DuplicateSign, EmergencyContact, Insurance, PatientDetails, PatientDraft, PatientStatus, PhoneDraft, Sex,
 };
 use chartkeep_clinic::patients::{
-    DuplicateCandidate, PatientMerge, PatientRecord, PatientSearchResults, PatientSummary, PatientVersion,
+    DuplicateCandidate, DuplicateReviewItem, PatientMerge, PatientRecord, PatientSearchResults, PatientSummary,
+    PatientVersion,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -341,14 +342,20 @@ impl From<PatientVersion> for PatientVersionView {
     }
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+/// A merge, both records named; `mergedBy` and `unmergedBy` read "Full name (username)".
+#[derive(Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PatientMergeView {
     pub id: String,
     pub survivor_id: String,
+    pub survivor_mrn: String,
+    pub survivor_name: String,
     pub merged_id: String,
+    pub merged_mrn: String,
+    pub merged_name: String,
     pub merged_by: String,
     pub merged_at: String,
+    pub unmerged_by: Option<String>,
     pub unmerged_at: Option<String>,
 }
 
@@ -357,12 +364,39 @@ impl From<PatientMerge> for PatientMergeView {
         PatientMergeView {
             id: merge.id,
             survivor_id: merge.survivor_id,
+            survivor_mrn: merge.survivor_mrn,
+            survivor_name: merge.survivor_name,
             merged_id: merge.merged_id,
+            merged_mrn: merge.merged_mrn,
+            merged_name: merge.merged_name,
             merged_by: merge.merged_by,
             merged_at: merge.merged_at,
+            unmerged_by: merge.unmerged_by,
             unmerged_at: merge.unmerged_at,
         }
     }
 }
 
-redacted!(PatientSummaryView, PatientSearchView, PatientRecordView, DuplicateCandidateView, PatientVersionView);
+/// A record on the duplicate review list, beside the record it resembles (if known).
+#[derive(Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DuplicateReviewItemView {
+    pub flagged: PatientSummaryView,
+    pub resembles: Option<PatientSummaryView>,
+}
+
+impl From<DuplicateReviewItem> for DuplicateReviewItemView {
+    fn from(item: DuplicateReviewItem) -> Self {
+        DuplicateReviewItemView { flagged: item.flagged.into(), resembles: item.resembles.map(Into::into) }
+    }
+}
+
+redacted!(
+    PatientMergeView,
+    DuplicateReviewItemView,
+    PatientSummaryView,
+    PatientSearchView,
+    PatientRecordView,
+    DuplicateCandidateView,
+    PatientVersionView
+);

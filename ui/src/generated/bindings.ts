@@ -146,7 +146,9 @@ export type PatientVersionView = { version: number,
  */
 change: string, reason: string | null, changedBy: string, changedAt: string, changedFields: Array<string>, form: PatientFormView, };
 
-export type PatientMergeView = { id: string, survivorId: string, mergedId: string, mergedBy: string, mergedAt: string, unmergedAt: string | null, };
+export type PatientMergeView = { id: string, survivorId: string, survivorMrn: string, survivorName: string, mergedId: string, mergedMrn: string, mergedName: string, mergedBy: string, mergedAt: string, unmergedBy: string | null, unmergedAt: string | null, };
+
+export type DuplicateReviewItemView = { flagged: PatientSummaryView, resembles: PatientSummaryView | null, };
 
 export type AppointmentStatus = "booked" | "checked_in" | "in_progress" | "completed" | "no_show" | "cancelled";
 

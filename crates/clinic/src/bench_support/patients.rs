@@ -122,15 +122,14 @@ pub fn seed_patients(session: &mut Session, count: u64, seed: u64) -> ClinicResu
     let at = timestamp(authorized.now());
     let all = synthetic_patients(count, seed, today);
     for batch in all.chunks(20_000) {
-        let rows: Vec<(PatientDetails, bool)> = batch.iter().map(|details| (details.clone(), false)).collect();
         let change = authorized.begin_change()?;
         let stamp = VersionStamp { change: VersionChange::Imported, reason: None, user_id: &user_id, at: &at };
-        store::insert_many(change.connection(), &rows, &stamp)?;
+        store::insert_many(change.connection(), batch, &stamp)?;
         change.commit(
             &AuditEvent::success(AuditAction::Import)
                 .category("demographics")
                 .reason("synthetic")
-                .detail("imported", Detail::Count(rows.len() as u64)),
+                .detail("imported", Detail::Count(batch.len() as u64)),
         )?;
     }
     Ok(count)

@@ -224,18 +224,28 @@ pub(crate) fn analyse(
 }
 
 /// Saves the valid rows in the caller's transaction, flagging the probable duplicates for
-/// review; returns how many were saved.
+/// review beside the record each resembles; returns how many were saved.
 pub(crate) fn save(
     connection: &rusqlite::Connection,
     analysis: &Analysis,
     user_id: &str,
     at: &str,
 ) -> ClinicResult<u64> {
-    let flagged: std::collections::HashSet<u64> = analysis.duplicates.iter().map(|duplicate| duplicate.line).collect();
-    let rows: Vec<(PatientDetails, bool)> =
-        analysis.valid.iter().map(|(line, details)| (details.clone(), flagged.contains(line))).collect();
+    let rows: Vec<PatientDetails> = analysis.valid.iter().map(|(_, details)| details.clone()).collect();
     let stamp = VersionStamp { change: VersionChange::Imported, reason: None, user_id, at };
-    Ok(store::insert_many(connection, &rows, &stamp)?.len() as u64)
+    let ids = store::insert_many(connection, &rows, &stamp)?;
+    let id_of_line: std::collections::HashMap<u64, &str> =
+        analysis.valid.iter().map(|(line, _)| *line).zip(ids.iter().map(String::as_str)).collect();
+    for duplicate in &analysis.duplicates {
+        let Some(id) = id_of_line.get(&duplicate.line) else { continue };
+        let resembles = match (&duplicate.existing_mrn, duplicate.other_line) {
+            (Some(mrn), _) => store::id_by_mrn(connection, mrn)?,
+            (None, Some(other_line)) => id_of_line.get(&other_line).map(|id| (*id).to_owned()),
+            (None, None) => None,
+        };
+        store::flag_for_duplicate_review(connection, id, resembles.as_deref())?;
+    }
+    Ok(ids.len() as u64)
 }
 
 #[cfg(test)]

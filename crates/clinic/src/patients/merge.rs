@@ -11,17 +11,79 @@ use super::{PatientRecord, PatientSummary, record_of, summary_of};
 use crate::audit::{AuditAction, AuditEvent, Detail};
 use crate::clock::timestamp;
 use crate::error::{ClinicError, ClinicResult};
-use crate::permissions::Permission;
+use crate::permissions::{Permission, is_allowed};
 use crate::session::{Authorized, Session};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A merge, with both records named so the Owner can tell which is which.
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct PatientMerge {
     pub id: String,
     pub survivor_id: String,
+    pub survivor_mrn: String,
+    /// "Family, Given" as the record reads now.
+    pub survivor_name: String,
     pub merged_id: String,
+    pub merged_mrn: String,
+    pub merged_name: String,
+    /// "Full name (username)" of the person who merged.
     pub merged_by: String,
     pub merged_at: String,
+    pub unmerged_by: Option<String>,
     pub unmerged_at: Option<String>,
+}
+
+impl std::fmt::Debug for PatientMerge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PatientMerge").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+/// A record on the duplicate review list, beside the record the import found it resembling.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub struct DuplicateReviewItem {
+    pub flagged: PatientSummary,
+    /// The existing patient, or the record made from an earlier row of the same file (followed
+    /// to its survivor if it was merged since); `None` for flags from before this was kept.
+    pub resembles: Option<PatientSummary>,
+}
+
+impl std::fmt::Debug for DuplicateReviewItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DuplicateReviewItem([redacted])")
+    }
+}
+
+const MERGE_COLUMNS: &str = "m.id, m.survivor_id, s.mrn, s.family_name || ', ' || s.given_names,
+    m.merged_id, d.mrn, d.family_name || ', ' || d.given_names,
+    mu.full_name || ' (' || mu.username || ')', m.merged_at,
+    uu.full_name || ' (' || uu.username || ')', m.unmerged_at
+    FROM patient_merges m
+    JOIN patients s ON s.id = m.survivor_id
+    JOIN patients d ON d.id = m.merged_id
+    JOIN users mu ON mu.id = m.merged_by
+    LEFT JOIN users uu ON uu.id = m.unmerged_by";
+
+fn merges_where(connection: &rusqlite::Connection, condition: &str, id: &str) -> ClinicResult<Vec<PatientMerge>> {
+    let sql = format!("SELECT {MERGE_COLUMNS} WHERE {condition} ORDER BY m.merged_at DESC, m.id");
+    let mut statement = connection.prepare(&sql)?;
+    let merges = statement
+        .query_map([id], |row| {
+            Ok(PatientMerge {
+                id: row.get(0)?,
+                survivor_id: row.get(1)?,
+                survivor_mrn: row.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                survivor_name: row.get(3)?,
+                merged_id: row.get(4)?,
+                merged_mrn: row.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                merged_name: row.get(6)?,
+                merged_by: row.get(7)?,
+                merged_at: row.get(8)?,
+                unmerged_by: row.get(9)?,
+                unmerged_at: row.get(10)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(merges)
 }
 
 fn mergeable(authorized: &Authorized<'_>, patient_id: &str) -> ClinicResult<PatientRow> {
@@ -63,22 +125,25 @@ impl Session {
         }
         mergeable(&authorized, survivor_id)?;
         mergeable(&authorized, duplicate_id)?;
-        let merge = PatientMerge {
-            id: uuid::Uuid::new_v4().to_string(),
-            survivor_id: survivor_id.to_owned(),
-            merged_id: duplicate_id.to_owned(),
-            merged_by: authorized.user().id.clone(),
-            merged_at: timestamp(authorized.now()),
-            unmerged_at: None,
-        };
+        let merge_id = uuid::Uuid::new_v4().to_string();
+        let merged_by = authorized.user().id.clone();
+        let merged_at = timestamp(authorized.now());
         let mut change = authorized.begin_change()?;
         change
             .connection()
             .execute("UPDATE patients SET merged_into = ?2 WHERE id = ?1", params![duplicate_id, survivor_id])?;
+        // Both records were looked at in this merge, so neither waits for a review any more.
+        change.connection().execute(
+            "UPDATE patients SET needs_duplicate_review = 0 WHERE id IN (?1, ?2) AND needs_duplicate_review = 1",
+            params![duplicate_id, survivor_id],
+        )?;
         change.connection().execute(
             "INSERT INTO patient_merges (id, survivor_id, merged_id, merged_by, merged_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![merge.id, merge.survivor_id, merge.merged_id, merge.merged_by, merge.merged_at],
+            params![merge_id, survivor_id, duplicate_id, merged_by, merged_at],
         )?;
+        let merge = merges_where(change.connection(), "m.id = ?1", &merge_id)?
+            .pop()
+            .ok_or(ClinicError::Internal("The merge just saved cannot be read back."))?;
         change.also_record(
             &AuditEvent::success(AuditAction::Merge)
                 .patient(duplicate_id)
@@ -139,46 +204,54 @@ impl Session {
         Ok(())
     }
 
-    /// The merges a record took part in, newest first (for History and for undoing one).
+    /// The merges a record took part in, newest first (for History and for undoing one). The
+    /// Owner, who merges, may list them without reading patients otherwise.
     pub fn patient_merges(&mut self, patient_id: &str) -> ClinicResult<Vec<PatientMerge>> {
-        let authorized = self.authorize_for_patient(Permission::ReadDemographics, patient_id, AuditAction::View)?;
-        let mut statement = authorized.connection().prepare(
-            "SELECT m.id, m.survivor_id, m.merged_id, u.full_name || ' (' || u.username || ')', m.merged_at, m.unmerged_at
-             FROM patient_merges m JOIN users u ON u.id = m.merged_by
-             WHERE m.survivor_id = ?1 OR m.merged_id = ?1 ORDER BY m.merged_at DESC",
+        let mut authorized = if is_allowed(&self.user().roles, Permission::MergePatients) {
+            self.authorize(Permission::MergePatients, AuditAction::View)?
+        } else {
+            self.authorize_for_patient(Permission::ReadDemographics, patient_id, AuditAction::View)?
+        };
+        let merges = merges_where(authorized.connection(), "m.survivor_id = ?1 OR m.merged_id = ?1", patient_id)?;
+        authorized.record(
+            &AuditEvent::success(AuditAction::View)
+                .patient(patient_id)
+                .category("demographics")
+                .reason("merges")
+                .detail("count", Detail::Count(merges.len() as u64)),
         )?;
-        let merges = statement
-            .query_map([patient_id], |row| {
-                Ok(PatientMerge {
-                    id: row.get(0)?,
-                    survivor_id: row.get(1)?,
-                    merged_id: row.get(2)?,
-                    merged_by: row.get(3)?,
-                    merged_at: row.get(4)?,
-                    unmerged_at: row.get(5)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
         Ok(merges)
     }
 
-    /// Records flagged for a duplicate check (by an import), for the Owner to merge or dismiss.
-    pub fn duplicate_review_queue(&mut self) -> ClinicResult<Vec<PatientSummary>> {
+    /// Records flagged for a duplicate check (by an import), each beside the record it
+    /// resembles, for the Owner to merge or dismiss.
+    pub fn duplicate_review_queue(&mut self) -> ClinicResult<Vec<DuplicateReviewItem>> {
         let mut authorized = self.authorize(Permission::MergePatients, AuditAction::View)?;
-        let numbers: Vec<i64> = authorized
+        let flagged: Vec<(i64, Option<String>)> = authorized
             .connection()
             .prepare(
-                "SELECT number FROM patients WHERE needs_duplicate_review = 1 AND merged_into IS NULL
-                 AND entered_in_error = 0 ORDER BY family_name, given_names LIMIT 500",
+                "SELECT number, probable_duplicate_of FROM patients WHERE needs_duplicate_review = 1
+                 AND merged_into IS NULL AND entered_in_error = 0 ORDER BY family_name, given_names LIMIT 500",
             )?
-            .query_map([], |row| row.get(0))?
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
             .collect::<Result<_, _>>()?;
         let now = authorized.now();
         let mut queue = Vec::new();
-        for number in numbers {
-            if let Some(row) = store::by_number(authorized.connection(), number.unsigned_abs())? {
-                queue.push(summary_of(authorized.connection(), &row, now, None)?);
-            }
+        for (number, resembles_id) in flagged {
+            let connection = authorized.connection();
+            let Some(row) = store::by_number(connection, number.unsigned_abs())? else { continue };
+            let resembles = match resembles_id {
+                Some(id) => match store::by_id(connection, &id)? {
+                    Some(other) => Some(store::survivor_of(connection, other)?),
+                    None => None,
+                },
+                None => None,
+            };
+            let resembles = match resembles.filter(|other| other.id != row.id) {
+                Some(other) => Some(summary_of(connection, &other, now, None)?),
+                None => None,
+            };
+            queue.push(DuplicateReviewItem { flagged: summary_of(connection, &row, now, None)?, resembles });
         }
         authorized.record(
             &AuditEvent::success(AuditAction::View)

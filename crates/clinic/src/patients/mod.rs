@@ -24,7 +24,7 @@ pub use duplicates::{DuplicateProbe, DuplicateSign, compare_names, swapped_day_a
 pub use import::{IMPORT_ROW_LIMIT, ImportDuplicate, ImportProblem};
 pub use import_mapping::{ColumnDateFormat, ColumnMapping, ImportField, ImportMapping};
 pub use importing::{ImportPreview, ImportReport, ImportSummary, SYNTHEA_MAPPING};
-pub use merge::PatientMerge;
+pub use merge::{DuplicateReviewItem, PatientMerge};
 pub use record::{
     Address, EmergencyContact, Insurance, PatientDetails, PatientDraft, PatientStatus, Phone, PhoneDraft, PhoneKind,
     Sex,

@@ -115,25 +115,36 @@ pub fn insert(
     write_search_keys(connection, number, details)
 }
 
-/// Inserts many new patients at once (an import, seeding), each flagged for a duplicate review
-/// when `flagged` says so; returns their ids in order.
+/// Inserts many new patients at once (an import, seeding); returns their ids in order.
 pub fn insert_many(
     connection: &Connection,
-    patients: &[(PatientDetails, bool)],
+    patients: &[PatientDetails],
     stamp: &VersionStamp<'_>,
 ) -> ClinicResult<Vec<String>> {
     let first = reserve_numbers(connection, patients.len() as u64)?;
     let mut ids = Vec::with_capacity(patients.len());
-    let mut flag = connection.prepare_cached("UPDATE patients SET needs_duplicate_review = 1 WHERE id = ?1")?;
-    for (offset, (details, flagged)) in patients.iter().enumerate() {
+    for (offset, details) in patients.iter().enumerate() {
         let id = uuid::Uuid::new_v4().to_string();
         insert(connection, &id, first + offset as u64, details, stamp)?;
-        if *flagged {
-            flag.execute([&id])?;
-        }
         ids.push(id);
     }
     Ok(ids)
+}
+
+/// Puts a record on the Owner's duplicate review list, beside the record it resembles.
+pub fn flag_for_duplicate_review(connection: &Connection, id: &str, resembles: Option<&str>) -> ClinicResult<()> {
+    connection
+        .prepare_cached("UPDATE patients SET needs_duplicate_review = 1, probable_duplicate_of = ?2 WHERE id = ?1")?
+        .execute(rusqlite::params![id, resembles])?;
+    Ok(())
+}
+
+/// The id of the record with this MRN.
+pub fn id_by_mrn(connection: &Connection, mrn: &str) -> ClinicResult<Option<String>> {
+    Ok(connection
+        .prepare_cached("SELECT id FROM patients WHERE mrn = ?1")?
+        .query_row([mrn], |row| row.get(0))
+        .optional()?)
 }
 
 /// Saves a new version of an existing patient (the caller checked which version it replaces).

@@ -190,7 +190,7 @@ fn use_cases() -> Vec<(&'static str, &'static [Permission], UseCase)> {
         ("entered_in_error_patients", &[Permission::ReviewEnteredInError], |session, _, _| {
             session.entered_in_error_patients().map(drop)
         }),
-        ("patient_merges", &[Permission::ReadDemographics], |session, _, _| {
+        ("patient_merges", &[Permission::ReadDemographics, Permission::MergePatients], |session, _, _| {
             session.patient_merges("no-such-patient").map(drop)
         }),
         ("merge_preview", &[Permission::MergePatients], |session, _, _| {

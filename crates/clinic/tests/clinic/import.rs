@@ -131,9 +131,32 @@ fn probable_duplicates_in_the_file_and_in_the_practice_are_flagged_for_review_ne
     assert_eq!(flagged, [(2, None, true), (4, Some(3), false)]);
     let summary = owner.import_patients(&path, &mapping(), false, &mut keep_going).unwrap();
     assert_eq!((summary.imported, summary.flagged_for_review), (3, 2));
-    let queue: Vec<String> = owner.duplicate_review_queue().unwrap().into_iter().map(|p| p.family_name).collect();
-    assert_eq!(queue, ["Jones", "Smyth"]);
+    let queue: Vec<(String, Option<String>)> = owner
+        .duplicate_review_queue()
+        .unwrap()
+        .into_iter()
+        .map(|item| (item.flagged.family_name, item.resembles.map(|other| other.family_name)))
+        .collect();
+    let expected = [("Jones", Some("Jones")), ("Smyth", Some("Smith"))];
+    assert_eq!(queue, expected.map(|(flagged, like)| (flagged.to_owned(), like.map(str::to_owned))));
     assert_eq!(desk.search_patients("jones").unwrap().patients.len(), 2, "both kept, nothing merged");
+
+    // The Owner merges the Smyth row into the Smith row: it leaves the list, and the Owner (who
+    // reads no patients otherwise) sees the merge with both records named.
+    let smyth = owner.duplicate_review_queue().unwrap().pop().unwrap();
+    let smith = smyth.resembles.unwrap();
+    let merge = owner.merge_patients(&smith.id, &smyth.flagged.id).unwrap();
+    let remaining: Vec<String> =
+        owner.duplicate_review_queue().unwrap().into_iter().map(|item| item.flagged.family_name).collect();
+    assert_eq!(remaining, ["Jones"], "a merge settles the flag");
+    let listed = owner.patient_merges(&smith.id).unwrap();
+    assert_eq!(listed, std::slice::from_ref(&merge));
+    assert_eq!(
+        (merge.survivor_mrn.as_str(), merge.merged_mrn.as_str()),
+        (smith.mrn.as_str(), smyth.flagged.mrn.as_str())
+    );
+    assert_eq!((merge.survivor_name.as_str(), merge.merged_name.as_str()), ("Smith, John", "Smyth, Jon"));
+    assert!(merge.merged_by.ends_with("(aokafor)"), "the Owner named as Full name (username): {}", merge.merged_by);
     desk.log_out().unwrap();
 }
 
