@@ -41,14 +41,15 @@ describe('historyEntries', () => {
 
 describe('mergeText', () => {
   it('says which side of the merge this record is on', () => {
-    const merge: PatientMergeView = {
+    // Only the fields mergeText reads; the view may carry more (MRNs and names of both records).
+    const merge = {
       id: 'm-1',
       survivorId: 'p-1',
       mergedId: 'p-2',
       mergedBy: 'Olu Owner (owner)',
       mergedAt: '2026-11-20T10:00:00Z',
       unmergedAt: null,
-    };
+    } as PatientMergeView;
     expect(mergeText(merge, 'p-1')).toBe('Another record was merged into this one by Olu Owner (owner)');
     expect(mergeText(merge, 'p-2')).toBe('This record was merged into another one by Olu Owner (owner)');
   });
