@@ -139,3 +139,73 @@ fn bad_input_and_a_busy_data_folder_are_refused_with_one_plain_line() {
     assert!(String::from_utf8_lossy(&busy.stderr).contains("already running"));
     drop(claim);
 }
+
+#[test]
+fn patients_are_checked_and_imported_from_a_csv_file_with_a_saved_preset() {
+    let folder = tempfile::tempdir().unwrap();
+    let data_dir = folder.path().join("practice");
+    let args = [
+        "init",
+        "--practice",
+        "Import Clinic",
+        "--owner-username",
+        "owner",
+        "--owner-name",
+        "Ida Importer",
+        "--password-stdin",
+        "--without-second-factor-policy",
+    ];
+    assert!(admin(&data_dir, &args, &format!("{PASSWORD}\n")).status.success());
+    // Synthea's layout: a quoted address with a comma and a line break, a bad date on line 4,
+    // and the same person twice (lines 2 and 5, names swapped).
+    let file = folder.path().join("patients.csv");
+    let csv = "\u{feff}Id,BIRTHDATE,DEATHDATE,SSN,PREFIX,FIRST,LAST,SUFFIX,MAIDEN,MARITAL,RACE,ETHNICITY,GENDER,BIRTHPLACE,ADDRESS,CITY,STATE,COUNTY,ZIP\n\
+        a1,1984-03-07,,,,Anna,Müller,,,,,,F,,\"Hauptstraße 1,\nFlat 2\",Graz,,,8010\n\
+        a2,2001-05-20,,,,Siobhán,O'Neil,,,,,,F,,,,,,\n\
+        a3,1970-13-40,,,,Ada,Okafor,,,,,,F,,,,,,\n\
+        a4,1984-03-07,,,,Müller,Anna,,,,,,F,,,,,,\n";
+    std::fs::write(&file, csv).unwrap();
+    let file = file.to_str().unwrap();
+    let stdin = format!("{PASSWORD}\n");
+
+    let check = admin(
+        &data_dir,
+        &["--json", "import", "patients", file, "--mapping", "synthea", "--dry-run", "--password-stdin"],
+        &stdin,
+    );
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+    let report = json(&check);
+    assert_eq!((report["rows"].as_u64(), report["valid"].as_u64()), (Some(4), Some(3)), "{report}");
+    assert_eq!(
+        report["problems"][0]["line"], 5,
+        "the bad date's line, counting the header and the address's line break"
+    );
+    assert_eq!(report["duplicates"][0]["line"], 6);
+    assert_eq!(report["duplicates"][0]["other_line"], 2);
+    let readable = admin(
+        &data_dir,
+        &["import", "patients", file, "--mapping", "synthea", "--dry-run", "--password-stdin"],
+        &stdin,
+    );
+    let text = String::from_utf8_lossy(&readable.stdout);
+    assert!(text.contains("Line 5: ") && text.contains("Line 6: probably the same person as line 2"), "{text}");
+
+    let refused = admin(&data_dir, &["import", "patients", file, "--mapping", "synthea", "--password-stdin"], &stdin);
+    assert!(!refused.status.success());
+    let reason = String::from_utf8_lossy(&refused.stderr);
+    assert!(reason.contains("1 rows are not valid (the first on line 5)"), "{reason}");
+    let unknown = admin(&data_dir, &["import", "patients", file, "--mapping", "nope", "--password-stdin"], &stdin);
+    assert!(!unknown.status.success());
+
+    let imported = admin(
+        &data_dir,
+        &["--json", "import", "patients", file, "--mapping", "synthea", "--skip-invalid-rows", "--password-stdin"],
+        &stdin,
+    );
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    let summary = &json(&imported)["summary"];
+    assert_eq!((summary["imported"].as_u64(), summary["flagged_for_review"].as_u64()), (Some(3), Some(1)), "{summary}");
+    assert_eq!(summary["skipped_invalid"], 1);
+    let verified = admin(&data_dir, &["audit", "verify", "--password-stdin"], &stdin);
+    assert!(verified.status.success(), "{}", String::from_utf8_lossy(&verified.stderr));
+}

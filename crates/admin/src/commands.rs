@@ -186,7 +186,12 @@ fn sign_in(
     Ok(session)
 }
 
-pub fn audit_verify(data_dir: &DataDir, username: Option<&str>) -> Outcome {
+/// Signs in as `username` (default: the practice's first user, its owner) with the password
+/// and, when needed, the two-step code read from standard input.
+pub(crate) fn signed_in_from_stdin(
+    data_dir: &DataDir,
+    username: Option<&str>,
+) -> Result<(Workstation, Session), Failure> {
     let mut lines = stdin_lines();
     let password = Password::new(next_line(&mut lines, "password")?.as_str());
     let username = match username {
@@ -199,7 +204,12 @@ pub fn audit_verify(data_dir: &DataDir, username: Option<&str>) -> Outcome {
             .unwrap_or_default(),
     };
     let workstation = workstation(data_dir)?;
-    let mut session = sign_in(&workstation, &username, &password, &mut lines)?;
+    let session = sign_in(&workstation, &username, &password, &mut lines)?;
+    Ok((workstation, session))
+}
+
+pub fn audit_verify(data_dir: &DataDir, username: Option<&str>) -> Outcome {
+    let (_workstation, mut session) = signed_in_from_stdin(data_dir, username)?;
     let verification = session.verify_audit_chain()?;
     session.log_out()?;
     let description = verification.describe();
@@ -220,19 +230,7 @@ pub fn audit_verify(data_dir: &DataDir, username: Option<&str>) -> Outcome {
 
 /// Adds synthetic patients (and a day of appointments) to the practice.
 pub fn seed(data_dir: &DataDir, patients: u64, appointments_today: bool, username: Option<&str>) -> Outcome {
-    let mut lines = stdin_lines();
-    let password = Password::new(next_line(&mut lines, "password")?.as_str());
-    let username = match username {
-        Some(name) => name.to_owned(),
-        None => read_key_slots(data_dir)
-            .map_err(ClinicError::from)?
-            .users()
-            .first()
-            .map(|slot| slot.username.clone())
-            .unwrap_or_default(),
-    };
-    let workstation = workstation(data_dir)?;
-    let mut session = sign_in(&workstation, &username, &password, &mut lines)?;
+    let (_workstation, mut session) = signed_in_from_stdin(data_dir, username)?;
     let seeded = chartkeep_clinic::bench_support::patients::seed_patients(&mut session, patients, 2026)?;
     let booked = if appointments_today {
         let today = time::OffsetDateTime::now_utc().replace_time(time::macros::time!(08:00));

@@ -5,6 +5,7 @@
 
 mod bench;
 mod commands;
+mod import;
 mod stdin_lines;
 
 use std::path::PathBuf;
@@ -84,6 +85,12 @@ enum Command {
         #[arg(long, required = true)]
         recovery_key_stdin: bool,
     },
+    /// Import from a file. Signs in with the password on standard input (then the two-step
+    /// code on the next line when the account has one).
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Measure performance on practices built for the purpose in a temporary folder.
     Bench {
         #[command(subcommand)]
@@ -112,6 +119,28 @@ enum BenchCommand {
         entries: u64,
         #[arg(long, default_value_t = 20)]
         runs: u32,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Patients from a CSV file (UTF-8, with or without BOM), mapped by a saved mapping or the
+    /// built-in `synthea` preset. All valid rows are imported in one transaction, or none.
+    Patients {
+        file: PathBuf,
+        #[arg(long)]
+        mapping: String,
+        /// Only check the file: print every invalid row and probable duplicate, import nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import the valid rows even if some are invalid (those are left out).
+        #[arg(long)]
+        skip_invalid_rows: bool,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// Sign in as this user (default: the practice's owner).
+        #[arg(long)]
+        username: Option<String>,
     },
 }
 
@@ -166,6 +195,18 @@ fn main() -> ExitCode {
         Command::Recover { .. } => commands::recover(&data_dir),
         Command::Seed { patients, appointments_today, username, .. } => {
             commands::seed(&data_dir, patients, appointments_today, username.as_deref())
+        }
+        Command::Import {
+            command: ImportCommand::Patients { file, mapping, dry_run, skip_invalid_rows, username, .. },
+        } => {
+            let request = import::ImportRequest {
+                file: &file,
+                mapping: &mapping,
+                dry_run,
+                skip_invalid_rows,
+                username: username.as_deref(),
+            };
+            import::import_patients(&data_dir, &request)
         }
         Command::Bench { command: BenchCommand::Unlock { runs } } => bench::unlock(runs),
         Command::Bench { command: BenchCommand::Audit { entries, runs } } => bench::audit(entries, runs),

@@ -29,6 +29,16 @@ impl DuplicateSign {
             DuplicateSign::SamePhone => "same_phone",
         }
     }
+
+    /// The sign in words, for reports printed outside the app.
+    pub fn describe(self) -> &'static str {
+        match self {
+            DuplicateSign::SameDateOfBirthSimilarName => "same date of birth, similar name",
+            DuplicateSign::NamesTransposed => "given and family names swapped",
+            DuplicateSign::DayAndMonthSwapped => "same name, day and month of birth swapped",
+            DuplicateSign::SamePhone => "same phone number",
+        }
+    }
 }
 
 /// What a record is compared on.
