@@ -113,6 +113,14 @@ enum BenchCommand {
         #[arg(long, default_value_t = 100)]
         runs: usize,
     },
+    /// The CSV import: a Synthea-layout file of N rows into a practice of M patients.
+    Import {
+        #[arg(long, default_value_t = 100_000)]
+        rows: u64,
+        /// Patients already in the practice, for the duplicate check to run against.
+        #[arg(long, default_value_t = 100_000)]
+        existing: u64,
+    },
     /// Full chain verification, the check at unlock, and the audit view's filtered queries.
     Audit {
         #[arg(long, default_value_t = 1_000_000)]
@@ -211,6 +219,7 @@ fn main() -> ExitCode {
         Command::Bench { command: BenchCommand::Unlock { runs } } => bench::unlock(runs),
         Command::Bench { command: BenchCommand::Audit { entries, runs } } => bench::audit(entries, runs),
         Command::Bench { command: BenchCommand::Search { patients, runs } } => bench::search(patients, runs),
+        Command::Bench { command: BenchCommand::Import { rows, existing } } => bench::import(rows, existing),
     };
     match output {
         Ok(report) => commands::succeed(&report, cli.json),

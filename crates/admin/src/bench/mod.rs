@@ -10,9 +10,11 @@ use chartkeep_vault::{DataDir, KdfChoice, KdfParams, OsKeyring, Password};
 use serde_json::json;
 
 mod audit;
+mod import;
 mod search;
 
 pub use audit::audit;
+pub use import::import;
 pub use search::search;
 
 use crate::commands::{Failure, Report};

@@ -187,3 +187,37 @@ pub fn seed_day_of_appointments(
     }
     Ok(booked)
 }
+
+/// Writes `count` synthetic patients as a Synthea `patients.csv` (the columns the preset maps,
+/// plus a few it ignores), with Synthea's digits after names, for the import benchmark.
+pub fn write_synthea_csv(path: &std::path::Path, count: u64, seed: u64, today: Date) -> ClinicResult<()> {
+    let failed =
+        |error: csv::Error| crate::error::ClinicError::invalid("file", format!("Cannot write {path:?}: {error}"));
+    let mut writer = csv::Writer::from_path(path).map_err(failed)?;
+    let headers =
+        ["Id", "BIRTHDATE", "DEATHDATE", "SSN", "FIRST", "MIDDLE", "LAST", "GENDER", "ADDRESS", "CITY", "STATE", "ZIP"];
+    writer.write_record(headers).map_err(failed)?;
+    let mut random = Synthetic::new(seed ^ 0x5EED);
+    for (index, patient) in synthetic_patients(count, seed, today).iter().enumerate() {
+        let digits = random.below(1000);
+        let row = [
+            format!("{index:08x}-synthetic"),
+            patient.date_of_birth.clone(),
+            String::new(),
+            format!("999-{:02}-{:04}", random.below(100), random.below(10_000)),
+            format!("{}{digits}", patient.given_names),
+            String::new(),
+            format!("{}{digits}", patient.family_name),
+            if patient.sex == Sex::Female { "F".to_owned() } else { "M".to_owned() },
+            patient.address.line1.clone(),
+            patient.address.city.clone(),
+            String::new(),
+            patient.address.postal_code.clone(),
+        ];
+        writer.write_record(&row).map_err(failed)?;
+    }
+    writer
+        .flush()
+        .map_err(|error| crate::error::ClinicError::invalid("file", format!("Cannot write {path:?}: {error}")))?;
+    Ok(())
+}
