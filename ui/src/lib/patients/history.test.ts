@@ -40,17 +40,21 @@ describe('historyEntries', () => {
 });
 
 describe('mergeText', () => {
-  it('says which side of the merge this record is on', () => {
-    // Only the fields mergeText reads; the view may carry more (MRNs and names of both records).
-    const merge = {
+  it('says which side of the merge this record is on, naming the other record', () => {
+    const merge: PatientMergeView = {
       id: 'm-1',
       survivorId: 'p-1',
+      survivorMrn: '1000009',
+      survivorName: 'Smith, John',
       mergedId: 'p-2',
+      mergedMrn: '1000017',
+      mergedName: 'Smyth, Jon',
       mergedBy: 'Olu Owner (owner)',
       mergedAt: '2026-11-20T10:00:00Z',
+      unmergedBy: null,
       unmergedAt: null,
-    } as PatientMergeView;
-    expect(mergeText(merge, 'p-1')).toBe('Another record was merged into this one by Olu Owner (owner)');
-    expect(mergeText(merge, 'p-2')).toBe('This record was merged into another one by Olu Owner (owner)');
+    };
+    expect(mergeText(merge, 'p-1')).toBe('Smyth, Jon (MRN 1000017) was merged into this one by Olu Owner (owner)');
+    expect(mergeText(merge, 'p-2')).toBe('This record was merged into Smith, John (MRN 1000009) by Olu Owner (owner)');
   });
 });

@@ -33,9 +33,9 @@ export function historyEntries(versions: readonly PatientVersionView[], order: D
     .reverse();
 }
 
-/** One merge in words, from this record's side. */
+/** One merge in words, from this record's side, naming the other record. */
 export function mergeText(merge: PatientMergeView, patientId: string): string {
   return merge.survivorId === patientId
-    ? `Another record was merged into this one by ${merge.mergedBy}`
-    : `This record was merged into another one by ${merge.mergedBy}`;
+    ? `${merge.mergedName} (MRN ${merge.mergedMrn}) was merged into this one by ${merge.mergedBy}`
+    : `This record was merged into ${merge.survivorName} (MRN ${merge.survivorMrn}) by ${merge.mergedBy}`;
 }
