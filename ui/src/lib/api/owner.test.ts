@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ImportMappingView } from '../../generated/bindings';
+import type { DuplicateReviewItemView, ImportMappingView, PatientSummaryView } from '../../generated/bindings';
 import {
   cancelImport,
   dateOrder,
@@ -78,6 +78,27 @@ describe('owner commands', () => {
       ['patient_history', { patientId: 'p-3' }],
       ['set_date_order', { order: 'mdy' }],
     ]);
+  });
+
+  it('give the duplicate review list as Rust sends it, each record beside the one it resembles', async () => {
+    const summary = (id: string, mrn: string, familyName: string, givenNames: string): PatientSummaryView => ({
+      id,
+      mrn,
+      familyName,
+      givenNames,
+      preferredName: '',
+      dateOfBirth: '1970-01-02',
+      age: 56,
+      status: 'active',
+      lastVisit: null,
+      foundThroughAlias: null,
+    });
+    const items: DuplicateReviewItemView[] = [
+      { flagged: summary('p-2', '1000017', 'Smyth', 'Jon'), resembles: summary('p-1', '1000009', 'Smith', 'John') },
+      { flagged: summary('p-3', '1000025', 'Ortega', 'Jose'), resembles: null },
+    ];
+    bridge.mockResolvedValueOnce(items);
+    expect(await duplicateReviewQueue()).toEqual(items);
   });
 
   it('read the date order as day first unless the practice writes month first', async () => {

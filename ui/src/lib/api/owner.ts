@@ -4,6 +4,7 @@
 import { listen } from '@tauri-apps/api/event';
 import type {
   ChoiceView,
+  DuplicateReviewItemView,
   ImportMappingView,
   ImportPreviewView,
   ImportProgressView,
@@ -71,9 +72,13 @@ export async function onImportProgress(handler: (progress: ImportProgressView) =
 
 // --- Duplicate review and merges ---
 
-/** Records an import flagged as probable duplicates. */
-export function duplicateReviewQueue(): Promise<PatientSummaryView[]> {
-  return call<PatientSummaryView[]>('duplicate_review_queue');
+/**
+ * Records an import flagged as probable duplicates, each beside the record it resembles: an
+ * existing patient, or the record made from an earlier row of the same file (followed to its
+ * survivor if it was merged since); null when that is not known.
+ */
+export function duplicateReviewQueue(): Promise<DuplicateReviewItemView[]> {
+  return call<DuplicateReviewItemView[]>('duplicate_review_queue');
 }
 
 /** Takes a record off the review list: it is a different person. */
@@ -86,6 +91,7 @@ export function mergePreview(survivorId: string, duplicateId: string): Promise<[
   return call<[PatientRecordView, PatientRecordView]>('merge_preview', { survivorId, duplicateId });
 }
 
+/** Merges the duplicate into the survivor; clears both records' review flags. */
 export function mergePatients(survivorId: string, duplicateId: string): Promise<PatientMergeView> {
   return call<PatientMergeView>('merge_patients', { survivorId, duplicateId });
 }
@@ -94,7 +100,10 @@ export function unmergePatients(mergeId: string): Promise<void> {
   return call<void>('unmerge_patients', { mergeId });
 }
 
-/** The merges a record took part in, newest first. */
+/**
+ * The merges a record took part in, newest first, both records named. The Owner may list them
+ * without reading patients otherwise.
+ */
 export function patientMerges(patientId: string): Promise<PatientMergeView[]> {
   return call<PatientMergeView[]>('patient_merges', { patientId });
 }

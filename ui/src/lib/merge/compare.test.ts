@@ -1,6 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PatientFormView, PatientMergeView, PatientRecordView } from '../../generated/bindings';
-import { comparisonRows, defaultSurvivor, isActive, mergeSentence, recordLabel } from './compare';
+import type { PatientFormView, PatientMergeView, PatientRecordView, PatientSummaryView } from '../../generated/bindings';
+import {
+  comparisonRows,
+  defaultSurvivor,
+  isActive,
+  localDay,
+  mergedLabel,
+  mergeSentence,
+  namedRecord,
+  recordLabel,
+  summaryLabel,
+  survivorLabel,
+} from './compare';
 
 const form = (changes: Partial<PatientFormView>): PatientFormView => ({
   familyName: 'Ortega',
@@ -75,26 +86,57 @@ describe('merges in words', () => {
   const merge: PatientMergeView = {
     id: 'm-1',
     survivorId: 'p-2',
+    survivorMrn: '1000017',
+    survivorName: 'Ortega, José',
     mergedId: 'p-1',
-    mergedBy: 'Dana Demo (owner)',
+    mergedMrn: '1000009',
+    mergedName: 'Ortega, Jose',
+    mergedBy: 'Dana Demo (dana)',
     mergedAt: '2026-03-07T10:00:00Z',
+    unmergedBy: null,
     unmergedAt: null,
   };
 
-  it('names the records from the point of view of either', () => {
+  it('names both records and who merged them', () => {
     expect(recordLabel(record('p-2', '1000017'))).toBe('Ortega, José (MRN 1000017)');
-    const survivorView = mergeSentence(merge, 'p-2', 'Ortega, José (MRN 1000017)');
-    expect(survivorView).toMatch(/^Another record was merged into Ortega, José \(MRN 1000017\) on .*2026.* by Dana Demo \(owner\)\.$/);
-    const aliasView = mergeSentence(merge, 'p-1', 'Ortega, Jose (MRN 1000009)');
-    expect(aliasView).toMatch(/^Ortega, Jose \(MRN 1000009\) was merged into another record on /);
-    const known = mergeSentence(merge, 'p-2', 'A (MRN 1000017)', new Map([['p-1', 'B (MRN 1000009)']]));
-    expect(known).toMatch(/^B \(MRN 1000009\) was merged into A \(MRN 1000017\)/);
+    expect(mergedLabel(merge)).toBe('Ortega, Jose (MRN 1000009)');
+    expect(survivorLabel(merge)).toBe('Ortega, José (MRN 1000017)');
+    expect(mergeSentence(merge)).toBe(
+      `Ortega, Jose (MRN 1000009) merged into Ortega, José (MRN 1000017) by Dana Demo (dana) on ${localDay(merge.mergedAt)}.`,
+    );
+    expect(localDay(merge.mergedAt)).toMatch(/2026/);
   });
 
-  it('says when a merge was undone', () => {
+  it('says when a merge was undone, and by whom', () => {
     expect(isActive(merge)).toBe(true);
-    const undone = { ...merge, unmergedAt: '2026-03-08T10:00:00Z' };
+    const undone = { ...merge, unmergedBy: 'Olu Owner (olu)', unmergedAt: '2026-03-08T10:00:00Z' };
     expect(isActive(undone)).toBe(false);
-    expect(mergeSentence(undone, 'p-2', 'A')).toMatch(/ Undone on .*2026\.$/);
+    expect(mergeSentence(undone)).toMatch(
+      new RegExp(` by Dana Demo \\(dana\\) on [^.]+\\. Undone by Olu Owner \\(olu\\) on ${localDay(undone.unmergedAt)}\\.$`),
+    );
+    expect(mergeSentence({ ...undone, unmergedBy: null })).toMatch(/\. Undone on [^.]+\.$/);
+  });
+
+  it('names a record without given names or MRN as well as it can', () => {
+    expect(namedRecord('Ortega, ', '1000009')).toBe('Ortega (MRN 1000009)');
+    expect(namedRecord('Ortega, José', '')).toBe('Ortega, José');
+  });
+});
+
+describe('summaryLabel', () => {
+  it('names a patient of the review list', () => {
+    const patient: PatientSummaryView = {
+      id: 'p-1',
+      mrn: '1000009',
+      familyName: 'Smyth',
+      givenNames: 'Jon',
+      preferredName: '',
+      dateOfBirth: '1970-01-02',
+      age: 56,
+      status: 'active',
+      lastVisit: null,
+      foundThroughAlias: null,
+    };
+    expect(summaryLabel(patient)).toBe('Smyth, Jon (MRN 1000009)');
   });
 });

@@ -1,6 +1,6 @@
 // The merge screens as plain functions: two records side by side, which one survives, and the
 // merges a record took part in, in words.
-import type { PatientMergeView, PatientRecordView } from '../../generated/bindings';
+import type { PatientMergeView, PatientRecordView, PatientSummaryView } from '../../generated/bindings';
 import { displayName, formatDay, formRows } from '../review/recordFields';
 
 export interface ComparisonRow {
@@ -45,7 +45,7 @@ export function comparisonRows(left: PatientRecordView, right: PatientRecordView
 
 /** "Ortega, José (MRN 1000009)". */
 export function recordLabel(record: PatientRecordView): string {
-  return `${displayName(record.form)} (MRN ${record.mrn})`;
+  return namedRecord(displayName(record.form), record.mrn);
 }
 
 /**
@@ -64,20 +64,36 @@ export function isActive(merge: PatientMergeView): boolean {
   return merge.unmergedAt === null;
 }
 
+/** "Ortega, José (MRN 1000009)" from a name as Rust writes it ("Family, Given") and an MRN. */
+export function namedRecord(name: string, mrn: string): string {
+  const trimmed = name.trim().replace(/,$/, '').trim();
+  return mrn.trim() === '' ? trimmed : `${trimmed} (MRN ${mrn.trim()})`;
+}
+
+/** "Ortega, José (MRN 1000009)" for a patient in a list. */
+export function summaryLabel(patient: PatientSummaryView): string {
+  return namedRecord(displayName(patient), patient.mrn);
+}
+
+/** The record that survived the merge, named. */
+export function survivorLabel(merge: PatientMergeView): string {
+  return namedRecord(merge.survivorName, merge.survivorMrn);
+}
+
+/** The record merged into the survivor (its alias while the merge stands), named. */
+export function mergedLabel(merge: PatientMergeView): string {
+  return namedRecord(merge.mergedName, merge.mergedMrn);
+}
+
 /**
- * One merge of a list, from the point of view of the record `patientId` (labelled `label`):
- * "Another record was merged into Ortega, José (MRN 1000009) on 7 Mar 2026 by Dana Demo (owner)."
- * `labels` names the other records when they are known.
+ * One merge in words, both records named: "Smyth, Jon (MRN 1000017) merged into Smith, John
+ * (MRN 1000009) by Dana Demo (dana) on 7 Mar 2026." and, once undone, "Undone by … on …".
  */
-export function mergeSentence(
-  merge: PatientMergeView,
-  patientId: string,
-  label: string,
-  labels: ReadonlyMap<string, string> = new Map(),
-): string {
-  const survivor = merge.survivorId === patientId ? label : (labels.get(merge.survivorId) ?? 'another record');
-  const merged = merge.mergedId === patientId ? label : (labels.get(merge.mergedId) ?? 'Another record');
-  const capital = merged.charAt(0).toUpperCase() + merged.slice(1);
-  const undone = merge.unmergedAt === null ? '' : ` Undone on ${localDay(merge.unmergedAt)}.`;
-  return `${capital} was merged into ${survivor} on ${localDay(merge.mergedAt)} by ${merge.mergedBy}.${undone}`;
+export function mergeSentence(merge: PatientMergeView): string {
+  const merged = `${mergedLabel(merge)} merged into ${survivorLabel(merge)} by ${merge.mergedBy} on ${localDay(merge.mergedAt)}.`;
+  if (merge.unmergedAt === null) {
+    return merged;
+  }
+  const by = merge.unmergedBy === null ? '' : ` by ${merge.unmergedBy}`;
+  return `${merged} Undone${by} on ${localDay(merge.unmergedAt)}.`;
 }
