@@ -10,7 +10,7 @@ const CAPABILITIES: readonly { permission: Permission; text: string }[] = [
   },
   {
     permission: 'manage_settings',
-    text: 'Choose idle timeouts, two-step sign-in, emergency access and importing for each role, and how the practice writes dates, under Settings.',
+    text: 'Choose idle timeouts, two-step sign-in, emergency access, importing and co-signing notes for each role, and how the practice writes dates, under Settings.',
   },
   {
     permission: 'view_audit',
