@@ -113,6 +113,17 @@ enum BenchCommand {
         #[arg(long, default_value_t = 100)]
         runs: usize,
     },
+    /// Opening a chart and saving a note at N patients and M encounters, on SQLCipher and on a
+    /// plain copy.
+    Chart {
+        #[arg(long, default_value_t = 1_000_000)]
+        patients: u64,
+        #[arg(long, default_value_t = 10_000_000)]
+        encounters: u64,
+        /// How many charts to open and notes to save.
+        #[arg(long, default_value_t = 200)]
+        runs: usize,
+    },
     /// The CSV import: a Synthea-layout file of N rows into a practice of M patients.
     Import {
         #[arg(long, default_value_t = 100_000)]
@@ -219,6 +230,9 @@ fn main() -> ExitCode {
         Command::Bench { command: BenchCommand::Unlock { runs } } => bench::unlock(runs),
         Command::Bench { command: BenchCommand::Audit { entries, runs } } => bench::audit(entries, runs),
         Command::Bench { command: BenchCommand::Search { patients, runs } } => bench::search(patients, runs),
+        Command::Bench { command: BenchCommand::Chart { patients, encounters, runs } } => {
+            bench::chart(patients, encounters, runs)
+        }
         Command::Bench { command: BenchCommand::Import { rows, existing } } => bench::import(rows, existing),
     };
     match output {

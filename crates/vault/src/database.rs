@@ -9,6 +9,15 @@ use crate::error::{VaultError, VaultResult};
 use crate::migrations;
 use crate::secrets::DatabaseKey;
 
+/// Every connection that writes: a write-ahead log, each commit on disk before it returns,
+/// deleted content overwritten, and a 64 MiB page cache.
+const CONNECTION_SETTINGS: &str = "PRAGMA journal_mode = WAL;
+     PRAGMA synchronous = FULL;
+     PRAGMA temp_store = MEMORY;
+     PRAGMA foreign_keys = ON;
+     PRAGMA secure_delete = ON;
+     PRAGMA cache_size = -65536;";
+
 /// Opens (or creates) the encrypted database at `path` with `key`, refuses a database written by
 /// a newer Chartkeep before changing anything, applies the connection settings, and brings the
 /// schema up to date (keeping an encrypted copy first when the database already holds data).
@@ -19,14 +28,7 @@ pub(crate) fn open_encrypted(path: &Path, key: &DatabaseKey, pre_migration_copie
     if found > supported {
         return Err(VaultError::DatabaseNewerThanApp { found, supported });
     }
-    connection.execute_batch(
-        "PRAGMA journal_mode = WAL;
-         PRAGMA synchronous = FULL;
-         PRAGMA temp_store = MEMORY;
-         PRAGMA foreign_keys = ON;
-         PRAGMA secure_delete = ON;
-         PRAGMA cache_size = -65536;",
-    )?;
+    connection.execute_batch(CONNECTION_SETTINGS)?;
     migrations::migrate(&mut connection, path, pre_migration_copies)?;
     Ok(connection)
 }
@@ -57,12 +59,13 @@ pub(crate) fn open_reader(path: &Path, key: &DatabaseKey) -> VaultResult<Connect
     Ok(connection)
 }
 
-/// Opens an unencrypted SQLite file read-only: only for benchmarks that compare SQLCipher with
-/// plain SQLite on a copy of synthetic data. No practice data is ever kept unencrypted.
+/// Opens an unencrypted SQLite file with the same settings as the practice's database: only
+/// for benchmarks that compare SQLCipher with plain SQLite on a copy of synthetic data, so both
+/// sides have the same cache and the same durability. No practice data is ever kept unencrypted.
 pub fn open_plain_benchmark_copy(path: &Path) -> VaultResult<Connection> {
-    let connection =
-        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
-    connection.execute_batch("PRAGMA temp_store = MEMORY;")?;
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let connection = Connection::open_with_flags(path, flags)?;
+    connection.execute_batch(CONNECTION_SETTINGS)?;
     Ok(connection)
 }
 

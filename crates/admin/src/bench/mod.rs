@@ -10,10 +10,12 @@ use chartkeep_vault::{DataDir, KdfChoice, KdfParams, OsKeyring, Password};
 use serde_json::json;
 
 mod audit;
+mod chart;
 mod import;
 mod search;
 
 pub use audit::audit;
+pub use chart::chart;
 pub use import::import;
 pub use search::search;
 
@@ -66,16 +68,33 @@ impl BenchPractice {
 
     /// A front desk user of the practice, signed in with their own password.
     pub(crate) fn front_desk_session(&self) -> Result<Session, Failure> {
+        self.staff_session("desk", "Bench Desk", Role::FrontDesk)
+    }
+
+    /// A new clinician of the practice, signed in with their own password.
+    pub(crate) fn clinician_session(&self) -> Result<Session, Failure> {
+        self.staff_session("clinician", "Bench Clinician", Role::Clinician)
+    }
+
+    /// Signs in again as a staff member created before.
+    pub(crate) fn sign_in_staff(&self, username: &str) -> Result<Session, Failure> {
+        Ok(self.workstation.log_in(username, &staff_password(username))?)
+    }
+
+    fn staff_session(&self, username: &str, full_name: &str, role: Role) -> Result<Session, Failure> {
+        let own = staff_password(username);
         let mut owner = self.sign_in()?;
-        let new_user =
-            NewUser { full_name: "Bench Desk".into(), username: "desk".into(), roles: vec![Role::FrontDesk] };
+        let new_user = NewUser { full_name: full_name.into(), username: username.into(), roles: vec![role] };
         let issued = owner.create_user(&new_user, cheap_kdf())?;
         owner.log_out()?;
-        let mut desk = self.workstation.log_in("desk", &issued.temporary_password)?;
-        let own = Password::new("benchmark front desk password");
-        desk.change_own_password(&issued.temporary_password, &own, cheap_kdf())?;
-        Ok(desk)
+        let mut session = self.workstation.log_in(username, &issued.temporary_password)?;
+        session.change_own_password(&issued.temporary_password, &own, cheap_kdf())?;
+        Ok(session)
     }
+}
+
+fn staff_password(username: &str) -> Password {
+    Password::new(format!("benchmark {username} password"))
 }
 
 /// The cheapest Argon2id work, for benchmarks of everything but sign-in itself.

@@ -4,6 +4,7 @@
 //! many to a transaction, so a million of them take seconds rather than hours of fsyncs. The
 //! benchmark runs on a practice of its own in a temporary folder.
 
+pub mod chart;
 mod names;
 pub mod patients;
 pub mod search;

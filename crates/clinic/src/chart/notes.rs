@@ -123,7 +123,7 @@ pub(crate) fn checked_addendum(text: &str) -> ClinicResult<String> {
 }
 
 /// The hash a signature covers: the note's content, the signer and the time, length-prefixed.
-fn content_hash(encounter: &Encounter, signer: &str, signed_at: &str) -> Vec<u8> {
+pub(crate) fn content_hash(encounter: &Encounter, signer: &str, signed_at: &str) -> Vec<u8> {
     let mut hash = Sha256::new();
     let note = &encounter.note;
     for part in [

@@ -191,6 +191,13 @@ impl Session {
         })
     }
 
+    /// What a change writes with (the connection, the chain's key, this session's actor), for
+    /// the benchmark to repeat a use case's SQL on a plain copy beside the real one.
+    #[cfg(feature = "bench")]
+    pub(crate) fn bench_writer_parts(&self) -> (&rusqlite::Connection, &AuditKey, &Actor) {
+        (self.vault.connection(), &self.audit_key, &self.actor)
+    }
+
     #[cfg(feature = "bench")]
     pub(crate) fn begin_bench_change(&mut self) -> ClinicResult<AuditedChange<'_>> {
         self.begin_change()

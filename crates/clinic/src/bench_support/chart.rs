@@ -1,0 +1,295 @@
+//! The chart benchmark's hooks: signed encounters (some with an addendum) and list items in
+//! bulk, and the chart's read and a draft's save on any connection, so the encrypted database
+//! and a plain copy of the same synthetic data can be compared operation for operation.
+
+use rusqlite::{Connection, params};
+
+use super::Synthetic;
+use crate::audit::{self, AuditAction, AuditEvent, Detail};
+use crate::chart::notes::{Encounter, EncounterKind, SoapNote, content_hash};
+use crate::chart::store::{self as chart_store, ItemStamp};
+use crate::chart::{ItemData, read_chart};
+use crate::clock::timestamp;
+use crate::error::{ClinicError, ClinicResult};
+use crate::session::Session;
+
+const COMPLAINTS: [&str; 8] = [
+    "Cough for five days, worse at night, no fever.",
+    "Follow-up of blood pressure; feels well, no headaches.",
+    "Lower back pain after lifting, no leg symptoms.",
+    "Sore throat and mild fever since yesterday.",
+    "Repeat prescription; no new complaints.",
+    "Rash on both forearms after gardening, itchy.",
+    "Tired for some weeks, sleeping poorly.",
+    "Knee pain on stairs, no swelling, no trauma.",
+];
+const FINDINGS: [&str; 6] = [
+    "BP 132/84, pulse 72 regular, temperature 36.8.",
+    "Chest clear, heart sounds normal, no oedema.",
+    "Tender paravertebral muscles L4-L5, straight leg raise negative.",
+    "Pharynx red, tonsils not enlarged, no nodes.",
+    "Skin: erythematous papules, no blisters.",
+    "Full range of motion, crepitus on flexion.",
+];
+const ASSESSMENTS: [&str; 6] = [
+    "Viral upper respiratory infection.",
+    "Hypertension, controlled.",
+    "Mechanical low back pain.",
+    "Contact dermatitis.",
+    "Osteoarthritis of the knee.",
+    "Fatigue, cause not yet clear.",
+];
+const PLANS: [&str; 6] = [
+    "Fluids, rest, paracetamol as needed; return if fever over three days.",
+    "Continue current medication, recheck in three months.",
+    "Stay active, ibuprofen for a week, physiotherapy referral.",
+    "Topical steroid twice daily for a week.",
+    "Blood tests: full count, ferritin, TSH; review with results.",
+    "Weight-bearing exercise, review in six weeks.",
+];
+
+/// What was seeded.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ChartSeeded {
+    pub encounters: u64,
+    pub addenda: u64,
+    pub items: u64,
+}
+
+/// How many encounters each patient gets: about `mean` each, and one patient in a hundred ten
+/// times as many (the frequent attenders whose charts are the longest).
+fn encounters_for(random: &mut Synthetic, mean: u64) -> u64 {
+    if random.below(100) == 0 { random.below(20 * mean + 1) } else { random.below(2 * mean + 1) }
+}
+
+fn pick<'a>(random: &mut Synthetic, list: &[&'a str]) -> &'a str {
+    list[random.below(list.len() as u64) as usize]
+}
+
+/// Adds `total` signed encounters spread over the practice's patients and the last ten years,
+/// one in fifty with an addendum, and allergies, medications and problems for about a third of
+/// the patients. Written by the practice's clinicians, 100,000 encounters to a transaction, each
+/// batch recorded in the audit trail.
+pub fn seed_chart(session: &mut Session, total: u64, seed: u64) -> ClinicResult<ChartSeeded> {
+    let (patients, authors) = {
+        let (connection, _, _) = session.bench_writer_parts();
+        let patients: Vec<String> = connection
+            .prepare("SELECT id FROM patients WHERE merged_into IS NULL AND entered_in_error = 0 ORDER BY id")?
+            .query_map([], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        let authors: Vec<String> = connection
+            .prepare("SELECT user_id FROM user_roles WHERE role = 'clinician' ORDER BY user_id")?
+            .query_map([], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        (patients, authors)
+    };
+    if patients.is_empty() || authors.is_empty() {
+        return Err(ClinicError::Internal("The chart benchmark needs patients and a clinician."));
+    }
+    let mut random = Synthetic::new(seed);
+    let now = session.clock().now();
+    let ten_years_ms = 10 * 365 * 24 * 3600 * 1000;
+    let mean = (total / patients.len() as u64).max(1);
+    let mut seeded = ChartSeeded::default();
+    let mut plan: Vec<(usize, u64)> = Vec::new();
+    let mut remaining = total;
+    while remaining > 0 {
+        for index in 0..patients.len() {
+            let count = encounters_for(&mut random, mean).min(remaining);
+            remaining -= count;
+            plan.push((index, count));
+            if remaining == 0 {
+                break;
+            }
+        }
+    }
+    let mut batch_size = 0u64;
+    let mut change = session.begin_bench_change()?;
+    for (round, (index, count)) in plan.into_iter().enumerate() {
+        let patient_id = &patients[index];
+        let connection = change.connection();
+        let author = &authors[random.below(authors.len() as u64) as usize];
+        for _ in 0..count {
+            let occurred = now - time::Duration::milliseconds(random.below(ten_years_ms) as i64);
+            let encounter = synthetic_encounter(&mut random, seeded.encounters, patient_id, author, occurred);
+            let signed_at = timestamp(occurred + time::Duration::hours(1));
+            insert_signed_encounter(connection, &encounter, &signed_at)?;
+            if random.below(50) == 0 {
+                let id = format!("30000000-0000-4000-8000-{:012}", seeded.addenda);
+                let text = "Result received: within normal limits, patient informed.";
+                chart_store::insert_addendum(connection, &id, &encounter.id, author, &signed_at, text, None)?;
+                seeded.addenda += 1;
+            }
+            seeded.encounters += 1;
+            batch_size += 1;
+        }
+        // Each patient once (the first round): a third of them get list items.
+        if round < patients.len() && random.below(3) == 0 {
+            seeded.items += seed_items(connection, &mut random, seeded.items, patient_id, author, &timestamp(now))?;
+        }
+        if batch_size >= 100_000 {
+            change.also_record(&seeded_event(batch_size))?;
+            change.commit_appended_entries()?;
+            change = session.begin_bench_change()?;
+            batch_size = 0;
+        }
+    }
+    change.also_record(&seeded_event(batch_size))?;
+    change.commit_appended_entries()?;
+    Ok(seeded)
+}
+
+fn seeded_event(count: u64) -> AuditEvent {
+    AuditEvent::success(AuditAction::Create)
+        .category("encounter_note")
+        .reason("synthetic")
+        .detail("encounters", Detail::Count(count))
+}
+
+fn synthetic_encounter(
+    random: &mut Synthetic,
+    number: u64,
+    patient_id: &str,
+    author: &str,
+    occurred: time::OffsetDateTime,
+) -> Encounter {
+    let kinds = [EncounterKind::Visit, EncounterKind::Visit, EncounterKind::Phone, EncounterKind::Telehealth];
+    let at = timestamp(occurred);
+    Encounter {
+        id: format!("20000000-0000-4000-8000-{number:012}"),
+        patient_id: patient_id.to_owned(),
+        author_id: author.to_owned(),
+        author_name: String::new(),
+        occurred_at: at.clone(),
+        kind: kinds[random.below(kinds.len() as u64) as usize],
+        signed: true,
+        note: SoapNote {
+            subjective: pick(random, &COMPLAINTS).to_owned(),
+            objective: pick(random, &FINDINGS).to_owned(),
+            assessment: pick(random, &ASSESSMENTS).to_owned(),
+            plan: pick(random, &PLANS).to_owned(),
+            free_text: String::new(),
+        },
+        created_at: at.clone(),
+        updated_at: at,
+        signed_by: Some(author.to_owned()),
+        signed_by_name: None,
+        signed_at: None,
+        addenda: Vec::new(),
+    }
+}
+
+fn insert_signed_encounter(connection: &Connection, encounter: &Encounter, signed_at: &str) -> ClinicResult<()> {
+    let hash = content_hash(encounter, &encounter.author_id, signed_at);
+    let note = &encounter.note;
+    connection
+        .prepare_cached(
+            "INSERT INTO encounters (id, patient_id, author_id, occurred_at, kind, status, subjective, objective,
+                 assessment, plan, free_text, created_at, updated_at, signed_by, signed_at, content_hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'signed', ?6, ?7, ?8, ?9, ?10, ?4, ?11, ?3, ?11, ?12)",
+        )?
+        .execute(params![
+            encounter.id,
+            encounter.patient_id,
+            encounter.author_id,
+            encounter.occurred_at,
+            encounter.kind.as_str(),
+            note.subjective,
+            note.objective,
+            note.assessment,
+            note.plan,
+            note.free_text,
+            signed_at,
+            hash
+        ])?;
+    Ok(())
+}
+
+/// One to five items: an allergy (or "no known allergies"), medications, problems.
+fn seed_items(
+    connection: &Connection,
+    random: &mut Synthetic,
+    first: u64,
+    patient_id: &str,
+    author: &str,
+    at: &str,
+) -> ClinicResult<u64> {
+    let count = 1 + random.below(5);
+    let stamp = ItemStamp { change: "recorded", reason: None, amendment_request_id: None, user_id: author, at };
+    for offset in 0..count {
+        let data = match (offset, random.below(4)) {
+            (0, 0) => ItemData::NoKnownAllergies { status: "active".into() },
+            (0, _) => ItemData::Allergy {
+                substance: pick(random, &["Penicillin", "Peanuts", "Latex", "Ibuprofen"]).into(),
+                reaction: "Hives".into(),
+                severity: pick(random, &["mild", "moderate", "severe"]).into(),
+                status: "active".into(),
+            },
+            (_, 0 | 1) => ItemData::Medication {
+                name: pick(random, &["Ramipril", "Metformin", "Atorvastatin", "Levothyroxine"]).into(),
+                dose: "5 mg".into(),
+                route: "oral".into(),
+                frequency: "once daily".into(),
+                start: "2024-01-15".into(),
+                stop: String::new(),
+                status: "active".into(),
+            },
+            _ => ItemData::Problem {
+                description: pick(random, &["Hypertension", "Type 2 diabetes", "Asthma", "Hypothyroidism"]).into(),
+                icd10: pick(random, &["I10", "E11.9", "J45.909", "E03.9"]).into(),
+                onset: "2019".into(),
+                status: "active".into(),
+            },
+        };
+        let id = format!("40000000-0000-4000-8000-{:012}", first + offset);
+        chart_store::insert_item(connection, &id, patient_id, &data, &stamp)?;
+    }
+    Ok(count)
+}
+
+/// Reads a chart as the use case does (header, lists, the last 20 encounters with their
+/// addenda), without its audit entry; returns how many items and encounters it shows.
+pub fn read_chart_on(connection: &Connection, patient_id: &str, viewer: &str) -> ClinicResult<u64> {
+    Ok(read_chart(connection, patient_id, viewer, time::OffsetDateTime::now_utc())?.1)
+}
+
+/// Saves a draft note as the autosave does: in one transaction, the change, the encounter read
+/// back, and its audit entry appended to the chain, committed under `synchronous = FULL`.
+pub fn save_draft_on(
+    connection: &Connection,
+    session: &Session,
+    encounter_id: &str,
+    note: &SoapNote,
+) -> ClinicResult<()> {
+    let (_, key, actor) = session.bench_writer_parts();
+    let now = timestamp(time::OffsetDateTime::now_utc());
+    connection.execute_batch("BEGIN IMMEDIATE")?;
+    let saved = (|| {
+        connection.execute(
+            "UPDATE encounters SET subjective = ?2, objective = ?3, assessment = ?4, plan = ?5, free_text = ?6,
+                 updated_at = ?7 WHERE id = ?1 AND status = 'draft'",
+            params![encounter_id, note.subjective, note.objective, note.assessment, note.plan, note.free_text, now],
+        )?;
+        let encounter =
+            chart_store::encounter_by_id(connection, encounter_id)?.ok_or(ClinicError::NotFound("That encounter"))?;
+        let event = AuditEvent::success(AuditAction::Update)
+            .patient(&encounter.patient_id)
+            .object("encounter", &encounter.id)
+            .category("encounter_note")
+            .reason("draft_saved");
+        audit::append(connection, key, actor, &event, now.clone())?;
+        Ok::<_, ClinicError>(())
+    })();
+    match saved {
+        Ok(()) => Ok(connection.execute_batch("COMMIT")?),
+        Err(error) => {
+            connection.execute_batch("ROLLBACK")?;
+            Err(error)
+        }
+    }
+}
+
+/// The session's own (encrypted) connection, for the same operations as on the plain copy.
+pub fn with_session_connection<T>(session: &Session, measure: impl FnOnce(&Connection) -> T) -> T {
+    measure(session.bench_writer_parts().0)
+}
