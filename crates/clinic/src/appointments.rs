@@ -199,12 +199,16 @@ fn overlapping(
         .collect())
 }
 
+/// The warning names no times: the core stores instants in UTC and does not know the clock the
+/// reader goes by; the day view beside the dialog shows the clashing bookings.
 fn overlap_warning(clinician: &str, clashes: &[Appointment]) -> ClinicError {
-    let times: Vec<String> =
-        clashes.iter().map(|clash| format!("{} ({} min)", clash.starts_at, clash.minutes)).collect();
+    let bookings = match clashes.len() {
+        1 => "a booking".to_owned(),
+        count => format!("{count} bookings"),
+    };
     ClinicError::NeedsConfirmation {
         field: "starts_at",
-        message: format!("{clinician} already has a booking at that time: {}. Book anyway?", times.join(", ")),
+        message: format!("{clinician} already has {bookings} overlapping this time. Book anyway?"),
     }
 }
 

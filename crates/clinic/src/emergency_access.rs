@@ -24,15 +24,23 @@ pub struct EmergencyAccess {
 }
 
 /// An access waiting for the Owner's review.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct EmergencyAccessForReview {
     pub id: String,
     pub username: String,
     pub full_name: String,
     pub patient_id: String,
+    /// "Family, Given (MRN …)", for the reviewer to know whose record was opened.
+    pub patient_label: Option<String>,
     pub reason: String,
     pub started_at: String,
     pub expires_at: String,
+}
+
+impl std::fmt::Debug for EmergencyAccessForReview {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmergencyAccessForReview").field("id", &self.id).finish_non_exhaustive()
+    }
 }
 
 fn checked_text(field: &'static str, text: &str, min: usize, max: usize, message: &str) -> ClinicResult<String> {
@@ -109,8 +117,9 @@ impl Session {
     pub fn unreviewed_emergency_accesses(&mut self) -> ClinicResult<Vec<EmergencyAccessForReview>> {
         let mut authorized = self.authorize(Permission::ReviewEmergencyAccess, AuditAction::View)?;
         let mut statement = authorized.connection().prepare(
-            "SELECT e.id, u.username, u.full_name, e.patient_id, e.reason, e.started_at, e.expires_at
-             FROM emergency_accesses e JOIN users u ON u.id = e.user_id
+            "SELECT e.id, u.username, u.full_name, e.patient_id, e.reason, e.started_at, e.expires_at,
+                 CASE WHEN p.mrn IS NULL THEN NULL ELSE p.family_name || ', ' || p.given_names || ' (MRN ' || p.mrn || ')' END
+             FROM emergency_accesses e JOIN users u ON u.id = e.user_id LEFT JOIN patients p ON p.id = e.patient_id
              WHERE e.reviewed_at IS NULL ORDER BY e.started_at",
         )?;
         let accesses = statement
@@ -123,6 +132,7 @@ impl Session {
                     reason: row.get(4)?,
                     started_at: row.get(5)?,
                     expires_at: row.get(6)?,
+                    patient_label: row.get(7)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;

@@ -240,7 +240,8 @@ impl From<TotpEnrolment> for TotpEnrolmentView {
 }
 
 /// An emergency access waiting for the Owner's review, with the reason its user typed. The
-/// reason may describe the patient, so its `Debug` (in `redacted.rs`) leaves it out.
+/// reason may describe the patient and the label names them, so its `Debug` (in `redacted.rs`)
+/// leaves both out.
 #[derive(Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct EmergencyAccessForReviewView {
@@ -248,6 +249,8 @@ pub struct EmergencyAccessForReviewView {
     pub username: String,
     pub full_name: String,
     pub patient_id: String,
+    /// "Family, Given (MRN …)"; `None` only if the record is gone.
+    pub patient_label: Option<String>,
     pub reason: String,
     pub started_at: String,
     pub expires_at: String,
@@ -260,6 +263,7 @@ impl From<EmergencyAccessForReview> for EmergencyAccessForReviewView {
             username: access.username,
             full_name: access.full_name,
             patient_id: access.patient_id,
+            patient_label: access.patient_label,
             reason: access.reason,
             started_at: access.started_at,
             expires_at: access.expires_at,

@@ -52,6 +52,7 @@ impl fmt::Debug for EmergencyAccessForReviewView {
             .field("username", &self.username)
             .field("full_name", &self.full_name)
             .field("patient_id", &self.patient_id)
+            .field("patient_label", &Redacted)
             .field("reason", &Redacted)
             .field("started_at", &self.started_at)
             .field("expires_at", &self.expires_at)
@@ -116,10 +117,11 @@ mod tests {
             username: "clin".into(),
             full_name: "Cy Clinician".into(),
             patient_id: "patient-7".into(),
+            patient_label: Some("Canaryfamily, Canarygiven (MRN 000123)".into()),
             reason: "canary reason: chest pain at the front desk".into(),
             started_at: "2026-01-01T10:00:00.000Z".into(),
             expires_at: "2026-01-01T11:00:00.000Z".into(),
         };
-        assert_redacted(&access, &["canary reason", "chest pain"]);
+        assert_redacted(&access, &["canary reason", "chest pain", "Canaryfamily", "Canarygiven"]);
     }
 }

@@ -32,7 +32,11 @@ export type AccessSettingsView = { rolePolicies: Array<RolePolicyView>, emergenc
 
 export type TotpEnrolmentView = { secretBase32: string, qrPngBase64: string, };
 
-export type EmergencyAccessForReviewView = { id: string, username: string, fullName: string, patientId: string, reason: string, startedAt: string, expiresAt: string, };
+export type EmergencyAccessForReviewView = { id: string, username: string, fullName: string, patientId: string, 
+/**
+ * "Family, Given (MRN …)"; `None` only if the record is gone.
+ */
+patientLabel: string | null, reason: string, startedAt: string, expiresAt: string, };
 
 export type AuditFilterView = { 
 /**

@@ -42,6 +42,8 @@ fn front_desk_breaks_the_glass_for_one_patient_for_a_limited_time_and_the_owner_
     let queue = owner.unreviewed_emergency_accesses().unwrap();
     assert_eq!(queue.len(), 1);
     assert_eq!((queue[0].username.as_str(), queue[0].reason.as_str()), ("desk", "collapsed in the waiting room"));
+    let label = queue[0].patient_label.as_deref().unwrap_or_default();
+    assert!(label.contains(" (MRN ") && label.contains(", "), "the reviewer sees whose record: {label:?}");
     assert_eq!(owner.review_emergency_access(&access.id, " ").unwrap_err().field(), Some("comment"));
     owner.review_emergency_access(&access.id, "Checked with the nurse on duty: justified.").unwrap();
     assert!(owner.unreviewed_emergency_accesses().unwrap().is_empty());

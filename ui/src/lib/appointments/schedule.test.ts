@@ -10,7 +10,6 @@ import {
   startsAtOf,
   timeOfDay,
   timeRange,
-  withLocalTimes,
 } from './schedule';
 
 describe('days and times', () => {
@@ -35,16 +34,6 @@ describe('days and times', () => {
     expect(startsAtOf('', '09:30')).toBeNull();
     expect(timeOfDay('2026-11-25T08:30:00.000Z')).toBe('09:30');
     expect(timeRange('2026-11-25T08:30:00.000Z', 15)).toBe('09:30–09:45');
-  });
-
-  it('writes the instants in a message from Rust on the local clock', () => {
-    expect(withLocalTimes('Dr Who already has a booking at that time: 2026-11-25T08:00:00.000Z (15 min). Book anyway?')).toBe(
-      'Dr Who already has a booking at that time: 09:00 (15 min). Book anyway?',
-    );
-    expect(withLocalTimes('Two: 2026-11-25T08:00:00Z (15 min), 2026-11-25T08:10:00+01:00 (5 min).')).toBe(
-      'Two: 09:00 (15 min), 08:10 (5 min).',
-    );
-    expect(withLocalTimes('No times here, not even 2026-11-25.')).toBe('No times here, not even 2026-11-25.');
   });
 
   it('offers the next quarter hour, never past the last one of the day', () => {

@@ -75,16 +75,6 @@ export function nextQuarterHour(now: Date = new Date()): string {
 
 export const LENGTHS = [5, 10, 15, 20, 30, 45, 60, 90] as const;
 
-const INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g;
-
-/**
- * A message from Rust with every stored instant in it (2026-11-25T08:00:00Z) written as a time
- * on this PC's clock (09:00), for people. Only the display changes; nothing branches on it.
- */
-export function withLocalTimes(message: string): string {
-  return message.replace(INSTANT, (instant) => clockTime(instant));
-}
-
 const STATUS_LABELS: Record<AppointmentStatus, string> = {
   booked: 'Booked',
   checked_in: 'Checked in',
