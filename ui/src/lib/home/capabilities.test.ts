@@ -7,6 +7,7 @@ describe('capabilitiesOf', () => {
     expect(list).toHaveLength(5);
     expect(list[0]).toContain('under Users');
     expect(list[1]).toContain('under Settings');
+    expect(list[1]).toContain('importing and co-signing notes for each role');
     expect(list[2]).toContain('under Audit');
     expect(list[4]).toContain('under My account');
   });
