@@ -60,6 +60,42 @@ pub enum VaultError {
     #[error("A key could not be derived: {0}")]
     KeyDerivation(String),
 
+    #[error("That is not a valid age recipient. It starts with age1 and is 62 characters long.")]
+    RecipientMalformed,
+
+    #[error("That file is not a Chartkeep backup.")]
+    NotABackup,
+
+    #[error(
+        "That key does not open this backup. It needs the recovery key of the practice that made it, or a key the Owner added as a backup recipient."
+    )]
+    BackupKeyWrong,
+
+    #[error("This backup was made by another practice; it cannot be used here.")]
+    BackupOfAnotherPractice,
+
+    #[error(
+        "This backup was not made with the practice's key: its contents have been altered or forged. It was not used, and nothing was changed."
+    )]
+    BackupForged,
+
+    #[error("The backup is damaged: {0}. Nothing was changed.")]
+    BackupDamaged(String),
+
+    #[error(
+        "This backup was made by a newer version of Chartkeep (schema {found}, this version knows up to {supported}). Update Chartkeep to restore it; nothing was changed."
+    )]
+    BackupNewerThanApp { found: u32, supported: u32 },
+
+    #[error("There is not enough free space in {0}. Nothing was left there; free some space or choose another place.")]
+    DestinationFull(PathBuf),
+
+    #[error("The backup folder {0} cannot be reached. Connect the drive or choose another folder.")]
+    DestinationUnreachable(PathBuf),
+
+    #[error("Cancelled. Nothing was changed.")]
+    Cancelled,
+
     #[error("A database operation failed: {0}")]
     Database(#[from] rusqlite::Error),
 

@@ -5,6 +5,7 @@
 //! [`UnlockedVault`] and use its connection; locking drops it, which closes the connection and
 //! wipes the keys.
 
+pub mod backup;
 mod data_dir;
 mod database;
 pub use database::open_plain_benchmark_copy;

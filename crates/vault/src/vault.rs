@@ -147,8 +147,21 @@ pub fn open_with_recovery_key(claim: &ClaimedDataDir, recovery_key: &RecoveryKey
 }
 
 impl RecoveredVault {
+    pub(crate) fn from_parts(
+        data_dir: DataDir,
+        connection: Connection,
+        database_key: DatabaseKey,
+        slots: KeySlots,
+    ) -> Self {
+        RecoveredVault { data_dir, connection, database_key, slots }
+    }
+
     pub fn connection(&self) -> &Connection {
         &self.connection
+    }
+
+    pub fn vault_id(&self) -> &str {
+        self.slots.vault_id()
     }
 
     /// Gives this PC a fresh device secret in the keyring and seals `holder`'s slot under it.
@@ -190,6 +203,26 @@ impl UnlockedVault {
 
     pub fn connection_mut(&mut self) -> &mut Connection {
         &mut self.connection
+    }
+
+    pub(crate) fn database_key(&self) -> &DatabaseKey {
+        &self.database_key
+    }
+
+    /// Encrypts a snapshot of this vault into a backup file `folder/file_name` (see
+    /// [`crate::backup`]).
+    pub fn write_backup(
+        &self,
+        snapshot: &crate::backup::Snapshot,
+        description: &crate::backup::BackupDescription<'_>,
+        folder: &std::path::Path,
+        file_name: &str,
+        progress: crate::backup::ProgressCallback<'_>,
+    ) -> VaultResult<crate::backup::WrittenBackup> {
+        if snapshot.key.as_bytes() != self.database_key.as_bytes() {
+            return Err(VaultError::BackupOfAnotherPractice);
+        }
+        crate::backup::write_backup_file(snapshot, &self.slots, description, folder, file_name, progress)
     }
 
     /// A second connection that only reads, for reading in parallel on another thread. It sees

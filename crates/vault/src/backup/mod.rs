@@ -1,0 +1,94 @@
+//! Encrypted backups, the vault's part: the database snapshot, the `.ckbackup` file, reading a
+//! backup back and checking it, and putting a restored database in place. What a backup means
+//! for the practice (its audit chain, its users, the schedule) is the clinic crate's business.
+//!
+//! A `.ckbackup` file is an age file (X25519) encrypted to the practice's recovery recipient,
+//! to the practice's own backup recipient (derived from the database key, so the signed-in app
+//! can verify its backups without the recovery key), and to any further recipients the Owner
+//! added. Its plaintext is, in order:
+//!
+//! - a header: `CHARTKEEP BACKUP\n` and the format version;
+//! - the snapshot: the database as a SQLCipher file, still encrypted with the database key;
+//! - the trailer: the manifest, its HMAC (keyed from the database key) and the key slot (the
+//!   database key sealed with age to the recovery recipient and the further recipients);
+//! - a footer: the trailer's length and an end mark, so the trailer can be read first.
+//!
+//! Nothing in a backup, nor any file made while writing or reading one, holds patient data in
+//! the clear: the snapshot never leaves SQLCipher's encryption, and everything around it is
+//! inside age. Memory use does not grow with the database: everything is streamed.
+
+mod container;
+mod identity;
+mod install;
+mod reader;
+mod snapshot;
+#[cfg(test)]
+mod tests;
+mod writer;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use identity::parse_recipient;
+pub use install::{PRE_RESTORE_FOLDER, RestoredInPlace, install_onto_this_pc};
+pub use reader::{BackupUnlock, OpenedBackup, open_backup};
+pub use snapshot::{Snapshot, SnapshotCheck};
+pub(crate) use writer::write_backup_file;
+pub use writer::{BackupDescription, WrittenBackup};
+
+/// The file name ending of backups.
+pub const BACKUP_EXTENSION: &str = "ckbackup";
+
+/// What a backup says about itself. Authenticated by the HMAC in the trailer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupManifest {
+    pub format: u32,
+    pub app_version: String,
+    pub schema_version: u32,
+    pub created_at: String,
+    pub vault_id: String,
+    pub practice_name: String,
+    /// The age recipient of the practice's recovery key.
+    pub recovery_recipient: String,
+    /// Rows in each table of the snapshot.
+    pub row_counts: BTreeMap<String, u64>,
+    /// The audit chain's last entry in the snapshot.
+    pub audit_head: Option<ManifestChainHead>,
+    pub snapshot_bytes: u64,
+    /// SHA-256 of the snapshot file, in hex.
+    pub snapshot_sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestChainHead {
+    pub seq: i64,
+    /// The entry's hash, in hex.
+    pub hash: String,
+}
+
+/// Which part of the work a progress report is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BackupStep {
+    /// Copying the database into a consistent snapshot.
+    Snapshot,
+    /// Encrypting the snapshot into the backup file.
+    Writing,
+    /// Decrypting the backup's snapshot.
+    Reading,
+    /// Checking the snapshot's pages, structure and audit chain.
+    Checking,
+}
+
+/// How far a step has come, in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct BackupProgress {
+    pub step: BackupStep,
+    pub done: u64,
+    pub total: u64,
+}
+
+/// Called with each progress report; returning `false` cancels the work, which then leaves
+/// nothing behind.
+pub type ProgressCallback<'a> = &'a mut dyn FnMut(BackupProgress) -> bool;
