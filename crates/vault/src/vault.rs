@@ -209,20 +209,10 @@ impl UnlockedVault {
         &self.database_key
     }
 
-    /// Encrypts a snapshot of this vault into a backup file `folder/file_name` (see
-    /// [`crate::backup`]).
-    pub fn write_backup(
-        &self,
-        snapshot: &crate::backup::Snapshot,
-        description: &crate::backup::BackupDescription<'_>,
-        folder: &std::path::Path,
-        file_name: &str,
-        progress: crate::backup::ProgressCallback<'_>,
-    ) -> VaultResult<crate::backup::WrittenBackup> {
-        if snapshot.key.as_bytes() != self.database_key.as_bytes() {
-            return Err(VaultError::BackupOfAnotherPractice);
-        }
-        crate::backup::write_backup_file(snapshot, &self.slots, description, folder, file_name, progress)
+    /// What a backup needs of this vault (the database's path, its key, the key slots), to make
+    /// a backup while the vault goes on being used (see [`crate::backup`]).
+    pub fn backup_source(&self) -> crate::backup::BackupSource {
+        crate::backup::BackupSource::new(self.data_dir.database(), self.database_key.clone(), self.slots.clone())
     }
 
     /// A second connection that only reads, for reading in parallel on another thread. It sees

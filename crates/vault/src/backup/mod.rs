@@ -34,8 +34,52 @@ pub use identity::parse_recipient;
 pub use install::{PRE_RESTORE_FOLDER, RestoredInPlace, install_onto_this_pc};
 pub use reader::{BackupUnlock, OpenedBackup, open_backup};
 pub use snapshot::{Snapshot, SnapshotCheck};
-pub(crate) use writer::write_backup_file;
 pub use writer::{BackupDescription, WrittenBackup};
+
+/// What making a backup needs of an open vault, taken with
+/// [`crate::UnlockedVault::backup_source`]: the database's path, its key (wiped on drop) and
+/// the key slots. A backup made from it runs on connections of its own, so the vault's own
+/// connection goes on working meanwhile.
+pub struct BackupSource {
+    database: std::path::PathBuf,
+    key: crate::secrets::DatabaseKey,
+    slots: crate::key_slots::KeySlots,
+}
+
+impl std::fmt::Debug for BackupSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BackupSource").field("database", &self.database).finish_non_exhaustive()
+    }
+}
+
+impl BackupSource {
+    pub(crate) fn new(
+        database: std::path::PathBuf,
+        key: crate::secrets::DatabaseKey,
+        slots: crate::key_slots::KeySlots,
+    ) -> Self {
+        BackupSource { database, key, slots }
+    }
+
+    pub fn vault_id(&self) -> &str {
+        self.slots.vault_id()
+    }
+
+    /// Encrypts `snapshot` (taken from this source) into the backup file `folder/file_name`.
+    pub fn write_backup(
+        &self,
+        snapshot: &Snapshot,
+        description: &BackupDescription<'_>,
+        folder: &std::path::Path,
+        file_name: &str,
+        progress: ProgressCallback<'_>,
+    ) -> crate::error::VaultResult<WrittenBackup> {
+        if snapshot.key.as_bytes() != self.key.as_bytes() {
+            return Err(crate::error::VaultError::BackupOfAnotherPractice);
+        }
+        writer::write_backup_file(snapshot, &self.slots, description, folder, file_name, progress)
+    }
+}
 
 /// The file name ending of backups.
 pub const BACKUP_EXTENSION: &str = "ckbackup";

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use super::container::{FOOTER_BYTES, HEADER_BYTES, Trailer, read_footer, read_header};
 use super::identity::{practice_identity, unseal_key};
 use super::snapshot::Snapshot;
-use super::{BackupManifest, BackupProgress, BackupStep, ProgressCallback};
+use super::{BackupManifest, BackupProgress, BackupSource, BackupStep, ProgressCallback};
 use crate::data_dir::create_private_dir;
 use crate::error::{VaultError, VaultResult};
 use crate::migrations;
@@ -30,8 +30,8 @@ const CHUNK: usize = 1024 * 1024;
 pub enum BackupUnlock<'a> {
     /// The practice's recovery key, or the key of a further recipient the Owner added.
     Key(&'a RecoveryKey),
-    /// The open vault of the practice that made the backup (its own backup identity).
-    Vault(&'a UnlockedVault),
+    /// The practice that made the backup (its own backup identity, derived from its key).
+    Practice(&'a BackupSource),
 }
 
 /// A backup whose trailer was read and whose manifest is authentic.
@@ -90,7 +90,7 @@ pub fn open_backup(path: &Path, unlock: BackupUnlock<'_>) -> VaultResult<OpenedB
             let identity: age::x25519::Identity = key.expose().parse().map_err(|_| VaultError::RecoveryKeyMalformed)?;
             (identity, None)
         }
-        BackupUnlock::Vault(vault) => (practice_identity(vault.database_key())?, Some(vault.database_key().clone())),
+        BackupUnlock::Practice(source) => (practice_identity(&source.key)?, Some(source.key.clone())),
     };
     let mut stream = decrypting(path, &identity, vault_key.is_some())?;
     let length = stream.seek(SeekFrom::End(0)).map_err(stream_error)?;
@@ -128,8 +128,8 @@ pub fn open_backup(path: &Path, unlock: BackupUnlock<'_>) -> VaultResult<OpenedB
     if HEADER_BYTES + manifest.snapshot_bytes != trailer_start {
         return Err(VaultError::BackupDamaged("its parts do not add up to its length".into()));
     }
-    if let BackupUnlock::Vault(vault) = unlock
-        && manifest.vault_id != vault.vault_id()
+    if let BackupUnlock::Practice(source) = unlock
+        && manifest.vault_id != source.vault_id()
     {
         return Err(VaultError::BackupOfAnotherPractice);
     }

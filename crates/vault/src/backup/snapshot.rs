@@ -10,12 +10,12 @@ use std::path::{Path, PathBuf};
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
 
+use super::BackupSource;
 use super::{BackupProgress, BackupStep, ProgressCallback};
 use crate::data_dir::create_private_dir;
 use crate::database::{open_encrypted, open_keyed, open_reader};
 use crate::error::{VaultError, VaultResult};
 use crate::secrets::DatabaseKey;
-use crate::vault::UnlockedVault;
 
 /// Pages copied per step: 4 MiB with SQLCipher's 4 KiB pages, small enough for smooth progress.
 const PAGES_PER_STEP: i32 = 1024;
@@ -59,13 +59,12 @@ pub struct SnapshotCheck {
     pub row_counts: BTreeMap<String, u64>,
 }
 
-impl UnlockedVault {
+impl BackupSource {
     /// Copies the database into a snapshot file in `work_folder`.
     pub fn take_snapshot(&self, work_folder: &Path, progress: ProgressCallback<'_>) -> VaultResult<Snapshot> {
         create_private_dir(work_folder)?;
-        let key = self.database_key().clone();
-        let snapshot = Snapshot::new(work_folder, key);
-        let source = open_reader(&self.data_dir().database(), &snapshot.key)?;
+        let snapshot = Snapshot::new(work_folder, self.key.clone());
+        let source = open_reader(&self.database, &snapshot.key)?;
         // One read transaction for the whole copy: every step reads the same version.
         source.execute_batch("BEGIN")?;
         source.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
@@ -183,6 +182,12 @@ impl Snapshot {
             return Err(VaultError::Cancelled);
         }
         Ok(SnapshotCheck { problems, schema_version, row_counts })
+    }
+
+    /// A 32-byte key for one purpose, derived from the snapshot's database key as
+    /// [`crate::UnlockedVault::derive_key`] does (for checking its audit chain).
+    pub fn derive_key(&self, purpose: &str) -> zeroize::Zeroizing<[u8; 32]> {
+        crate::kdf::subkey(self.key.as_bytes(), purpose)
     }
 
     /// Marks the file as the practice's database now, so dropping the value keeps it.

@@ -60,8 +60,8 @@ impl Practice {
     }
 
     fn back_up(&self, further: &[String]) -> WrittenBackup {
-        let vault = self.vault();
-        let snapshot = vault.take_snapshot(&self.work(), &mut |_| true).unwrap();
+        let source = self.vault().backup_source();
+        let snapshot = source.take_snapshot(&self.work(), &mut |_| true).unwrap();
         let description = BackupDescription {
             app_version: "0.1.0",
             created_at: "2026-11-25T10:00:00.000Z",
@@ -69,7 +69,7 @@ impl Practice {
             audit_head: None,
             further_recipients: further,
         };
-        vault.write_backup(&snapshot, &description, &self.backups(), "test.ckbackup", &mut |_| true).unwrap()
+        source.write_backup(&snapshot, &description, &self.backups(), "test.ckbackup", &mut |_| true).unwrap()
     }
 }
 
@@ -105,7 +105,8 @@ fn a_backup_reads_back_identical_with_the_vault_or_the_recovery_key() {
     assert_eq!(written.manifest.schema_version, crate::migrations::latest_version());
     let bytes = std::fs::read(&written.path).unwrap();
     assert!(!bytes.windows(14).any(|window| window == b"synthetic note"), "nothing readable in the file");
-    for unlock in [BackupUnlock::Vault(practice.vault()), BackupUnlock::Key(&practice.recovery_key)] {
+    let source = practice.vault().backup_source();
+    for unlock in [BackupUnlock::Practice(&source), BackupUnlock::Key(&practice.recovery_key)] {
         let opened = open_backup(&written.path, unlock).unwrap();
         assert_eq!(opened.manifest, written.manifest);
         assert!(opened.belongs_to(practice.vault()));
@@ -126,6 +127,7 @@ fn writes_during_the_snapshot_are_not_in_it_and_the_app_keeps_working() {
     let vault = practice.vault();
     let mut steps = 0;
     let snapshot = vault
+        .backup_source()
         .take_snapshot(&practice.work(), &mut |_| {
             steps += 1;
             insert_notes(vault, 10);
@@ -150,6 +152,7 @@ fn a_backup_cut_short_anywhere_is_refused() {
     let practice = Practice::new(2_000);
     let written = practice.back_up(&[]);
     let bytes = std::fs::read(&written.path).unwrap();
+    let source = practice.vault().backup_source();
     let start = payload_start(&bytes);
     let chunk = 64 * 1024 + 16;
     let mut cuts = vec![0, 10, start - 1, start, start + 1, bytes.len() / 2, bytes.len() - 17, bytes.len() - 1];
@@ -157,7 +160,7 @@ fn a_backup_cut_short_anywhere_is_refused() {
     let damaged = practice.folder.path().join("cut.ckbackup");
     for cut in cuts {
         std::fs::write(&damaged, &bytes[..cut]).unwrap();
-        let attempt = restore_attempt(&damaged, BackupUnlock::Vault(practice.vault()), &practice.work());
+        let attempt = restore_attempt(&damaged, BackupUnlock::Practice(&source), &practice.work());
         assert!(attempt.is_err(), "a backup cut at {cut} of {} was accepted", bytes.len());
     }
 }
@@ -184,7 +187,7 @@ fn a_forged_backup_with_the_real_key_slot_but_not_the_key_is_refused() {
     let written = practice.back_up(&[]);
     // The forger has the key-slot file (it is not secret) and the recipient, not the key.
     let slots = crate::vault::read_key_slots(&practice.data_dir).unwrap();
-    let snapshot = open_backup(&written.path, BackupUnlock::Vault(practice.vault()))
+    let snapshot = open_backup(&written.path, BackupUnlock::Practice(&practice.vault().backup_source()))
         .unwrap()
         .extract_snapshot(&practice.work(), &mut |_| true)
         .unwrap();
@@ -212,7 +215,7 @@ fn the_wrong_key_another_practice_and_a_newer_schema_are_refused_with_their_reas
     assert!(matches!(open_backup(&written.path, BackupUnlock::Key(&stranger)), Err(VaultError::BackupKeyWrong)));
     let other = Practice::new(1);
     assert!(matches!(
-        open_backup(&written.path, BackupUnlock::Vault(other.vault())),
+        open_backup(&written.path, BackupUnlock::Practice(&other.vault().backup_source())),
         Err(VaultError::BackupOfAnotherPractice)
     ));
     let not_a_backup = practice.folder.path().join("notes.txt");
@@ -241,8 +244,8 @@ fn a_further_recipient_opens_the_backup_with_their_own_key() {
 #[test]
 fn a_cancelled_backup_leaves_nothing_behind() {
     let practice = Practice::new(2_000);
-    let vault = practice.vault();
-    let snapshot = vault.take_snapshot(&practice.work(), &mut |_| true).unwrap();
+    let source = practice.vault().backup_source();
+    let snapshot = source.take_snapshot(&practice.work(), &mut |_| true).unwrap();
     let description = BackupDescription {
         app_version: "0.1.0",
         created_at: "2026-11-25T10:00:00.000Z",
@@ -250,7 +253,7 @@ fn a_cancelled_backup_leaves_nothing_behind() {
         audit_head: None,
         further_recipients: &[],
     };
-    let cancelled = vault.write_backup(&snapshot, &description, &practice.backups(), "c.ckbackup", &mut |_| false);
+    let cancelled = source.write_backup(&snapshot, &description, &practice.backups(), "c.ckbackup", &mut |_| false);
     assert!(matches!(cancelled, Err(VaultError::Cancelled)));
     assert_eq!(std::fs::read_dir(practice.backups()).unwrap().count(), 0);
     let path = snapshot.path().to_path_buf();
