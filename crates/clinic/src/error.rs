@@ -30,6 +30,14 @@ pub enum ErrorCode {
     NotFound,
     NeedsConfirmation,
     StaleRecord,
+    /// The key given does not open the backup.
+    BackupKeyWrong,
+    /// The file is not a backup, or is damaged, forged or another practice's: not used.
+    BackupUnusable,
+    /// The backup folder is full or cannot be reached.
+    DestinationUnavailable,
+    /// The person cancelled; nothing changed.
+    Cancelled,
     Internal,
 }
 
@@ -110,6 +118,16 @@ impl ClinicError {
         ClinicError::InvalidInput { field, message: message.into() }
     }
 
+    /// `Ok` when no field is wrong; otherwise every wrong field with its message.
+    pub(crate) fn fields_or_ok(problems: Vec<(&'static str, String)>) -> ClinicResult<()> {
+        if problems.is_empty() {
+            return Ok(());
+        }
+        Err(ClinicError::InvalidFields(
+            problems.into_iter().map(|(field, message)| FieldError { field, message }).collect(),
+        ))
+    }
+
     pub fn code(&self) -> ErrorCode {
         match self {
             ClinicError::InvalidInput { .. } | ClinicError::InvalidFields(_) => ErrorCode::InvalidInput,
@@ -136,6 +154,18 @@ impl ClinicError {
                 VaultError::DatabaseNewerThanApp { .. } => ErrorCode::NewerDatabase,
                 VaultError::DatabaseUnreadable | VaultError::DatabaseMissing(_) => ErrorCode::DatabaseUnreadable,
                 VaultError::AlreadyRunning(_) => ErrorCode::AlreadyRunning,
+                VaultError::RecipientMalformed => ErrorCode::InvalidInput,
+                VaultError::BackupKeyWrong => ErrorCode::BackupKeyWrong,
+                VaultError::BackupFileMissing(_) => ErrorCode::NotFound,
+                VaultError::NotABackup
+                | VaultError::BackupOfAnotherPractice
+                | VaultError::BackupForged
+                | VaultError::BackupDamaged(_) => ErrorCode::BackupUnusable,
+                VaultError::BackupNewerThanApp { .. } => ErrorCode::NewerDatabase,
+                VaultError::DestinationFull(_) | VaultError::DestinationUnreachable(_) => {
+                    ErrorCode::DestinationUnavailable
+                }
+                VaultError::Cancelled => ErrorCode::Cancelled,
                 VaultError::Randomness
                 | VaultError::KeyDerivation(_)
                 | VaultError::Database(_)

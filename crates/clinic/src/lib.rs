@@ -8,6 +8,7 @@ pub mod audit;
 mod audit_integrity;
 mod audit_reports;
 mod audit_view;
+pub mod backups;
 #[cfg(feature = "bench")]
 pub mod bench_support;
 pub mod chart;

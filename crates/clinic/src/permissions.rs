@@ -35,6 +35,8 @@ pub enum Permission {
     SignNotes,
     /// Backups and restore.
     ManageBackups,
+    /// Run the backups the Owner scheduled (daily, on sign-out), under whoever is signed in.
+    RunScheduledBackup,
     /// Record a disclosure of a patient's information (the accounting of disclosures).
     RecordDisclosure,
     /// Record a patient's request to amend their record. Deciding it takes the permission to
@@ -64,6 +66,7 @@ pub const PERMISSION_MATRIX: &[(Permission, &[Role])] = &[
     (Permission::WriteChart, &[Clinician]),
     (Permission::SignNotes, &[Clinician]),
     (Permission::ManageBackups, &[Owner]),
+    (Permission::RunScheduledBackup, &[Owner, Clinician, FrontDesk, Auditor]),
     (Permission::RecordDisclosure, &[Clinician, FrontDesk]),
     (Permission::RecordAmendmentRequest, &[Clinician, FrontDesk]),
     (Permission::MergePatients, &[Owner]),
@@ -91,6 +94,7 @@ impl Permission {
             Permission::WriteChart => "write_chart",
             Permission::SignNotes => "sign_notes",
             Permission::ManageBackups => "manage_backups",
+            Permission::RunScheduledBackup => "run_scheduled_backup",
             Permission::RecordDisclosure => "record_disclosure",
             Permission::RecordAmendmentRequest => "record_amendment_request",
             Permission::MergePatients => "merge_patients",

@@ -50,6 +50,18 @@ impl Workstation {
                 return Err(error.into());
             }
         };
+        self.bind_recovered_vault(recovered, new_password, params, None)
+    }
+
+    /// Gives this PC a fresh device secret, the owner a new password, and signs the owner in,
+    /// recording the recovery (and `also`, when given, in the same transaction).
+    pub(crate) fn bind_recovered_vault(
+        &self,
+        recovered: chartkeep_vault::RecoveredVault,
+        new_password: &Password,
+        params: chartkeep_vault::KdfParams,
+        also: Option<AuditEvent>,
+    ) -> ClinicResult<Session> {
         // Everything is checked before this PC's keyring and slot file change.
         let owner = store::first_active_owner(recovered.connection())?
             .ok_or(ClinicError::Internal("The practice has no active owner to recover."))?;
@@ -64,6 +76,9 @@ impl Workstation {
         let mut change = session.begin_opening_change()?;
         flush_failed_logins(&mut change, self)?;
         record_check(&mut change, &check, &timestamp(self.clock.now()))?;
+        if let Some(event) = &also {
+            change.also_record(event)?;
+        }
         change.also_record(
             &AuditEvent::success(AuditAction::RecoveryKeyUsed)
                 .reason("recovery_key")

@@ -63,6 +63,10 @@ impl Workstation {
         self.claim.data_dir()
     }
 
+    pub(crate) fn claim(&self) -> &chartkeep_vault::ClaimedDataDir {
+        &self.claim
+    }
+
     pub fn id(&self) -> &str {
         &self.id
     }

@@ -66,6 +66,9 @@ pub enum VaultError {
     #[error("That file is not a Chartkeep backup.")]
     NotABackup,
 
+    #[error("There is no backup file at {0}.")]
+    BackupFileMissing(PathBuf),
+
     #[error(
         "That key does not open this backup. It needs the recovery key of the practice that made it, or a key the Owner added as a backup recipient."
     )]

@@ -64,6 +64,14 @@ pub enum ErrorCodeView {
     NeedsConfirmation,
     /// Someone else saved the record since it was opened; nothing was saved.
     StaleRecord,
+    /// The key given does not open the backup.
+    BackupKeyWrong,
+    /// Not a backup, or damaged, forged or another practice's: it was not used.
+    BackupUnusable,
+    /// The backup folder is full or cannot be reached.
+    DestinationUnavailable,
+    /// Cancelled by the person; nothing changed.
+    Cancelled,
     /// No one is signed in (or the screen is locked): the app layer's own code.
     NotSignedIn,
     Internal,
@@ -94,6 +102,10 @@ impl From<ErrorCode> for ErrorCodeView {
             ErrorCode::NotFound => ErrorCodeView::NotFound,
             ErrorCode::NeedsConfirmation => ErrorCodeView::NeedsConfirmation,
             ErrorCode::StaleRecord => ErrorCodeView::StaleRecord,
+            ErrorCode::BackupKeyWrong => ErrorCodeView::BackupKeyWrong,
+            ErrorCode::BackupUnusable => ErrorCodeView::BackupUnusable,
+            ErrorCode::DestinationUnavailable => ErrorCodeView::DestinationUnavailable,
+            ErrorCode::Cancelled => ErrorCodeView::Cancelled,
             ErrorCode::Internal => ErrorCodeView::Internal,
         }
     }

@@ -26,6 +26,11 @@ impl AuditKey {
         AuditKey(vault.derive_key(Self::PURPOSE))
     }
 
+    /// The key of the chain inside a backup's snapshot (the same as the practice's).
+    pub fn from_snapshot(snapshot: &chartkeep_vault::backup::Snapshot) -> Self {
+        AuditKey(snapshot.derive_key(Self::PURPOSE))
+    }
+
     #[cfg(test)]
     pub(crate) fn for_tests(bytes: [u8; 32]) -> Self {
         AuditKey(Zeroizing::new(bytes))

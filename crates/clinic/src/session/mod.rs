@@ -298,6 +298,23 @@ impl Session {
         Ok(locked)
     }
 
+    /// Appends `event` by this session's user to the chain of another database of this practice
+    /// (a restored one, made with the same key), inside that connection's open transaction.
+    pub(crate) fn record_into(&self, connection: &rusqlite::Connection, event: &AuditEvent) -> ClinicResult<ChainHead> {
+        audit::append(connection, &self.audit_key, &self.actor, event, timestamp(self.clock.now()))
+    }
+
+    /// The database connection, to carry the backup settings over into a restored database.
+    pub(crate) fn connection_for_restore(&self) -> &rusqlite::Connection {
+        self.vault.connection()
+    }
+
+    /// Ends the session for a restore, which replaces the database: the vault (still open, for
+    /// the swap to close) and the keyring (for the restored chain's anchor).
+    pub(crate) fn end_for_restore(self) -> (UnlockedVault, Arc<dyn DeviceSecretStore>) {
+        (self.vault, self.keyring)
+    }
+
     /// Ends the session: records the log-off, closes the database and wipes the key.
     pub fn log_out(mut self) -> ClinicResult<()> {
         self.record(&AuditEvent::success(AuditAction::Logout))?;

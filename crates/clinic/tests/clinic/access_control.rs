@@ -9,6 +9,7 @@
 //! matrix alone decides. Later capabilities add their use cases to `use_cases()`.
 
 use chartkeep_clinic::audit::query::{AuditFilter, AuditSort};
+use chartkeep_clinic::backups::{BackupRequest, BackupTrigger};
 use chartkeep_clinic::chart::{EncounterKind, ItemDraft, SoapNote};
 use chartkeep_clinic::patients::{ImportMapping, PatientDraft};
 use chartkeep_clinic::{
@@ -257,6 +258,32 @@ fn use_cases() -> Vec<(&'static str, &'static [Permission], UseCase)> {
         ("set_date_order", &[Permission::ManageSettings], |session, _, _| {
             session.set_date_order(chartkeep_clinic::patients::DateOrder::DayFirst)
         }),
+        ("backup_settings", &[Permission::ManageBackups], |session, _, _| session.backup_settings().map(drop)),
+        ("update_backup_settings", &[Permission::ManageBackups], |session, _, _| {
+            let mut settings = session.backup_settings()?;
+            settings.retention.daily = if settings.retention.daily == 7 { 8 } else { 7 };
+            session.update_backup_settings(&settings).map(drop)
+        }),
+        ("backups", &[Permission::ManageBackups], |session, _, _| session.backups().map(drop)),
+        ("backup_status", &[Permission::ManageBackups], |session, _, _| session.backup_status().map(drop)),
+        ("back_up by hand", &[Permission::ManageBackups], |session, _, _| {
+            let request = BackupRequest { trigger: BackupTrigger::Manual, folder: None };
+            let_through(session.prepare_backup(&request))
+        }),
+        ("back_up on schedule", &[Permission::RunScheduledBackup], |session, _, _| {
+            let request = BackupRequest { trigger: BackupTrigger::Daily, folder: None };
+            let_through(session.prepare_backup(&request))
+        }),
+        ("verify_backup_file", &[Permission::ManageBackups], |session, _, _| {
+            let_through(session.verify_backup_file(std::path::Path::new("/no/such.ckbackup"), &mut |_| true))
+        }),
+        ("inspect_backup", &[Permission::ManageBackups], |session, _, _| {
+            let_through(session.inspect_backup(std::path::Path::new("/no/such.ckbackup"), &table_recovery_key()))
+        }),
+        ("prepare_restore", &[Permission::ManageBackups], |session, _, _| {
+            let path = std::path::Path::new("/no/such.ckbackup");
+            let_through(session.prepare_restore(path, &table_recovery_key(), &mut |_| true))
+        }),
         ("unreviewed_emergency_accesses", &[Permission::ReviewEmergencyAccess], |session, _, _| {
             session.unreviewed_emergency_accesses().map(drop)
         }),
@@ -264,6 +291,11 @@ fn use_cases() -> Vec<(&'static str, &'static [Permission], UseCase)> {
             let_through(session.review_emergency_access("no-such-access", "Looked at it."))
         }),
     ]
+}
+
+fn table_recovery_key() -> chartkeep_vault::RecoveryKey {
+    // age's own published test key: well formed, and no practice's.
+    chartkeep_vault::RecoveryKey::parse("AGE-SECRET-KEY-1GQ9778VQXMMJVE8SK7J6VT8UJ4HDQAJUVSFCWCM02D8GEWQ72PVQ2Y5J33")
 }
 
 /// A patient born on a day of their own, so registrations never warn of duplicates.

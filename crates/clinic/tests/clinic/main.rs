@@ -7,6 +7,7 @@ mod appointments;
 mod audit_chain;
 mod audit_integrity;
 mod audit_view;
+mod backups;
 mod chart;
 mod disclosures_and_amendments;
 mod duplicates_and_merges;

@@ -57,7 +57,10 @@ type Plaintext = age::stream::StreamReader<BufReader<File>>;
 const AGE_MAGIC: &[u8] = b"age-encryption.org/v1\n";
 
 fn decrypting(path: &Path, identity: &age::x25519::Identity, by_vault: bool) -> VaultResult<Plaintext> {
-    let mut file = File::open(path).map_err(VaultError::io(path))?;
+    let mut file = File::open(path).map_err(|error| match error.kind() {
+        std::io::ErrorKind::NotFound => VaultError::BackupFileMissing(path.to_path_buf()),
+        _ => VaultError::Io { path: path.to_path_buf(), source: error },
+    })?;
     let mut magic = [0u8; AGE_MAGIC.len()];
     if file.read_exact(&mut magic).is_err() || magic != AGE_MAGIC {
         return Err(VaultError::NotABackup);

@@ -35,6 +35,10 @@ const ERROR_CODES = {
   not_found: true,
   needs_confirmation: true,
   stale_record: true,
+  backup_key_wrong: true,
+  backup_unusable: true,
+  destination_unavailable: true,
+  cancelled: true,
   not_signed_in: true,
   internal: true,
 } as const satisfies Record<ErrorCode, true>;

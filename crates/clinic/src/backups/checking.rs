@@ -1,0 +1,210 @@
+//! Verifying a backup: it opens, its manifest is authentic, its database matches the hash, every
+//! page passes its HMAC, SQLite finds its structure sound, the audit chain inside verifies up to
+//! the head the manifest names, and every table has the rows the manifest counted. The report
+//! says which check failed and why.
+
+use std::path::Path;
+
+use chartkeep_vault::VaultError;
+use chartkeep_vault::backup::{BackupProgress, BackupUnlock, open_backup};
+use serde::Serialize;
+
+use super::BackupTrigger;
+use crate::audit::{self, AuditAction, AuditEvent, AuditKey, ChainVerification, Detail, Outcome};
+use crate::error::{ClinicError, ClinicResult};
+use crate::permissions::Permission;
+use crate::session::Session;
+
+/// One check and its result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerificationCheck {
+    /// A stable code: `opens`, `manifest`, `contents`, `pages`, `structure`, `audit_chain`,
+    /// `row_counts`.
+    pub check: &'static str,
+    pub passed: bool,
+    /// What was found, in words.
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BackupVerification {
+    pub passed: bool,
+    pub checks: Vec<VerificationCheck>,
+    /// When the backup was made, as its manifest says (once the manifest is authentic).
+    pub created_at: Option<String>,
+}
+
+impl BackupVerification {
+    fn from_checks(checks: Vec<VerificationCheck>, created_at: Option<String>) -> Self {
+        BackupVerification { passed: checks.iter().all(|check| check.passed), checks, created_at }
+    }
+
+    /// The failed checks, as sentences.
+    pub fn problems(&self) -> Vec<String> {
+        self.checks.iter().filter(|check| !check.passed).map(|check| check.detail.clone()).collect()
+    }
+}
+
+fn passed(check: &'static str, detail: impl Into<String>) -> VerificationCheck {
+    VerificationCheck { check, passed: true, detail: detail.into() }
+}
+
+fn failed(check: &'static str, detail: impl Into<String>) -> VerificationCheck {
+    VerificationCheck { check, passed: false, detail: detail.into() }
+}
+
+/// Whether an error means "this file is no good" (a failed check) rather than "cannot check".
+fn is_damage(error: &VaultError) -> bool {
+    matches!(
+        error,
+        VaultError::NotABackup
+            | VaultError::BackupForged
+            | VaultError::BackupDamaged(_)
+            | VaultError::BackupOfAnotherPractice
+            | VaultError::DatabaseUnreadable
+    )
+}
+
+/// Verifies the backup at `path`, decrypting its database into `work_folder` (still encrypted
+/// with the database key) and removing it afterwards.
+pub(crate) fn verify_backup(
+    path: &Path,
+    unlock: BackupUnlock<'_>,
+    work_folder: &Path,
+    progress: &mut dyn FnMut(BackupProgress) -> bool,
+) -> ClinicResult<BackupVerification> {
+    let mut checks = Vec::new();
+    let opened = match open_backup(path, unlock) {
+        Ok(opened) => opened,
+        Err(error) if is_damage(&error) => {
+            checks.push(failed("opens", error.to_string()));
+            return Ok(BackupVerification::from_checks(checks, None));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let manifest = opened.manifest.clone();
+    checks.push(passed("opens", "The file opens with the practice's key."));
+    checks.push(passed("manifest", format!("The manifest is authentic (made {}).", manifest.created_at)));
+    let snapshot = match opened.extract_snapshot(work_folder, progress) {
+        Ok(snapshot) => snapshot,
+        Err(error) if is_damage(&error) => {
+            checks.push(failed("contents", error.to_string()));
+            return Ok(BackupVerification::from_checks(checks, Some(manifest.created_at)));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    checks.push(passed("contents", "The database matches the hash in the manifest, to the end of the file."));
+    let found = snapshot.check(progress)?;
+    let page_problems: Vec<&String> = found.problems.iter().filter(|problem| problem.starts_with("page")).collect();
+    let structure_problems: Vec<&String> =
+        found.problems.iter().filter(|problem| !problem.starts_with("page")).collect();
+    checks.push(match page_problems.as_slice() {
+        [] => passed("pages", "Every page passes its HMAC check."),
+        problems => failed("pages", join(problems)),
+    });
+    if !page_problems.is_empty() {
+        return Ok(BackupVerification::from_checks(checks, Some(manifest.created_at)));
+    }
+    checks.push(match structure_problems.as_slice() {
+        [] => passed("structure", "SQLite's integrity check finds nothing wrong."),
+        problems => failed("structure", join(problems)),
+    });
+    checks.push(chain_check(&snapshot, manifest.audit_head.as_ref())?);
+    checks.push(if found.row_counts == manifest.row_counts {
+        let total: u64 = found.row_counts.values().sum();
+        passed(
+            "row_counts",
+            format!("All {} tables have the rows the manifest counted ({total} rows).", found.row_counts.len()),
+        )
+    } else {
+        let differing: Vec<String> = manifest
+            .row_counts
+            .keys()
+            .chain(found.row_counts.keys())
+            .filter(|table| manifest.row_counts.get(*table) != found.row_counts.get(*table))
+            .map(|table| {
+                format!(
+                    "{table}: {} in the manifest, {} in the database",
+                    manifest.row_counts.get(table).copied().unwrap_or(0),
+                    found.row_counts.get(table).copied().unwrap_or(0)
+                )
+            })
+            .collect();
+        failed("row_counts", format!("Row counts differ: {}.", differing.join("; ")))
+    });
+    Ok(BackupVerification::from_checks(checks, Some(manifest.created_at)))
+}
+
+fn join(problems: &[&String]) -> String {
+    let shown: Vec<&str> = problems.iter().take(5).map(|problem| problem.as_str()).collect();
+    let more = problems.len().saturating_sub(shown.len());
+    if more > 0 { format!("{} (and {more} more)", shown.join("; ")) } else { shown.join("; ") }
+}
+
+/// The audit chain inside the snapshot verifies, and ends where the manifest says.
+fn chain_check(
+    snapshot: &chartkeep_vault::backup::Snapshot,
+    head: Option<&chartkeep_vault::backup::ManifestChainHead>,
+) -> ClinicResult<VerificationCheck> {
+    let connection = snapshot.open_read_only()?;
+    let key = AuditKey::from_snapshot(snapshot);
+    Ok(match audit::verify_chain(&connection, &key)? {
+        broken @ ChainVerification::Broken { .. } => failed("audit_chain", broken.describe()),
+        ChainVerification::Intact { entries, head: found } => {
+            let found = found.map(|head| (head.seq, hex::encode(head.hash)));
+            let expected = head.map(|head| (head.seq, head.hash.clone()));
+            if found == expected {
+                passed(
+                    "audit_chain",
+                    format!("The audit chain verifies: {entries} entries, up to the manifest's head."),
+                )
+            } else {
+                failed("audit_chain", "The audit chain verifies but does not end where the manifest says.")
+            }
+        }
+    })
+}
+
+/// Verifies a backup with a key (the recovery key or a further recipient's), with no practice
+/// open: for checking a backup anywhere.
+pub fn verify_backup_with_key(
+    path: &Path,
+    key: &chartkeep_vault::RecoveryKey,
+    work_folder: &Path,
+    progress: &mut dyn FnMut(BackupProgress) -> bool,
+) -> ClinicResult<BackupVerification> {
+    verify_backup(path, BackupUnlock::Key(key), work_folder, progress)
+}
+
+impl Session {
+    /// Verifies a backup of this practice with the practice's key, recording the result (and,
+    /// when it is one of the listed backups, updating its line).
+    pub fn verify_backup_file(
+        &mut self,
+        path: &Path,
+        progress: &mut dyn FnMut(BackupProgress) -> bool,
+    ) -> ClinicResult<BackupVerification> {
+        let mut authorized = self.authorize(Permission::ManageBackups, AuditAction::Backup)?;
+        let source = authorized.vault().backup_source();
+        let work = authorized.vault().data_dir().root().join(super::RESTORE_WORK_FOLDER);
+        let verification = verify_backup(path, BackupUnlock::Practice(&source), &work, progress)?;
+        let now = crate::clock::timestamp(authorized.now());
+        let folder = path.parent().map(|folder| folder.to_string_lossy().into_owned()).unwrap_or_default();
+        let file_name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+        let problems = serde_json::to_string(&verification.problems())
+            .map_err(|_| ClinicError::Internal("The verification could not be saved."))?;
+        let change = authorized.begin_change()?;
+        change.connection().execute(
+            "UPDATE backups SET verified_at = ?3, verification_passed = ?4, verification_problems = ?5
+             WHERE folder = ?1 AND file_name = ?2",
+            rusqlite::params![folder, file_name, now, verification.passed, problems],
+        )?;
+        change.commit(
+            &AuditEvent::new(AuditAction::Backup, if verification.passed { Outcome::Success } else { Outcome::Failed })
+                .category("whole_database")
+                .reason(if verification.passed { "verified" } else { "verification_failed" })
+                .detail("trigger", Detail::Code(BackupTrigger::Manual.as_str())),
+        )?;
+        Ok(verification)
+    }
+}
