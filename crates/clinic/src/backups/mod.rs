@@ -210,6 +210,28 @@ impl Session {
         store::records(authorized.connection(), 500)
     }
 
+    /// Whether the Owner's daily backup is due now, on the clock at `offset` (the PC's time zone).
+    pub fn daily_backup_due(&mut self, offset: time::UtcOffset) -> ClinicResult<bool> {
+        let authorized = self.authorize(Permission::RunScheduledBackup, AuditAction::Backup)?;
+        let settings = store::settings(authorized.connection())?;
+        if settings.destination.is_none() {
+            return Ok(false);
+        }
+        let last = store::records(authorized.connection(), 1)?.into_iter().next().map(|record| record.created_at);
+        Ok(schedule::daily_backup_due(settings.daily_at.as_deref(), last.as_deref(), authorized.now(), offset))
+    }
+
+    /// Whether signing out (or closing the app) should make a backup first.
+    pub fn log_off_backup_due(&mut self) -> ClinicResult<bool> {
+        let authorized = self.authorize(Permission::RunScheduledBackup, AuditAction::Backup)?;
+        let settings = store::settings(authorized.connection())?;
+        if settings.destination.is_none() {
+            return Ok(false);
+        }
+        let last = store::last_verified(authorized.connection())?.map(|record| record.created_at);
+        Ok(schedule::log_off_backup_due(settings.on_log_off_after_hours, last.as_deref(), authorized.now()))
+    }
+
     /// The last verified backup and whether the Owner should be warned.
     pub fn backup_status(&mut self) -> ClinicResult<BackupStatus> {
         let authorized = self.authorize(Permission::ManageBackups, AuditAction::SettingsViewed)?;

@@ -275,6 +275,15 @@ fn scheduled_backups_run_for_anyone_signed_in_and_rotation_keeps_the_policy() {
     assert!(status.overdue && status.last_verified.is_none() && status.destination_reachable);
     let issued = create_user(&mut owner, "desk", &[Role::FrontDesk]);
     let mut desk = first_sign_in(&workstation, "desk", &issued);
+    // A time zone in which it is noon now, so "11:00" has passed today.
+    let now = time::OffsetDateTime::now_utc();
+    let since_midnight = i32::from(now.hour()) * 3600 + i32::from(now.minute()) * 60;
+    let noon_here = time::UtcOffset::from_whole_seconds(12 * 3600 - since_midnight).unwrap();
+    let mut settings = owner.backup_settings().unwrap();
+    settings.daily_at = Some("11:00".into());
+    owner.update_backup_settings(&settings).unwrap();
+    assert!(desk.daily_backup_due(noon_here).unwrap(), "due: 11:00 has passed and there is no backup");
+    assert!(desk.log_off_backup_due().unwrap(), "due: there is no verified backup");
     let scheduled = BackupRequest { trigger: BackupTrigger::Daily, folder: None };
     assert_eq!(desk.back_up(&manual(), &mut |_| true).unwrap_err().code(), ErrorCode::Forbidden);
     let mut made = Vec::new();
@@ -286,6 +295,8 @@ fn scheduled_backups_run_for_anyone_signed_in_and_rotation_keeps_the_policy() {
         std::fs::read_dir(&folder).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
     // All three on the same day: the newest of the day is kept.
     assert_eq!(files, [made[2].file_name.clone()], "rotation removed the older backups of the day");
+    assert!(!desk.daily_backup_due(noon_here).unwrap(), "made today");
+    assert!(!desk.log_off_backup_due().unwrap(), "a verified backup is fresh");
     let listed = owner.backups().unwrap();
     assert_eq!(listed.iter().filter(|record| record.removed_at.is_none()).count(), 1);
     let status = owner.backup_status().unwrap();
