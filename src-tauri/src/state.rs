@@ -1,6 +1,7 @@
 //! The desktop app's state: the workstation and which session (if any) is on screen. This is
 //! the app's screen flow only; every rule lives in the core crates.
 
+mod backups;
 mod recovery_key;
 
 use std::sync::Mutex;
@@ -40,6 +41,12 @@ pub struct AppState {
     screen: Mutex<Screen>,
     /// Set by "Cancel" during an import, which holds the screen's lock while it runs.
     pub import_cancelled: std::sync::atomic::AtomicBool,
+    /// Set by "Cancel" during a backup, a verification or a restore.
+    backup_cancelled: std::sync::atomic::AtomicBool,
+    /// One backup at a time.
+    backup_running: std::sync::atomic::AtomicBool,
+    /// A backup that finished while no one was signed in, recorded at the next sign-in.
+    pending_backup: Mutex<Option<chartkeep_clinic::backups::BackupJobOutcome>>,
 }
 
 type CommandResult<T> = Result<T, CommandError>;
@@ -50,6 +57,9 @@ impl AppState {
             workstation: workstation.map_err(CommandError::from),
             screen: Mutex::new(Screen::SignedOut),
             import_cancelled: std::sync::atomic::AtomicBool::new(false),
+            backup_cancelled: std::sync::atomic::AtomicBool::new(false),
+            backup_running: std::sync::atomic::AtomicBool::new(false),
+            pending_backup: Mutex::new(None),
         }
     }
 
@@ -120,22 +130,28 @@ impl AppState {
         self.replace_screen(
             workstation,
             Screen::SignedIn { session: Box::new(session), unconfirmed_recovery_key: None },
-        )
+        )?;
+        self.finish_pending_backup();
+        self.status()
     }
 
     /// Unlocks for the same user. A recovery key still waiting for confirmation comes back with
     /// the session, and the status asks for the recovery key step again.
     pub fn unlock(&self, password: &Password) -> CommandResult<AppStatus> {
         let workstation = self.workstation()?;
-        self.with_screen(|screen| {
+        let unlocked = self.with_screen(|screen| {
             let Screen::Locked { locked, unconfirmed_recovery_key } = screen else {
-                return status_of(workstation, screen);
+                return Ok(false);
             };
             let session = workstation.unlock(locked, password)?;
             let unconfirmed_recovery_key = unconfirmed_recovery_key.take();
             *screen = Screen::SignedIn { session: Box::new(session), unconfirmed_recovery_key };
-            status_of(workstation, screen)
-        })
+            Ok(true)
+        })?;
+        if unlocked {
+            self.finish_pending_backup();
+        }
+        self.status()
     }
 
     /// Locks the screen, keeping a recovery key not yet confirmed for after the unlock. If the
@@ -150,8 +166,13 @@ impl AppState {
         })
     }
 
-    pub fn log_out(&self) -> CommandResult<AppStatus> {
+    /// Signs out, first making a backup when the Owner's policy says one is due.
+    pub fn log_out(
+        &self,
+        progress: &mut dyn FnMut(chartkeep_vault::backup::BackupProgress),
+    ) -> CommandResult<AppStatus> {
         let workstation = self.workstation()?;
+        self.back_up_before_leaving(progress);
         self.replace_screen(workstation, Screen::SignedOut)
     }
 
@@ -177,8 +198,9 @@ impl AppState {
         })
     }
 
-    /// On exit: record the log-off and close the database.
+    /// On exit: a backup when one is due, then record the log-off and close the database.
     pub fn shut_down(&self) {
+        self.back_up_before_leaving(&mut |_| {});
         let result = self.with_screen(|screen| match std::mem::replace(screen, Screen::SignedOut) {
             Screen::SignedIn { session, .. } => session.log_out().map_err(CommandError::from),
             _ => Ok(()),

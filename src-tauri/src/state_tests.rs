@@ -88,7 +88,7 @@ fn session_commands_need_a_signed_in_and_confirmed_session() {
 
     assert_eq!(locked_with_key_pending(&state.lock().unwrap()), Some(false));
     assert_eq!(refused_code(&state), ErrorCodeView::NotSignedIn, "a locked session reaches nothing");
-    assert!(matches!(state.log_out().unwrap(), AppStatus::SignedOut));
+    assert!(matches!(state.log_out(&mut |_| {}).unwrap(), AppStatus::SignedOut));
     assert_eq!(refused_code(&state), ErrorCodeView::NotSignedIn);
 }
 
@@ -142,8 +142,44 @@ fn the_idle_lock_keeps_the_key_and_signing_out_drops_it() {
 
     // Signing out (here from the lock screen) drops the key: a new sign-in does not bring it back.
     state.lock().unwrap();
-    assert!(matches!(state.log_out().unwrap(), AppStatus::SignedOut));
+    assert!(matches!(state.log_out(&mut |_| {}).unwrap(), AppStatus::SignedOut));
     let signed_in = state.log_in("owner", &Password::new(OWNER_PASSWORD)).unwrap();
     assert_eq!(signed_in_with_key_pending(&signed_in), Some(false));
     assert_eq!(state.pending_recovery_key().unwrap_err().code, ErrorCodeView::NotFound);
+}
+
+#[test]
+fn a_backup_that_ends_while_locked_is_recorded_at_the_unlock_and_a_restore_signs_everyone_out() {
+    let folder = tempfile::tempdir().unwrap();
+    let (state, _clock) = app_state(&folder);
+    set_up(&state);
+    let key = state.pending_recovery_key().unwrap().recovery_key;
+    state.confirm_recovery_key(&last_six(&key)).unwrap();
+    let destination = folder.path().join("usb");
+    std::fs::create_dir_all(&destination).unwrap();
+    let mut settings = state.with_session(|session| session.backup_settings()).unwrap();
+    settings.destination = Some(destination.to_string_lossy().into_owned());
+    state.with_session(|session| session.update_backup_settings(&settings)).unwrap();
+
+    // The screen locks while the file is being written: the backup goes on, and waits.
+    let mut locked = false;
+    let finished = state.run_backup(chartkeep_clinic::backups::BackupTrigger::Manual, &mut |progress| {
+        if !locked && progress.step == chartkeep_vault::backup::BackupStep::Writing {
+            locked = true;
+            state.lock().unwrap();
+        }
+    });
+    assert!(locked);
+    assert_eq!(finished.unwrap_err().code, ErrorCodeView::NotSignedIn);
+    state.unlock(&Password::new(OWNER_PASSWORD)).unwrap();
+    let records = state.with_session(|session| session.backups()).unwrap();
+    assert_eq!(records.len(), 1, "recorded at the unlock");
+    assert_eq!(records[0].verification_passed, Some(true));
+
+    let backup = destination.join(&records[0].file_name);
+    let restored = state.restore_backup(&backup, &chartkeep_vault::RecoveryKey::parse(&key), &mut |_| {}).unwrap();
+    assert_eq!(restored.summary.file_name, records[0].file_name);
+    assert!(matches!(state.status().unwrap(), AppStatus::SignedOut), "everyone signs in again");
+    assert_eq!(refused_code(&state), ErrorCodeView::NotSignedIn);
+    assert!(matches!(state.log_in("owner", &Password::new(OWNER_PASSWORD)).unwrap(), AppStatus::SignedIn { .. }));
 }

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod backups;
 pub mod chart;
 pub mod front_desk;
 pub mod patients;
@@ -56,9 +57,10 @@ pub fn lock(state: State<'_, AppState>) -> Reply<AppStatus> {
     state.lock()
 }
 
-#[tauri::command]
-pub fn log_out(state: State<'_, AppState>) -> Reply<AppStatus> {
-    state.log_out()
+/// Signs out; first a backup when the Owner's policy says one is due ("backup-progress" events).
+#[tauri::command(async)]
+pub fn log_out(app: tauri::AppHandle, state: State<'_, AppState>) -> Reply<AppStatus> {
+    state.log_out(&mut backups::progress_events(&app))
 }
 
 #[tauri::command(async)]

@@ -278,7 +278,7 @@ pub struct ImportReportView {
     pub duplicates: Vec<ImportDuplicateView>,
 }
 
-fn narrow(value: u64) -> u32 {
+pub(crate) fn narrow(value: u64) -> u32 {
     u32::try_from(value).unwrap_or(u32::MAX)
 }
 

@@ -3,6 +3,7 @@
 
 mod access;
 pub mod audit;
+pub mod backups;
 pub mod chart;
 pub mod front_desk;
 pub mod patients;
@@ -284,6 +285,16 @@ fn typescript_bindings() -> String {
         patients::PatientVersionView::decl(),
         patients::PatientMergeView::decl(),
         patients::DuplicateReviewItemView::decl(),
+        backups::BackupSettingsView::decl(),
+        backups::BackupTriggerView::decl(),
+        backups::BackupRecordView::decl(),
+        backups::BackupStatusView::decl(),
+        backups::VerificationCheckView::decl(),
+        backups::BackupVerificationView::decl(),
+        backups::BackupSummaryView::decl(),
+        backups::RestoreOutcomeView::decl(),
+        backups::BackupStepView::decl(),
+        backups::BackupProgressView::decl(),
         front_desk::AppointmentStatusView::decl(),
         front_desk::AppointmentView::decl(),
         front_desk::ClinicianDayView::decl(),

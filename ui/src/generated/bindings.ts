@@ -154,6 +154,58 @@ export type PatientMergeView = { id: string, survivorId: string, survivorMrn: st
 
 export type DuplicateReviewItemView = { flagged: PatientSummaryView, resembles: PatientSummaryView | null, };
 
+export type BackupSettingsView = { 
+/**
+ * The folder backups go to; `null` until chosen.
+ */
+destination: string | null, 
+/**
+ * `HH:MM` on this PC's clock; `null` for no daily backup.
+ */
+dailyAt: string | null, 
+/**
+ * On sign-out or exit, back up when the last verified backup is older (hours); `null` off.
+ */
+onLogOffAfterHours: number | null, keepDaily: number, keepWeekly: number, keepMonthly: number, 
+/**
+ * Further age recipients (`age1…`).
+ */
+furtherRecipients: Array<string>, };
+
+export type BackupTrigger = "manual" | "daily" | "log_off" | "command_line";
+
+export type BackupRecordView = { id: string, fileName: string, folder: string, createdAt: string, createdBy: string | null, trigger: BackupTrigger, 
+/**
+ * Size in bytes (as a number the UI can format; exact up to 2^53).
+ */
+bytes: number, verifiedAt: string | null, verificationPassed: boolean | null, verificationProblems: Array<string>, removedAt: string | null, };
+
+export type BackupStatusView = { lastVerified: BackupRecordView | null, 
+/**
+ * The last verified backup is older than 48 hours, or there is none.
+ */
+overdue: boolean, destination: string | null, destinationReachable: boolean, };
+
+export type VerificationCheckView = { 
+/**
+ * `opens`, `manifest`, `contents`, `pages`, `structure`, `audit_chain` or `row_counts`.
+ */
+check: string, passed: boolean, detail: string, };
+
+export type BackupVerificationView = { passed: boolean, checks: Array<VerificationCheckView>, createdAt: string | null, };
+
+export type BackupSummaryView = { fileName: string, createdAt: string, appVersion: string, schemaVersion: number, practiceName: string, patients: number, encounters: number, users: number, auditEntries: number, bytes: number, };
+
+export type RestoreOutcomeView = { summary: BackupSummaryView, preRestoreCopy: string, };
+
+export type BackupStep = "snapshot" | "writing" | "reading" | "checking";
+
+export type BackupProgressView = { step: BackupStep, done: number, total: number, 
+/**
+ * Since the work started.
+ */
+elapsedMs: number, };
+
 export type AppointmentStatus = "booked" | "checked_in" | "in_progress" | "completed" | "no_show" | "cancelled";
 
 export type AppointmentView = { id: string, patientId: string, patientMrn: string, patientName: string, patientDateOfBirth: string, clinicianId: string, clinicianName: string, startsAt: string, minutes: number, reason: string, walkIn: boolean, status: AppointmentStatus, statusChangedAt: string, };
