@@ -5,6 +5,7 @@
 mod access_control_in_app;
 mod admin_cli;
 mod audit_view_in_app;
+mod backup_cli;
 mod canary_scan;
 mod desktop_smoke;
 mod emergency_access_in_app;

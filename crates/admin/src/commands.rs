@@ -60,7 +60,7 @@ pub fn fail(message: &str, as_json: bool) -> std::process::ExitCode {
     fail_with(&Failure { code: "internal".into(), message: message.to_owned() }, as_json)
 }
 
-fn workstation(data_dir: &DataDir) -> Result<Workstation, Failure> {
+pub(crate) fn workstation(data_dir: &DataDir) -> Result<Workstation, Failure> {
     Ok(Workstation::open(data_dir, Box::new(OsKeyring), Arc::new(SystemClock))?)
 }
 

@@ -3,6 +3,7 @@
 //! Secrets are read from standard input only (`--password-stdin`, `--recovery-key-stdin`), never
 //! from arguments. Exit status 0 means success; any failure prints one plain line and exits 1.
 
+mod backup;
 mod bench;
 mod commands;
 mod import;
@@ -85,6 +86,11 @@ enum Command {
         #[arg(long, required = true)]
         recovery_key_stdin: bool,
     },
+    /// Encrypted backups: make one, verify one, restore one.
+    Backup {
+        #[command(subcommand)]
+        command: BackupCommand,
+    },
     /// Import from a file. Signs in with the password on standard input (then the two-step
     /// code on the next line when the account has one).
     Import {
@@ -138,6 +144,42 @@ enum BenchCommand {
         entries: u64,
         #[arg(long, default_value_t = 20)]
         runs: u32,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BackupCommand {
+    /// Back up into a folder, then verify the backup. Signs in as an Owner with the password
+    /// on standard input (then the two-step code when the account has one).
+    Create {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[arg(long)]
+        username: Option<String>,
+    },
+    /// Verify a backup: with an Owner's password on this practice, or with the recovery key
+    /// (or a further recipient's key) anywhere. Exit status 0 only when every check passes.
+    Verify {
+        file: PathBuf,
+        #[arg(long, conflicts_with = "recovery_key_stdin", required_unless_present = "recovery_key_stdin")]
+        password_stdin: bool,
+        #[arg(long)]
+        recovery_key_stdin: bool,
+        #[arg(long)]
+        username: Option<String>,
+    },
+    /// Restore a backup. The recovery key is the first line of standard input. Where the
+    /// practice is ready on this PC, an Owner's password follows and the database is replaced
+    /// in place (the old one is kept, encrypted); on a new PC the Owner's new password follows.
+    Restore {
+        file: PathBuf,
+        #[arg(long, required = true)]
+        recovery_key_stdin: bool,
+        /// The Owner who signs in for a restore in place (default: the practice's owner).
+        #[arg(long)]
+        username: Option<String>,
     },
 }
 
@@ -226,6 +268,15 @@ fn main() -> ExitCode {
                 username: username.as_deref(),
             };
             import::import_patients(&data_dir, &request)
+        }
+        Command::Backup { command: BackupCommand::Create { out, username, .. } } => {
+            backup::create(&data_dir, &out, username.as_deref())
+        }
+        Command::Backup { command: BackupCommand::Verify { file, recovery_key_stdin, username, .. } } => {
+            backup::verify(&data_dir, &file, recovery_key_stdin, username.as_deref())
+        }
+        Command::Backup { command: BackupCommand::Restore { file, username, .. } } => {
+            backup::restore(&data_dir, &file, username.as_deref())
         }
         Command::Bench { command: BenchCommand::Unlock { runs } } => bench::unlock(runs),
         Command::Bench { command: BenchCommand::Audit { entries, runs } } => bench::audit(entries, runs),

@@ -56,6 +56,10 @@ impl Workstation {
                 file.id
             }
         };
+        // Snapshots left by a backup or restore that was cut off: encrypted, but of no use now.
+        for folder in [crate::backups::BACKUP_WORK_FOLDER, crate::backups::RESTORE_WORK_FOLDER] {
+            let _ = std::fs::remove_dir_all(data_dir.root().join(folder));
+        }
         Ok(Workstation { claim, keyring: Arc::from(keyring), id, clock })
     }
 

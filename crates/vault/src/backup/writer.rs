@@ -88,6 +88,7 @@ pub(crate) fn write_backup_file(
     if !folder.is_dir() {
         return Err(VaultError::DestinationUnreachable(folder.to_path_buf()));
     }
+    remove_stale_partial_files(folder);
     let final_path = folder.join(file_name);
     let partial = PartialFile { path: folder.join(format!(".{file_name}.partial")), done: false };
     let file = create_private_file(&partial.path).map_err(write_error(&partial.path))?;
@@ -151,6 +152,25 @@ pub(crate) fn write_backup_file(
     sync_folder(folder)?;
     let bytes = std::fs::metadata(&final_path).map_err(VaultError::io(&final_path))?.len();
     Ok(WrittenBackup { path: final_path, bytes, manifest })
+}
+
+/// Temporary files of backups that were cut off (the program was killed, the PC lost power)
+/// are removed once they are an hour old; a younger one may still be being written.
+fn remove_stale_partial_files(folder: &Path) {
+    let Ok(entries) = std::fs::read_dir(folder) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = name.starts_with('.') && name.ends_with(&format!(".{}.partial", super::BACKUP_EXTENSION));
+        let old = entry
+            .metadata()
+            .and_then(|meta| meta.modified())
+            .ok()
+            .and_then(|modified| modified.elapsed().ok())
+            .is_some_and(|age| age > std::time::Duration::from_secs(3600));
+        if ours && old {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 fn create_private_file(path: &Path) -> std::io::Result<File> {
