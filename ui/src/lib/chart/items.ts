@@ -1,0 +1,294 @@
+// Allergies, medications and problems as the chart shows and edits them: the form of each kind,
+// the words for its choices, one line to read an item by, where Rust's field errors go, and
+// History's versions with what changed. Rust checks every value; these only present them.
+import type { ChartItemVersionView, ChartItemView, CommandError, ItemFormView } from '../../generated/bindings';
+import type { DateOrder } from '../api/frontDesk';
+import { normaliseFieldName } from '../forms/fieldErrors';
+import { formatDate, formatInstant } from '../patients/format';
+
+/** The three lists of the chart. "No known allergies" is an allergy item of its own kind. */
+export type ListKind = 'allergy' | 'medication' | 'problem';
+
+export interface Choice {
+  value: string;
+  label: string;
+}
+
+export const SEVERITY_CHOICES: readonly Choice[] = [
+  { value: '', label: 'Not recorded' },
+  { value: 'mild', label: 'Mild' },
+  { value: 'moderate', label: 'Moderate' },
+  { value: 'severe', label: 'Severe' },
+];
+
+export const CONDITION_STATUS_CHOICES: readonly Choice[] = [
+  { value: 'active', label: 'Active' },
+  { value: 'inactive', label: 'Inactive' },
+  { value: 'resolved', label: 'Resolved' },
+];
+
+export const MEDICATION_STATUS_CHOICES: readonly Choice[] = [
+  { value: 'active', label: 'Active' },
+  { value: 'on_hold', label: 'On hold' },
+  { value: 'stopped', label: 'Stopped' },
+  { value: 'completed', label: 'Completed' },
+];
+
+export interface FieldSpec {
+  name: keyof ItemFormView;
+  label: string;
+  input: 'text' | 'multiline' | 'date' | 'select';
+  required?: boolean;
+  options?: readonly Choice[];
+  placeholder?: string;
+  hint?: string;
+  width?: 'short' | 'medium' | 'full';
+}
+
+/** The fields of each kind's form, in the order they are shown. */
+export function fieldsOf(kind: ListKind): readonly FieldSpec[] {
+  switch (kind) {
+    case 'allergy':
+      return [
+        { name: 'substance', label: 'Substance', input: 'text', required: true, placeholder: 'e.g. Penicillin' },
+        { name: 'reaction', label: 'Reaction', input: 'multiline', placeholder: 'e.g. Hives, swelling of the lips' },
+        { name: 'severity', label: 'Severity', input: 'select', options: SEVERITY_CHOICES },
+        { name: 'status', label: 'Status', input: 'select', options: CONDITION_STATUS_CHOICES },
+      ];
+    case 'medication':
+      return [
+        { name: 'name', label: 'Medication', input: 'text', required: true, placeholder: 'e.g. Amoxicillin' },
+        { name: 'dose', label: 'Dose', input: 'text', placeholder: 'e.g. 500 mg', width: 'medium' },
+        { name: 'route', label: 'Route', input: 'text', placeholder: 'e.g. oral', width: 'medium' },
+        { name: 'frequency', label: 'Frequency', input: 'text', placeholder: 'e.g. three times a day', width: 'medium' },
+        { name: 'start', label: 'Start', input: 'date', width: 'short' },
+        { name: 'stop', label: 'Stop', input: 'date', width: 'short' },
+        { name: 'status', label: 'Status', input: 'select', options: MEDICATION_STATUS_CHOICES },
+      ];
+    case 'problem':
+      return [
+        { name: 'description', label: 'Problem', input: 'text', required: true, placeholder: 'e.g. Asthma' },
+        { name: 'icd10', label: 'ICD-10 code', input: 'text', placeholder: 'e.g. J45.909', hint: 'Optional.', width: 'short' },
+        { name: 'onset', label: 'Onset', input: 'date', width: 'short' },
+        { name: 'status', label: 'Status', input: 'select', options: CONDITION_STATUS_CHOICES },
+      ];
+  }
+}
+
+export function emptyForm(kind: ItemFormView['kind']): ItemFormView {
+  return {
+    kind,
+    substance: '',
+    reaction: '',
+    severity: '',
+    status: 'active',
+    name: '',
+    dose: '',
+    route: '',
+    frequency: '',
+    start: '',
+    stop: '',
+    description: '',
+    icd10: '',
+    onset: '',
+  };
+}
+
+const DATE_FIELDS: readonly (keyof ItemFormView)[] = ['start', 'stop', 'onset'];
+
+/** An item's form for editing, its dates written the way the practice types them. */
+export function formOf(item: ChartItemView, order: DateOrder): ItemFormView {
+  const form = { ...emptyForm(item.form.kind), ...item.form };
+  for (const field of DATE_FIELDS) {
+    form[field] = formatDate(form[field], order);
+  }
+  return form;
+}
+
+function labelOf(choices: readonly Choice[], value: string): string {
+  return choices.find((choice) => choice.value === value)?.label ?? value.replace(/_/g, ' ');
+}
+
+export function severityLabel(severity: string): string {
+  return severity === '' ? '' : labelOf(SEVERITY_CHOICES, severity);
+}
+
+export function statusLabel(form: Pick<ItemFormView, 'kind' | 'status'>): string {
+  return labelOf(form.kind === 'medication' ? MEDICATION_STATUS_CHOICES : CONDITION_STATUS_CHOICES, form.status);
+}
+
+/** Whether an item belongs in the current list (the rest go under "inactive"), as Rust counts it. */
+export function isCurrent(form: Pick<ItemFormView, 'status'>): boolean {
+  return form.status === 'active' || form.status === 'on_hold';
+}
+
+/** What an item is called in one line: the substance, medication or problem. */
+export function itemTitle(form: ItemFormView): string {
+  switch (form.kind) {
+    case 'no_known_allergies':
+      return 'No known allergies';
+    case 'medication':
+      return form.name;
+    case 'problem':
+      return form.description;
+    default:
+      return form.substance;
+  }
+}
+
+/** The rest of an item in short parts: "500 mg · oral · three times a day · since 01/03/2026". */
+export function itemDetails(form: ItemFormView, order: DateOrder): string[] {
+  switch (form.kind) {
+    case 'no_known_allergies':
+      return [];
+    case 'medication': {
+      const period =
+        form.start && form.stop
+          ? `${formatDate(form.start, order)} to ${formatDate(form.stop, order)}`
+          : form.start
+            ? `since ${formatDate(form.start, order)}`
+            : form.stop
+              ? `until ${formatDate(form.stop, order)}`
+              : '';
+      return [form.dose, form.route, form.frequency, period].filter((part) => part.trim() !== '');
+    }
+    case 'problem':
+      return [form.icd10, form.onset ? `since ${formatDate(form.onset, order)}` : ''].filter((part) => part !== '');
+    default:
+      return [form.reaction].filter((part) => part.trim() !== '');
+  }
+}
+
+/** The words for one kind, for headings, buttons and dialog titles. */
+export const KIND_WORDS: Record<ListKind, { plural: string; one: string; add: string; none: string }> = {
+  allergy: { plural: 'Allergies', one: 'allergy', add: 'Add an allergy', none: 'No allergies recorded.' },
+  medication: { plural: 'Medications', one: 'medication', add: 'Add a medication', none: 'No medications recorded.' },
+  problem: { plural: 'Problems', one: 'problem', add: 'Add a problem', none: 'No problems recorded.' },
+};
+
+/** The messages of a failed save by form field; `rest` is what names no field of the form. */
+export interface SortedErrors {
+  byField: Partial<Record<string, string>>;
+  rest: string | null;
+}
+
+/**
+ * Puts each of Rust's field errors under the form field it names (`fields` when a form had
+ * several wrong fields, otherwise `field`); anything else is for the whole form.
+ */
+export function sortErrors(error: CommandError, formFields: readonly string[]): SortedErrors {
+  const known = new Map(formFields.map((name) => [normaliseFieldName(name), name]));
+  const listed = error.fields ?? (error.field !== null ? [{ field: error.field, message: error.message }] : []);
+  const byField: Partial<Record<string, string>> = {};
+  const unplaced: string[] = [];
+  for (const entry of listed) {
+    const name = known.get(normaliseFieldName(entry.field));
+    if (name !== undefined && byField[name] === undefined) {
+      byField[name] = entry.message;
+    } else if (name === undefined) {
+      unplaced.push(entry.message);
+    }
+  }
+  if (listed.length === 0) {
+    unplaced.push(error.message);
+  }
+  return { byField, rest: unplaced.length > 0 ? unplaced.join(' ') : null };
+}
+
+const CHANGE_LABELS: Record<string, string> = {
+  recorded: 'Recorded',
+  updated: 'Changed',
+  entered_in_error: 'Entered in error',
+  amended: "Amended at the patient's request",
+  superseded: 'Ended when an allergy was recorded',
+};
+
+export function changeLabel(change: string): string {
+  return CHANGE_LABELS[change] ?? change.replace(/_/g, ' ');
+}
+
+const FIELD_LABELS: Partial<Record<keyof ItemFormView, string>> = {
+  substance: 'Substance',
+  reaction: 'Reaction',
+  severity: 'Severity',
+  status: 'Status',
+  name: 'Medication',
+  dose: 'Dose',
+  route: 'Route',
+  frequency: 'Frequency',
+  start: 'Start',
+  stop: 'Stop',
+  description: 'Problem',
+  icd10: 'ICD-10 code',
+  onset: 'Onset',
+};
+
+/** A field's value as read: dates in the practice's order, choices in words. */
+function shownValue(form: ItemFormView, field: keyof ItemFormView, order: DateOrder): string {
+  const value = form[field];
+  if (DATE_FIELDS.includes(field)) {
+    return formatDate(value, order);
+  }
+  if (field === 'severity') {
+    return severityLabel(value);
+  }
+  if (field === 'status') {
+    return statusLabel(form);
+  }
+  return value;
+}
+
+export interface HistoryChange {
+  field: string;
+  label: string;
+  before: string;
+  after: string;
+}
+
+export interface HistoryEntry {
+  version: number;
+  what: string;
+  who: string;
+  when: string;
+  reason: string | null;
+  /** For the first version, every value given; later, each field that changed. */
+  changes: HistoryChange[];
+  first: boolean;
+}
+
+/** Every version of an item, newest first, with what changed from the version before. */
+export function historyEntries(versions: readonly ChartItemVersionView[], order: DateOrder): HistoryEntry[] {
+  const sorted = [...versions].sort((a, b) => a.version - b.version);
+  const entries = sorted.map((version, index): HistoryEntry => {
+    const previous = index > 0 ? sorted[index - 1] : null;
+    const fields = Object.keys(FIELD_LABELS) as (keyof ItemFormView)[];
+    const changes =
+      previous === null
+        ? fields
+            .filter((field) => version.form[field] !== '')
+            .map((field) => ({
+              field,
+              label: FIELD_LABELS[field] ?? field,
+              before: '',
+              after: shownValue(version.form, field, order),
+            }))
+        : fields
+            .filter((field) => version.changedFields.includes(field) || previous.form[field] !== version.form[field])
+            .map((field) => ({
+              field,
+              label: FIELD_LABELS[field] ?? field,
+              before: shownValue(previous.form, field, order),
+              after: shownValue(version.form, field, order),
+            }));
+    return {
+      version: version.version,
+      what: changeLabel(version.change),
+      who: version.changedBy,
+      when: formatInstant(version.changedAt, order),
+      reason: version.reason,
+      changes,
+      first: previous === null,
+    };
+  });
+  return entries.reverse();
+}
