@@ -7,6 +7,7 @@ mod admin_cli;
 mod audit_view_in_app;
 mod backup_cli;
 mod canary_scan;
+mod chart_in_app;
 mod desktop_smoke;
 mod emergency_access_in_app;
 mod front_desk_in_app;

@@ -37,6 +37,27 @@ pub struct Browser {
 
 static ONE_APP_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// The display and `-auth` file of the Xvfb in process group `group`, from /proc.
+fn xvfb_of_group(group: u32) -> Option<(String, PathBuf)> {
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+        // "pid (comm) state ppid pgrp ...": the name may hold spaces, so split after the ')'.
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else { continue };
+        let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
+        if &stat[open + 1..close] != "Xvfb" || fields.get(2).and_then(|pgrp| pgrp.parse::<u32>().ok()) != Some(group) {
+            continue;
+        }
+        let Ok(command_line) = std::fs::read(entry.path().join("cmdline")) else { continue };
+        let arguments: Vec<String> =
+            command_line.split(|byte| *byte == 0).map(|part| String::from_utf8_lossy(part).into_owned()).collect();
+        let display = arguments.iter().find(|argument| argument.starts_with(':'))?.clone();
+        let authority =
+            arguments.iter().position(|argument| argument == "-auth").and_then(|at| arguments.get(at + 1))?;
+        return Some((display, PathBuf::from(authority)));
+    }
+    None
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).map(|address| address.port()).unwrap()
 }
@@ -224,6 +245,20 @@ impl Browser {
     pub fn set_window_size(&self, width: u32, height: u32) {
         self.send("POST", &self.session_path("/window/rect"), Some(json!({ "width": width, "height": height })))
             .unwrap();
+    }
+
+    /// The X display (such as ":99") of the Xvfb this browser runs on, and its authority file,
+    /// for tools that drive the app's native windows (a save dialog) with xdotool.
+    pub fn x_display(&self) -> (String, PathBuf) {
+        let group = self._driver.child.id();
+        let started = Instant::now();
+        loop {
+            if let Some(found) = xvfb_of_group(group) {
+                return found;
+            }
+            assert!(started.elapsed() < Duration::from_secs(10), "no Xvfb in the driver's process group");
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     /// Ends the session, which closes the app the way a person closing the window would.
