@@ -130,6 +130,11 @@ enum BenchCommand {
         #[arg(long, default_value_t = 200)]
         runs: usize,
     },
+    /// Backup, verification and restore of a database of about N MB, beside a plain file copy.
+    Backup {
+        #[arg(long, default_value_t = 1024)]
+        size_mb: u64,
+    },
     /// The CSV import: a Synthea-layout file of N rows into a practice of M patients.
     Import {
         #[arg(long, default_value_t = 100_000)]
@@ -284,6 +289,7 @@ fn main() -> ExitCode {
         Command::Bench { command: BenchCommand::Chart { patients, encounters, runs } } => {
             bench::chart(patients, encounters, runs)
         }
+        Command::Bench { command: BenchCommand::Backup { size_mb } } => bench::backup(size_mb),
         Command::Bench { command: BenchCommand::Import { rows, existing } } => bench::import(rows, existing),
     };
     match output {

@@ -6,15 +6,17 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chartkeep_clinic::{NewUser, PracticeSetup, Role, Session, SystemClock, Workstation};
-use chartkeep_vault::{DataDir, KdfChoice, KdfParams, OsKeyring, Password};
+use chartkeep_vault::{DataDir, KdfChoice, KdfParams, OsKeyring, Password, RecoveryKey};
 use serde_json::json;
 
 mod audit;
+mod backup;
 mod chart;
 mod import;
 mod search;
 
 pub use audit::audit;
+pub use backup::backup;
 pub use chart::chart;
 pub use import::import;
 pub use search::search;
@@ -28,6 +30,7 @@ pub(crate) struct BenchPractice {
     _folder: tempfile::TempDir,
     pub workstation: Workstation,
     vault_id: String,
+    recovery_key: RecoveryKey,
 }
 
 impl Drop for BenchPractice {
@@ -55,11 +58,16 @@ impl BenchPractice {
         }
         created.session.update_access_settings(&settings)?;
         let vault_id = created.session.vault_id().to_owned();
-        Ok((BenchPractice { _folder: folder, workstation, vault_id }, created.session))
+        let practice = BenchPractice { _folder: folder, workstation, vault_id, recovery_key: created.recovery_key };
+        Ok((practice, created.session))
     }
 
     pub(crate) fn sign_in(&self) -> Result<Session, Failure> {
         Ok(self.workstation.log_in("owner", &Password::new(PASSWORD))?)
+    }
+
+    pub(crate) fn recovery_key(&self) -> &RecoveryKey {
+        &self.recovery_key
     }
 
     pub(crate) fn folder(&self) -> &std::path::Path {
