@@ -123,7 +123,7 @@ fn a_backup_reads_back_identical_with_the_vault_or_the_recovery_key() {
 
 #[test]
 fn writes_during_the_snapshot_are_not_in_it_and_the_app_keeps_working() {
-    let practice = Practice::new(30_000);
+    let practice = Practice::new(100_000);
     let vault = practice.vault();
     let mut steps = 0;
     let snapshot = vault
@@ -135,9 +135,9 @@ fn writes_during_the_snapshot_are_not_in_it_and_the_app_keeps_working() {
         })
         .unwrap();
     assert!(steps > 1, "the copy took several steps");
-    assert_eq!(notes_in(&snapshot), 30_000, "a consistent copy as of its start");
+    assert_eq!(notes_in(&snapshot), 100_000, "a consistent copy as of its start");
     let now: i64 = vault.connection().query_row("SELECT count(*) FROM note", [], |row| row.get(0)).unwrap();
-    assert_eq!(now, 30_000 + 10 * steps as i64);
+    assert_eq!(now, 100_000 + 10 * steps as i64);
 }
 
 /// Where age's payload starts: after the header's MAC line and the 16-byte nonce.
