@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
+use chartkeep_tests::canary::find_canaries;
 use chartkeep_tests::webdriver::Browser;
 
 use super::access_control_in_app::set_up_practice;
@@ -322,4 +323,12 @@ fn a_clinician_writes_signs_and_amends_a_note_records_an_allergy_and_prints_the_
         assert!(!page.contains(shown), "the lock screen still holds {shown:?}");
     }
     browser.quit();
+    std::thread::sleep(Duration::from_millis(500));
+
+    // Nothing of the chart in plaintext on disk outside the files saved on purpose: not in the
+    // data folder, the app's temporary folder, or the webview's data and the file chooser's
+    // recent files below the private HOME (scripts/with-private-keyring).
+    let home = std::path::PathBuf::from(std::env::var_os("HOME").unwrap());
+    let leaks = find_canaries(&[&data_dir, &temp, &home], &[ASSESSMENT, ADDENDUM, "Hives and swelling of the lips"]);
+    assert_eq!(leaks, [], "chart text found in plaintext on disk");
 }
