@@ -91,6 +91,7 @@ fn main() {
             commands::patients::merge_patients,
             commands::patients::unmerge_patients,
             commands::patients::patient_merges,
+            commands::patients::patient_for_merge,
             commands::front_desk::clinicians,
             commands::front_desk::day_schedule,
             commands::front_desk::book_appointment,

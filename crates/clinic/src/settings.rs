@@ -47,6 +47,16 @@ fn check(settings: &AccessSettings) -> ClinicResult<()> {
             format!("An idle timeout is {} to {} minutes.", IDLE_TIMEOUT_MINUTES.start(), IDLE_TIMEOUT_MINUTES.end()),
         ));
     }
+    if settings
+        .role_policies
+        .iter()
+        .any(|policy| policy.co_sign_allowed && !crate::permissions::is_allowed(&[policy.role], Permission::SignNotes))
+    {
+        return Err(ClinicError::invalid(
+            "co_sign_allowed",
+            "Only a role that signs notes (Clinician) can be allowed to co-sign them.",
+        ));
+    }
     if !EMERGENCY_ACCESS_MINUTES.contains(&settings.emergency_access_minutes) {
         return Err(ClinicError::invalid(
             "emergency_access_minutes",

@@ -112,6 +112,12 @@ pub fn unmerge_patients(state: State<'_, AppState>, merge_id: String) -> Reply<(
     state.with_session(|session| session.unmerge_patients(&merge_id))
 }
 
+/// A record found by its MRN for the Owner to compare and merge.
+#[tauri::command]
+pub fn patient_for_merge(state: State<'_, AppState>, mrn: String) -> Reply<PatientSummaryView> {
+    state.with_session(|session| session.patient_for_merge(&mrn)).map(Into::into)
+}
+
 #[tauri::command]
 pub fn patient_merges(state: State<'_, AppState>, patient_id: String) -> Reply<Vec<PatientMergeView>> {
     let merges = state.with_session(|session| session.patient_merges(&patient_id))?;

@@ -53,8 +53,9 @@ impl std::fmt::Debug for DuplicateReviewItem {
     }
 }
 
-const MERGE_COLUMNS: &str = "m.id, m.survivor_id, s.mrn, s.family_name || ', ' || s.given_names,
-    m.merged_id, d.mrn, d.family_name || ', ' || d.given_names,
+const MERGE_COLUMNS: &str = "m.id, m.survivor_id, s.mrn,
+    s.family_name || CASE WHEN s.given_names = '' THEN '' ELSE ', ' || s.given_names END,
+    m.merged_id, d.mrn, d.family_name || CASE WHEN d.given_names = '' THEN '' ELSE ', ' || d.given_names END,
     mu.full_name || ' (' || mu.username || ')', m.merged_at,
     uu.full_name || ' (' || uu.username || ')', m.unmerged_at
     FROM patient_merges m
@@ -221,6 +222,23 @@ impl Session {
                 .detail("count", Detail::Count(merges.len() as u64)),
         )?;
         Ok(merges)
+    }
+
+    /// Finds a record by its MRN for the Owner to compare and merge (the Owner reads patients
+    /// only for merging). An alias's MRN leads to the record it was merged into.
+    pub fn patient_for_merge(&mut self, mrn: &str) -> ClinicResult<PatientSummary> {
+        let mut authorized = self.authorize(Permission::MergePatients, AuditAction::View)?;
+        let number = super::search_keys::number_of_mrn(mrn)
+            .ok_or_else(|| ClinicError::invalid("mrn", "That is not an MRN: check the digits."))?;
+        let row = store::by_number(authorized.connection(), number)?
+            .filter(|row| !row.entered_in_error)
+            .ok_or(ClinicError::NotFound("A patient with that MRN"))?;
+        let row = store::survivor_of(authorized.connection(), row)?;
+        let summary = summary_of(authorized.connection(), &row, authorized.now(), None)?;
+        authorized.record(
+            &AuditEvent::success(AuditAction::View).patient(&row.id).category("demographics").reason("merge_lookup"),
+        )?;
+        Ok(summary)
     }
 
     /// Records flagged for a duplicate check (by an import), each beside the record it

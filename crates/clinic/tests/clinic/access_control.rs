@@ -203,6 +203,9 @@ fn use_cases() -> Vec<(&'static str, &'static [Permission], UseCase)> {
         ("unmerge_patients", &[Permission::MergePatients], |session, _, _| {
             let_through(session.unmerge_patients("no-such-merge"))
         }),
+        ("patient_for_merge", &[Permission::MergePatients], |session, _, _| {
+            let_through(session.patient_for_merge("0000000"))
+        }),
         ("duplicate_review_queue", &[Permission::MergePatients], |session, _, _| {
             session.duplicate_review_queue().map(drop)
         }),

@@ -117,6 +117,11 @@ fn a_draft_is_its_authors_alone_and_signing_someone_elses_note_needs_co_signing(
 
     let mut settings = owner.access_settings().unwrap();
     for policy in &mut settings.role_policies {
+        policy.co_sign_allowed = true;
+    }
+    let refused = owner.update_access_settings(&settings).unwrap_err();
+    assert_eq!(refused.field(), Some("co_sign_allowed"), "only a role that signs notes may co-sign");
+    for policy in &mut settings.role_policies {
         policy.co_sign_allowed = policy.role == Role::Clinician;
     }
     owner.update_access_settings(&settings).unwrap();

@@ -110,8 +110,12 @@ fn a_merge_makes_an_alias_and_an_unmerge_gives_back_both_records_byte_for_byte()
     let mut owner = super::log_in(&workstation);
     let (left, right) = owner.merge_preview(&survivor, &duplicate.id).unwrap();
     assert_eq!((left.id.as_str(), right.id.as_str()), (survivor.as_str(), duplicate.id.as_str()));
+    let found = owner.patient_for_merge(&duplicate.mrn).unwrap();
+    assert_eq!(found.id, duplicate.id, "the Owner finds a record to merge by its MRN");
     let merge = owner.merge_patients(&survivor, &duplicate.id).unwrap();
     assert_eq!(owner.merge_patients(&duplicate.id, &survivor).unwrap_err().field(), Some("patient"));
+    assert_eq!(owner.patient_for_merge(&duplicate.mrn).unwrap().id, survivor, "an alias's MRN leads to its survivor");
+    assert_eq!(owner.patient_for_merge("not an mrn").unwrap_err().field(), Some("mrn"));
 
     let desk_password = chartkeep_vault::Password::new(super::staff_password("desk"));
     let mut desk = workstation.log_in("desk", &desk_password).unwrap();

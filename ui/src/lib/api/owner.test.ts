@@ -14,6 +14,7 @@ import {
   mergePatients,
   mergePreview,
   patientHistory,
+  patientForMerge,
   patientMerges,
   previewImport,
   saveImportMapping,
@@ -55,6 +56,7 @@ describe('owner commands', () => {
     await mergePatients('p-1', 'p-2');
     await unmergePatients('m-1');
     await patientMerges('p-1');
+    await patientForMerge('1000042');
     await enteredInErrorPatients();
     await patientHistory('p-3');
     await setDateOrder('mdy');
@@ -74,6 +76,7 @@ describe('owner commands', () => {
       ['merge_patients', { survivorId: 'p-1', duplicateId: 'p-2' }],
       ['unmerge_patients', { mergeId: 'm-1' }],
       ['patient_merges', { patientId: 'p-1' }],
+      ['patient_for_merge', { mrn: '1000042' }],
       ['entered_in_error_patients', {}],
       ['patient_history', { patientId: 'p-3' }],
       ['set_date_order', { order: 'mdy' }],

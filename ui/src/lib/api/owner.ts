@@ -104,6 +104,11 @@ export function unmergePatients(mergeId: string): Promise<void> {
  * The merges a record took part in, newest first, both records named. The Owner may list them
  * without reading patients otherwise.
  */
+/** A record by its MRN, for a merge (an alias's MRN leads to the record it was merged into). */
+export function patientForMerge(mrn: string): Promise<PatientSummaryView> {
+  return call<PatientSummaryView>('patient_for_merge', { mrn });
+}
+
 export function patientMerges(patientId: string): Promise<PatientMergeView[]> {
   return call<PatientMergeView[]>('patient_merges', { patientId });
 }
