@@ -76,7 +76,7 @@ pub const PERMISSION_MATRIX: &[(Permission, &[Role])] = &[
 
 /// What an emergency access to one patient lets a user do who otherwise could not.
 pub const EMERGENCY_ACCESS_PERMISSIONS: &[Permission] =
-    &[Permission::ReadDemographics, Permission::WriteDemographics, Permission::ReadChart, Permission::WriteChart];
+    &[Permission::ReadDemographics, Permission::ReadChart];
 
 impl Permission {
     pub fn as_str(self) -> &'static str {
