@@ -229,10 +229,8 @@ impl Session {
             ("Printed by".to_owned(), format!("{} ({})", user.full_name, user.username)),
             ("Printed at".to_owned(), format!("{printed_at} ({})", wall_clock.zone_label())),
         ];
-        let footer = format!(
-            "{practice} - patient summary, MRN {} - printed by {} at {printed_at} - confidential",
-            row.mrn, user.username
-        );
+        // The practice's name heads the first page; the footer stays short enough for one line.
+        let footer = format!("Confidential - MRN {} - printed by {} at {printed_at}", row.mrn, user.username);
         let report = summary_report(&chart, &row.details, encounters, facts, footer);
         let included = chart.encounters.iter().filter(|encounter| encounter.signed).take(encounters).count() as u64;
         let event = AuditEvent::success(AuditAction::Print)
