@@ -34,6 +34,16 @@ describe('capabilitiesOf', () => {
     ]);
   });
 
+  it('lists backups after the patient-record tools, for those who manage them only', () => {
+    const list = capabilitiesOf(['own_account', 'review_entered_in_error', 'manage_backups', 'run_scheduled_backup']);
+    expect(list.map((text) => text.slice(text.lastIndexOf('under ')))).toEqual([
+      'under Entered in error.',
+      'under Backups.',
+      'under My account.',
+    ]);
+    expect(capabilitiesOf(['own_account', 'run_scheduled_backup'])).toHaveLength(1);
+  });
+
   it('lists nothing for no permissions', () => {
     expect(capabilitiesOf([])).toEqual([]);
   });

@@ -29,6 +29,10 @@ const CAPABILITIES: readonly { permission: Permission; text: string }[] = [
     text: 'See the records marked as entered in error and their History, under Entered in error.',
   },
   {
+    permission: 'manage_backups',
+    text: 'Back up the practice, choose where and when backups are made, verify them, and restore one, under Backups.',
+  },
+  {
     permission: 'review_emergency_access',
     text: 'Review emergency accesses to patient records, below.',
   },
