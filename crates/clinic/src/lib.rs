@@ -2,6 +2,18 @@
 //! in, the [`Workstation`]), checks what it must, makes its change and writes its audit entry in
 //! the same transaction.
 
+/// `Debug` that prints only the type's name, for types that carry patient data: a value that
+/// reaches a log line, a panic or an error message by accident gives nothing away.
+macro_rules! redacted {
+    ($($type:ty),*) => {$(
+        impl std::fmt::Debug for $type {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(concat!(stringify!($type), "([redacted])"))
+            }
+        }
+    )*};
+}
+
 mod amendments;
 mod appointments;
 pub mod audit;

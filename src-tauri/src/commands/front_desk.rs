@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
 use chartkeep_clinic::patients::{DateOrder, ImportMapping};
-use chartkeep_clinic::{AmendmentOutcome, NewAmendmentRequest, NewAppointment, NewDisclosure};
+use chartkeep_clinic::{AmendmentOutcome, NewAmendmentRequest, NewAppointment};
 use tauri::{AppHandle, Emitter, Manager, State};
 
 use super::Reply;
@@ -178,13 +178,7 @@ pub fn record_disclosure(
     patient_id: String,
     disclosure: DisclosureFormView,
 ) -> Reply<DisclosureView> {
-    let new = NewDisclosure {
-        disclosed_on: disclosure.disclosed_on,
-        recipient: disclosure.recipient,
-        purpose: disclosure.purpose,
-        information: disclosure.information,
-    };
-    state.with_session(|session| session.record_disclosure(&patient_id, &new)).map(Into::into)
+    state.with_session(|session| session.record_disclosure(&patient_id, &disclosure.into())).map(Into::into)
 }
 
 #[tauri::command]
@@ -194,12 +188,7 @@ pub fn correct_disclosure(
     disclosure: DisclosureFormView,
     reason: String,
 ) -> Reply<DisclosureView> {
-    let new = NewDisclosure {
-        disclosed_on: disclosure.disclosed_on,
-        recipient: disclosure.recipient,
-        purpose: disclosure.purpose,
-        information: disclosure.information,
-    };
+    let new = disclosure.into();
     state.with_session(|session| session.correct_disclosure(&disclosure_id, &new, &reason)).map(Into::into)
 }
 

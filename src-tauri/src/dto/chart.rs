@@ -12,16 +12,6 @@ use ts_rs::TS;
 use super::front_desk::EmergencyAccessView;
 use super::patients::PatientSummaryView;
 
-macro_rules! redacted {
-    ($($type:ty),*) => {$(
-        impl std::fmt::Debug for $type {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(concat!(stringify!($type), "([redacted])"))
-            }
-        }
-    )*};
-}
-
 /// An allergy, "no known allergies", a medication or a problem, as a form. `kind` is
 /// "allergy", "no_known_allergies", "medication" or "problem".
 #[derive(Clone, Default, Serialize, Deserialize, TS)]

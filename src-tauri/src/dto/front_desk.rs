@@ -341,6 +341,17 @@ pub struct DisclosureFormView {
     pub information: String,
 }
 
+impl From<DisclosureFormView> for chartkeep_clinic::NewDisclosure {
+    fn from(form: DisclosureFormView) -> Self {
+        chartkeep_clinic::NewDisclosure {
+            disclosed_on: form.disclosed_on,
+            recipient: form.recipient,
+            purpose: form.purpose,
+            information: form.information,
+        }
+    }
+}
+
 #[derive(Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DisclosureView {
@@ -437,16 +448,6 @@ impl From<EmergencyAccess> for EmergencyAccessView {
     fn from(access: EmergencyAccess) -> Self {
         EmergencyAccessView { id: access.id, patient_id: access.patient_id, expires_at: access.expires_at }
     }
-}
-
-macro_rules! redacted {
-    ($($type:ty),*) => {$(
-        impl std::fmt::Debug for $type {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(concat!(stringify!($type), "([redacted])"))
-            }
-        }
-    )*};
 }
 
 redacted!(

@@ -1,6 +1,17 @@
 //! The shapes that cross to the UI. TypeScript types for them are generated with ts-rs into
 //! `ui/src/generated/bindings.ts`; a test fails when that file is stale.
 
+/// `Debug` that prints only the type's name, for DTOs that carry patient data.
+macro_rules! redacted {
+    ($($type:ty),*) => {$(
+        impl std::fmt::Debug for $type {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(concat!(stringify!($type), "([redacted])"))
+            }
+        }
+    )*};
+}
+
 mod access;
 pub mod audit;
 pub mod backups;

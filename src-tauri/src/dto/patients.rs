@@ -12,16 +12,6 @@ use chartkeep_clinic::patients::{
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-macro_rules! redacted {
-    ($($type:ty),*) => {$(
-        impl std::fmt::Debug for $type {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(concat!(stringify!($type), "([redacted])"))
-            }
-        }
-    )*};
-}
-
 #[derive(Clone, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PhoneView {

@@ -36,16 +36,6 @@ pub struct ChartItemVersion {
     pub changed_fields: Vec<&'static str>,
 }
 
-macro_rules! redacted {
-    ($($type:ty),*) => {$(
-        impl std::fmt::Debug for $type {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(concat!(stringify!($type), "([redacted])"))
-            }
-        }
-    )*};
-}
-
 redacted!(ChartItem, ChartItemVersion);
 
 impl From<ItemRow> for ChartItem {

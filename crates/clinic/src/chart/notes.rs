@@ -81,16 +81,6 @@ pub struct Encounter {
     pub addenda: Vec<Addendum>,
 }
 
-macro_rules! redacted {
-    ($($type:ty),*) => {$(
-        impl std::fmt::Debug for $type {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(concat!(stringify!($type), "([redacted])"))
-            }
-        }
-    )*};
-}
-
 redacted!(SoapNote, Addendum, Encounter);
 
 const NOTE_FIELD_MAX: usize = 20_000;

@@ -99,16 +99,6 @@ pub struct PatientVersion {
     pub details: PatientDetails,
 }
 
-macro_rules! redacted {
-    ($($type:ty),*) => {$(
-        impl std::fmt::Debug for $type {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(concat!(stringify!($type), "([redacted])"))
-            }
-        }
-    )*};
-}
-
 redacted!(PatientSummary, PatientRecord, DuplicateCandidate, PatientSearchResults, PatientVersion);
 
 /// The date the clock shows, for ages.

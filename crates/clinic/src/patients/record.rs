@@ -125,17 +125,7 @@ pub struct PatientDetails {
     pub deceased_on: String,
 }
 
-macro_rules! redacted_debug {
-    ($($type:ty),*) => {$(
-        impl std::fmt::Debug for $type {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(concat!(stringify!($type), "([redacted])"))
-            }
-        }
-    )*};
-}
-
-redacted_debug!(PatientDraft, PhoneDraft, Phone, Address, EmergencyContact, Insurance, PatientDetails);
+redacted!(PatientDraft, PhoneDraft, Phone, Address, EmergencyContact, Insurance, PatientDetails);
 
 /// Collects field errors; one pass over the draft reports every problem.
 #[derive(Default)]
