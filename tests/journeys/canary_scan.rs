@@ -1,11 +1,13 @@
 //! Canary strings written through the core API never appear in plaintext in the database, its
-//! WAL and SHM files, the key-slot file or the failed-login buffer; as a control, the same bytes
-//! written to an unencrypted SQLite file are found.
+//! WAL and SHM files, the key-slot file, the failed-login buffer, a backup file or the backup's
+//! work folders; as a control, the same bytes written to an unencrypted SQLite file are found.
 
 use std::sync::Arc;
 
+use chartkeep_clinic::backups::{BackupRequest, BackupTrigger};
 use chartkeep_clinic::{PracticeSetup, SystemClock, Workstation};
 use chartkeep_tests::canary::find_canaries;
+use chartkeep_vault::backup::BackupStep;
 use chartkeep_vault::{DataDir, KdfChoice, KdfParams, OsKeyring, Password};
 
 const PRACTICE_CANARY: &str = "CanaryPractice-QX7fB2";
@@ -24,7 +26,11 @@ fn canaries_written_through_the_core_never_reach_disk_in_plaintext() {
         owner_username: "owner".into(),
         owner_password: Password::new(PASSWORD_CANARY),
     };
-    let created = workstation.set_up_practice(&setup, KdfChoice::Explicit(KdfParams::INSECURE_FOR_TESTS)).unwrap();
+    let mut created = workstation.set_up_practice(&setup, KdfChoice::Explicit(KdfParams::INSECURE_FOR_TESTS)).unwrap();
+    // No authenticator app in this test: the Owner's role stops requiring one.
+    let mut settings = created.session.access_settings().unwrap();
+    settings.role_policies.iter_mut().for_each(|policy| policy.mfa_required = false);
+    created.session.update_access_settings(&settings).unwrap();
     assert_eq!(created.session.practice_name().unwrap(), PRACTICE_CANARY, "the canary is really stored");
     let canaries = [PRACTICE_CANARY, OWNER_CANARY, PASSWORD_CANARY, TYPED_USERNAME_CANARY];
 
@@ -33,9 +39,25 @@ fn canaries_written_through_the_core_never_reach_disk_in_plaintext() {
     assert_eq!(find_canaries(&[data_dir.root()], &canaries), []);
     created.session.log_out().unwrap();
     assert!(workstation.log_in(TYPED_USERNAME_CANARY, &Password::new(PASSWORD_CANARY)).is_err());
-    let session = workstation.log_in("owner", &Password::new(PASSWORD_CANARY)).unwrap();
+    let mut session = workstation.log_in("owner", &Password::new(PASSWORD_CANARY)).unwrap();
+    // A backup, and its verification (which decrypts the snapshot into a work folder): the
+    // file on the "USB drive" and everything left in the data folder hold no canary either.
+    let drive = folder.path().join("usb-drive");
+    std::fs::create_dir(&drive).unwrap();
+    let request = BackupRequest { trigger: BackupTrigger::Manual, folder: Some(drive.clone()) };
+    let mut scanned_during = false;
+    let made = session
+        .back_up(&request, &mut |progress| {
+            if progress.step == BackupStep::Reading && !scanned_during {
+                scanned_during = true;
+                assert_eq!(find_canaries(&[data_dir.root(), &drive], &canaries), [], "while verifying");
+            }
+            true
+        })
+        .unwrap();
+    assert!(scanned_during && made.verification_passed == Some(true));
     session.lock().unwrap();
-    assert_eq!(find_canaries(&[data_dir.root()], &canaries), []);
+    assert_eq!(find_canaries(&[data_dir.root(), &drive], &canaries), []);
 
     // Control: the scanner finds the same bytes in an unencrypted SQLite file.
     let plain = folder.path().join("control");
