@@ -6,6 +6,7 @@ mod access_control_in_app;
 mod admin_cli;
 mod audit_view_in_app;
 mod backup_cli;
+mod backup_in_app;
 mod canary_scan;
 mod chart_in_app;
 mod desktop_smoke;
