@@ -4,6 +4,7 @@ import {
   backupPath,
   checkRows,
   countOf,
+  dateAndTime,
   fileNameOf,
   formatAge,
   formatBytes,
@@ -49,6 +50,13 @@ describe('times', () => {
     expect(shown).toContain('2026');
     expect(shown).toMatch(/\d\d:\d\d/);
     expect(formatWhen('garbled')).toBe('garbled');
+  });
+
+  it('give date and time apart for a narrow column', () => {
+    const { date, time } = dateAndTime('2026-11-25T17:30:00.000Z', 'en-GB');
+    expect(date).toContain('2026');
+    expect(time).toMatch(/^\d\d:\d\d$/);
+    expect(dateAndTime('garbled')).toEqual({ date: 'garbled', time: '' });
   });
 });
 

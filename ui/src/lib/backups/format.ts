@@ -32,6 +32,18 @@ export function formatWhen(instant: string, locale?: string): string {
   return at.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+/** The date and the time of day of a stored instant apart, on this PC's clock (for a narrow column). */
+export function dateAndTime(instant: string, locale?: string): { date: string; time: string } {
+  const at = new Date(instant);
+  if (Number.isNaN(at.getTime())) {
+    return { date: instant, time: '' };
+  }
+  return {
+    date: at.toLocaleDateString(locale, { dateStyle: 'medium' }),
+    time: at.toLocaleTimeString(locale, { timeStyle: 'short' }),
+  };
+}
+
 /**
  * How long ago `instant` was, in words: minutes within the hour, hours within two days, then
  * days. A time a little ahead of this PC's clock reads as "just now".
