@@ -32,6 +32,8 @@ pub enum ErrorCode {
     StaleRecord,
     /// The key given does not open the backup.
     BackupKeyWrong,
+    /// The backup was made by a newer Chartkeep; update first.
+    NewerBackup,
     /// The file is not a backup, or is damaged, forged or another practice's: not used.
     BackupUnusable,
     /// The backup folder is full or cannot be reached.
@@ -161,7 +163,7 @@ impl ClinicError {
                 | VaultError::BackupOfAnotherPractice
                 | VaultError::BackupForged
                 | VaultError::BackupDamaged(_) => ErrorCode::BackupUnusable,
-                VaultError::BackupNewerThanApp { .. } => ErrorCode::NewerDatabase,
+                VaultError::BackupNewerThanApp { .. } => ErrorCode::NewerBackup,
                 VaultError::DestinationFull(_) | VaultError::DestinationUnreachable(_) => {
                     ErrorCode::DestinationUnavailable
                 }

@@ -75,8 +75,7 @@ pub const PERMISSION_MATRIX: &[(Permission, &[Role])] = &[
 ];
 
 /// What an emergency access to one patient lets a user do who otherwise could not.
-pub const EMERGENCY_ACCESS_PERMISSIONS: &[Permission] =
-    &[Permission::ReadDemographics, Permission::ReadChart];
+pub const EMERGENCY_ACCESS_PERMISSIONS: &[Permission] = &[Permission::ReadDemographics, Permission::ReadChart];
 
 impl Permission {
     pub fn as_str(self) -> &'static str {

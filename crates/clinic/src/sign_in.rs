@@ -54,13 +54,15 @@ impl Workstation {
     }
 
     /// Gives this PC a fresh device secret, the owner a new password, and signs the owner in,
-    /// recording the recovery (and `also`, when given, in the same transaction).
+    /// recording the recovery. For a restore, `restore_event` is recorded with it, and the
+    /// restored chain's head becomes the anchor (an anchor left by an older database of the
+    /// practice on this PC would otherwise raise a false alert).
     pub(crate) fn bind_recovered_vault(
         &self,
         recovered: chartkeep_vault::RecoveredVault,
         new_password: &Password,
         params: chartkeep_vault::KdfParams,
-        also: Option<AuditEvent>,
+        restore_event: Option<AuditEvent>,
     ) -> ClinicResult<Session> {
         // Everything is checked before this PC's keyring and slot file change.
         let owner = store::first_active_owner(recovered.connection())?
@@ -68,6 +70,11 @@ impl Workstation {
         check_new_password(new_password, Some(&owner.username))?;
         let holder = SlotHolder { user_id: &owner.id, username: &owner.username, password: new_password };
         let vault = recovered.bind_to_this_pc(self.keyring.as_ref(), holder, params)?;
+        if restore_event.is_some()
+            && let Some(head) = audit::chain_head(vault.connection())?
+        {
+            self.keyring.store_anchor(vault.vault_id(), &chartkeep_vault::ChainAnchor::from(&head))?;
+        }
         let users = store::count_users(vault.connection())?;
         let user =
             SignedInUser { id: owner.id, username: owner.username, full_name: owner.full_name, roles: owner.roles };
@@ -76,7 +83,7 @@ impl Workstation {
         let mut change = session.begin_opening_change()?;
         flush_failed_logins(&mut change, self)?;
         record_check(&mut change, &check, &timestamp(self.clock.now()))?;
-        if let Some(event) = &also {
+        if let Some(event) = &restore_event {
             change.also_record(event)?;
         }
         change.also_record(

@@ -61,17 +61,10 @@ pub fn cancel_backup(state: State<'_, AppState>) {
     state.cancel_backup();
 }
 
+/// Verifies a backup file; `cancel_backup` stops it.
 #[tauri::command(async)]
 pub fn verify_backup(app: AppHandle, state: State<'_, AppState>, path: PathBuf) -> Reply<BackupVerificationView> {
-    let mut progress = progress_events(&app);
-    state
-        .with_session(|session| {
-            session.verify_backup_file(&path, &mut |report| {
-                progress(report);
-                true
-            })
-        })
-        .map(Into::into)
+    state.verify_backup(&path, &mut progress_events(&app)).map(Into::into)
 }
 
 #[tauri::command(async)]

@@ -62,6 +62,8 @@ pub enum BackupTriggerView {
     Daily,
     LogOff,
     CommandLine,
+    /// The backup this practice was restored from onto this PC.
+    Restored,
 }
 
 impl From<BackupTrigger> for BackupTriggerView {
@@ -71,6 +73,7 @@ impl From<BackupTrigger> for BackupTriggerView {
             BackupTrigger::Daily => BackupTriggerView::Daily,
             BackupTrigger::LogOff => BackupTriggerView::LogOff,
             BackupTrigger::CommandLine => BackupTriggerView::CommandLine,
+            BackupTrigger::Restored => BackupTriggerView::Restored,
         }
     }
 }

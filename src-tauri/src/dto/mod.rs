@@ -78,6 +78,8 @@ pub enum ErrorCodeView {
     StaleRecord,
     /// The key given does not open the backup.
     BackupKeyWrong,
+    /// The backup was made by a newer Chartkeep; nothing changed.
+    NewerBackup,
     /// Not a backup, or damaged, forged or another practice's: it was not used.
     BackupUnusable,
     /// The backup folder is full or cannot be reached.
@@ -115,6 +117,7 @@ impl From<ErrorCode> for ErrorCodeView {
             ErrorCode::NeedsConfirmation => ErrorCodeView::NeedsConfirmation,
             ErrorCode::StaleRecord => ErrorCodeView::StaleRecord,
             ErrorCode::BackupKeyWrong => ErrorCodeView::BackupKeyWrong,
+            ErrorCode::NewerBackup => ErrorCodeView::NewerBackup,
             ErrorCode::BackupUnusable => ErrorCodeView::BackupUnusable,
             ErrorCode::DestinationUnavailable => ErrorCodeView::DestinationUnavailable,
             ErrorCode::Cancelled => ErrorCodeView::Cancelled,

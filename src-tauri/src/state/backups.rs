@@ -72,6 +72,21 @@ impl AppState {
         }
     }
 
+    /// Verifies a backup of this practice; [`AppState::cancel_backup`] stops it.
+    pub fn verify_backup(
+        &self,
+        path: &Path,
+        progress: &mut dyn FnMut(BackupProgress),
+    ) -> CommandResult<chartkeep_clinic::backups::BackupVerification> {
+        self.backup_cancelled.store(false, Ordering::SeqCst);
+        self.with_session(|session| {
+            session.verify_backup_file(path, &mut |report| {
+                progress(report);
+                !self.backup_cancelled.load(Ordering::SeqCst)
+            })
+        })
+    }
+
     pub fn cancel_backup(&self) {
         self.backup_cancelled.store(true, Ordering::SeqCst);
     }

@@ -77,18 +77,18 @@ pub(crate) fn verify_backup(
     let opened = match open_backup(path, unlock) {
         Ok(opened) => opened,
         Err(error) if is_damage(&error) => {
-            checks.push(failed("opens", error.to_string()));
+            checks.push(failed("opens", damage_detail(&error)));
             return Ok(BackupVerification::from_checks(checks, None));
         }
         Err(error) => return Err(error.into()),
     };
     let manifest = opened.manifest.clone();
     checks.push(passed("opens", "The file opens with the practice's key."));
-    checks.push(passed("manifest", format!("The manifest is authentic (made {}).", manifest.created_at)));
+    checks.push(passed("manifest", "The manifest is authentic: it was made with the practice's key."));
     let snapshot = match opened.extract_snapshot(work_folder, progress) {
         Ok(snapshot) => snapshot,
         Err(error) if is_damage(&error) => {
-            checks.push(failed("contents", error.to_string()));
+            checks.push(failed("contents", damage_detail(&error)));
             return Ok(BackupVerification::from_checks(checks, Some(manifest.created_at)));
         }
         Err(error) => return Err(error.into()),
@@ -133,6 +133,19 @@ pub(crate) fn verify_backup(
         failed("row_counts", format!("Row counts differ: {}.", differing.join("; ")))
     });
     Ok(BackupVerification::from_checks(checks, Some(manifest.created_at)))
+}
+
+/// What a damaged backup's error says, as a check's finding (the error's own words are for a
+/// refused restore, which changes nothing; a check changes nothing anyway).
+fn damage_detail(error: &VaultError) -> String {
+    match error {
+        VaultError::BackupDamaged(what) => format!("The file is damaged: {what}."),
+        VaultError::BackupForged => "The manifest was not made with the practice's key: altered or forged.".into(),
+        VaultError::NotABackup => "The file is not a Chartkeep backup.".into(),
+        VaultError::BackupOfAnotherPractice => "The backup was made by another practice.".into(),
+        VaultError::DatabaseUnreadable => "The database inside does not open with the practice's key.".into(),
+        other => other.to_string(),
+    }
 }
 
 fn join(problems: &[&String]) -> String {

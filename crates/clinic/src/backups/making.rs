@@ -64,7 +64,7 @@ fn file_name_for(now: time::OffsetDateTime) -> String {
 impl Session {
     /// Checks the permission and the destination, and records that a backup starts.
     pub fn prepare_backup(&mut self, request: &BackupRequest) -> ClinicResult<BackupJob> {
-        let mut authorized = self.authorize(request.trigger.permission(), AuditAction::Backup)?;
+        let mut authorized = self.authorize_backup(request.trigger)?;
         let settings = store::settings(authorized.connection())?;
         let folder = match (&request.folder, &settings.destination) {
             (Some(folder), _) => folder.clone(),
@@ -101,7 +101,7 @@ impl Session {
     /// Records what a job came to, then applies the rotation. A failed job's error is returned
     /// after it has been recorded.
     pub fn finish_backup(&mut self, outcome: BackupJobOutcome) -> ClinicResult<BackupRecord> {
-        let mut authorized = self.authorize(outcome.trigger.permission(), AuditAction::Backup)?;
+        let mut authorized = self.authorize_backup(outcome.trigger)?;
         let (written, verification) = match outcome.result {
             Ok(done) => done,
             Err(error) => {
@@ -146,9 +146,18 @@ impl Session {
                 .detail("bytes", Detail::Count(written.bytes)),
         )?;
         self.rotate_backups(&outcome.folder)?;
-        let authorized = self.authorize(outcome.trigger.permission(), AuditAction::Backup)?;
+        let authorized = self.authorize_backup(outcome.trigger)?;
         store::record_by_id(authorized.connection(), &outcome.id)?
             .ok_or(ClinicError::Internal("The backup just recorded cannot be read back."))
+    }
+
+    /// The gate for a backup: a scheduled one does not count as activity.
+    fn authorize_backup(&mut self, trigger: BackupTrigger) -> ClinicResult<crate::session::Authorized<'_>> {
+        if trigger.asked_for() {
+            self.authorize(trigger.permission(), AuditAction::Backup)
+        } else {
+            self.authorize_in_background(trigger.permission(), AuditAction::Backup)
+        }
     }
 
     /// Prepares, runs and finishes a backup in one go.
@@ -164,7 +173,8 @@ impl Session {
 
     /// Removes the backups in `folder` that the retention policy no longer keeps.
     fn rotate_backups(&mut self, folder: &Path) -> ClinicResult<()> {
-        let mut authorized = self.authorize(crate::permissions::Permission::RunScheduledBackup, AuditAction::Backup)?;
+        let mut authorized =
+            self.authorize_in_background(crate::permissions::Permission::RunScheduledBackup, AuditAction::Backup)?;
         let policy = store::settings(authorized.connection())?.retention;
         let folder_text = folder.to_string_lossy().into_owned();
         let records: Vec<BackupRecord> = store::records(authorized.connection(), 10_000)?

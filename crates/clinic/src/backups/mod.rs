@@ -56,6 +56,8 @@ pub enum BackupTrigger {
     Daily,
     LogOff,
     CommandLine,
+    /// The backup this practice was restored from onto this PC (listed, not made here).
+    Restored,
 }
 
 impl BackupTrigger {
@@ -65,6 +67,7 @@ impl BackupTrigger {
             BackupTrigger::Daily => "daily",
             BackupTrigger::LogOff => "log_off",
             BackupTrigger::CommandLine => "command_line",
+            BackupTrigger::Restored => "restored",
         }
     }
 
@@ -73,6 +76,7 @@ impl BackupTrigger {
             "daily" => BackupTrigger::Daily,
             "log_off" => BackupTrigger::LogOff,
             "command_line" => BackupTrigger::CommandLine,
+            "restored" => BackupTrigger::Restored,
             _ => BackupTrigger::Manual,
         }
     }
@@ -81,9 +85,14 @@ impl BackupTrigger {
     /// whoever is signed in, because the Owner set the schedule.
     fn permission(self) -> Permission {
         match self {
-            BackupTrigger::Manual | BackupTrigger::CommandLine => Permission::ManageBackups,
+            BackupTrigger::Manual | BackupTrigger::CommandLine | BackupTrigger::Restored => Permission::ManageBackups,
             BackupTrigger::Daily | BackupTrigger::LogOff => Permission::RunScheduledBackup,
         }
+    }
+
+    /// Whether someone at the screen asked for it (otherwise it does not count as activity).
+    fn asked_for(self) -> bool {
+        !matches!(self, BackupTrigger::Daily | BackupTrigger::LogOff)
     }
 }
 
@@ -212,7 +221,7 @@ impl Session {
 
     /// Whether the Owner's daily backup is due now, on the clock at `offset` (the PC's time zone).
     pub fn daily_backup_due(&mut self, offset: time::UtcOffset) -> ClinicResult<bool> {
-        let authorized = self.authorize(Permission::RunScheduledBackup, AuditAction::Backup)?;
+        let authorized = self.authorize_in_background(Permission::RunScheduledBackup, AuditAction::Backup)?;
         let settings = store::settings(authorized.connection())?;
         if settings.destination.is_none() {
             return Ok(false);
@@ -223,7 +232,7 @@ impl Session {
 
     /// Whether signing out (or closing the app) should make a backup first.
     pub fn log_off_backup_due(&mut self) -> ClinicResult<bool> {
-        let authorized = self.authorize(Permission::RunScheduledBackup, AuditAction::Backup)?;
+        let authorized = self.authorize_in_background(Permission::RunScheduledBackup, AuditAction::Backup)?;
         let settings = store::settings(authorized.connection())?;
         if settings.destination.is_none() {
             return Ok(false);

@@ -121,6 +121,42 @@ fn restore_event(summary: &BackupSummary, reason: &'static str) -> AuditEvent {
 }
 
 impl Session {
+    /// Lists the backup the practice was just restored from onto this PC: it was checked in
+    /// full, so it counts as a verified backup until this PC makes its own.
+    fn list_restored_backup(&mut self, path: &Path, manifest: &BackupManifest) -> ClinicResult<()> {
+        let mut authorized = self.authorize(Permission::ManageBackups, AuditAction::Backup)?;
+        let id = uuid::Uuid::new_v4().to_string();
+        let now = crate::clock::timestamp(authorized.now());
+        let file_name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+        let folder = path.parent().map(|folder| folder.to_string_lossy().into_owned()).unwrap_or_default();
+        let user_id = authorized.user().id.clone();
+        let change = authorized.begin_change()?;
+        store::insert_record(
+            change.connection(),
+            &store::NewRecord {
+                id: &id,
+                file_name: &file_name,
+                folder: &folder,
+                created_at: &manifest.created_at,
+                created_by: &user_id,
+                trigger: super::BackupTrigger::Restored,
+                bytes: std::fs::metadata(path).map(|meta| meta.len()).unwrap_or(manifest.snapshot_bytes),
+                snapshot_sha256: &manifest.snapshot_sha256,
+                audit_head_seq: manifest.audit_head.as_ref().map(|head| head.seq),
+                verified_at: &now,
+                verification_passed: true,
+                verification_problems: &[],
+            },
+        )?;
+        change.commit(
+            &AuditEvent::success(AuditAction::Backup)
+                .object("backup", &id)
+                .category("whole_database")
+                .reason("listed_restored_backup"),
+        )?;
+        Ok(())
+    }
+
     /// What a backup of this practice holds; the key must be the recovery key (or a further
     /// recipient's), and the backup this practice's.
     pub fn inspect_backup(&mut self, path: &Path, key: &RecoveryKey) -> ClinicResult<BackupSummary> {
@@ -227,11 +263,9 @@ impl Workstation {
         let summary = BackupSummary::of(path, &opened.manifest);
         let snapshot = extract_checked(&opened, &self.data_dir().root().join(RESTORE_WORK_FOLDER), progress)?;
         let recovered = install_onto_this_pc(self.claim(), snapshot, &opened)?;
-        self.bind_recovered_vault(
-            recovered,
-            new_password,
-            params,
-            Some(restore_event(&summary, "restored_onto_new_pc")),
-        )
+        let restored = Some(restore_event(&summary, "restored_onto_new_pc"));
+        let mut session = self.bind_recovered_vault(recovered, new_password, params, restored)?;
+        session.list_restored_backup(path, &opened.manifest)?;
+        Ok(session)
     }
 }

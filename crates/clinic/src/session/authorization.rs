@@ -34,6 +34,19 @@ impl Session {
         Ok(Authorized { session: self, emergency_access_id: None })
     }
 
+    /// Like [`Session::authorize`], for work nobody at the screen asked for (the scheduled
+    /// backups): it does not count as activity, so it never keeps an idle session from ending.
+    pub(crate) fn authorize_in_background(
+        &mut self,
+        permission: Permission,
+        attempted: AuditAction,
+    ) -> ClinicResult<Authorized<'_>> {
+        let last_activity = self.last_activity;
+        let authorized = self.authorize(permission, attempted)?;
+        authorized.session.last_activity = last_activity;
+        Ok(authorized)
+    }
+
     /// Like [`Session::authorize`], for a use case on one patient's record: a user whose roles
     /// lack `permission` may still go ahead under an active emergency access to that patient,
     /// and then every entry the use case writes carries the break-glass flag.

@@ -191,8 +191,13 @@ fn a_backup_restores_onto_a_new_pc_with_an_empty_keyring() {
     let mut owner =
         workstation.restore_onto_this_pc(&backup, &recovery_key, &new_password, cheap_kdf(), &mut |_| true).unwrap();
     assert!(owner.verify_audit_chain().unwrap().is_intact());
+    let status = owner.backup_status().unwrap();
+    let listed = status.last_verified.expect("the backup it came from counts as verified");
+    assert_eq!((listed.trigger, listed.file_name.as_str()), (BackupTrigger::Restored, record.file_name.as_str()));
+    assert!(!status.overdue);
     owner.log_out().unwrap();
     let mut owner = workstation.log_in("aokafor", &new_password).unwrap();
+    assert_eq!(owner.integrity_alerts_to_show().unwrap(), 0);
     let users = owner.list_users().unwrap();
     assert!(users.iter().any(|user| user.username == "desk"), "the other users are there");
     assert!(
@@ -334,4 +339,50 @@ fn settings_are_checked_field_by_field() {
     assert_eq!(owner.backup_settings().unwrap().destination, None, "nothing saved");
     owner.log_out().unwrap();
     drop(workstation);
+}
+
+#[test]
+fn scheduled_backups_do_not_count_as_activity_so_an_idle_session_still_ends() {
+    let clock = super::ManualClock::new();
+    let (practice, workstation, mut owner) = super::new_practice_on(clock.clone());
+    let folder = backup_folder(&practice);
+    send_backups_to(&mut owner, &folder, RetentionPolicy::default());
+    let issued = create_user(&mut owner, "desk", &[Role::FrontDesk]);
+    let mut desk = first_sign_in(&workstation, "desk", &issued);
+    let idle = desk.idle_timeout();
+    clock.advance(idle - time::Duration::minutes(1));
+    let scheduled = BackupRequest { trigger: BackupTrigger::Daily, folder: None };
+    assert!(desk.log_off_backup_due().unwrap());
+    let made = desk.back_up(&scheduled, &mut |_| true).unwrap();
+    assert_eq!(made.verification_passed, Some(true));
+    clock.advance(time::Duration::minutes(2));
+    assert_eq!(desk.check_live().unwrap_err().code(), ErrorCode::SessionExpired, "the backup kept nobody signed in");
+    owner.log_out().unwrap();
+}
+
+#[test]
+fn a_restore_into_a_fresh_folder_replaces_an_older_anchor_left_in_the_keyring() {
+    let (practice, workstation, created) = new_practice();
+    let recovery_key = created.recovery_key;
+    let mut owner = created.session;
+    let folder = backup_folder(&practice);
+    send_backups_to(&mut owner, &folder, RetentionPolicy::default());
+    let record = owner.back_up(&manual(), &mut |_| true).unwrap();
+    let vault_id = owner.vault_id().to_owned();
+    // More entries after the backup: the keyring's anchor is now ahead of the backup's chain.
+    create_user(&mut owner, "later", &[Role::Clinician]);
+    owner.log_out().unwrap();
+    drop(workstation);
+
+    let other_folder = tempfile::tempdir().unwrap();
+    let elsewhere =
+        Practice { data_dir: chartkeep_vault::DataDir::at(other_folder.path().join("practice")), folder: other_folder };
+    let workstation = open_workstation(&elsewhere);
+    let new_password = Password::new("the owner's password in the fresh folder");
+    let backup = folder.join(&record.file_name);
+    let mut owner =
+        workstation.restore_onto_this_pc(&backup, &recovery_key, &new_password, cheap_kdf(), &mut |_| true).unwrap();
+    assert_eq!(owner.integrity_alerts_to_show().unwrap(), 0, "no false alert from the older anchor");
+    owner.log_out().unwrap();
+    let _ = OsKeyring.delete(&vault_id);
 }

@@ -90,7 +90,8 @@ CREATE TABLE backups (
     folder               TEXT NOT NULL,
     created_at           TEXT NOT NULL,
     created_by           TEXT REFERENCES users(id),
-    trigger              TEXT NOT NULL CHECK (trigger IN ('manual', 'daily', 'log_off', 'command_line')),
+    -- 'restored': the backup this practice was restored from onto this PC (not made here).
+    trigger              TEXT NOT NULL CHECK (trigger IN ('manual', 'daily', 'log_off', 'command_line', 'restored')),
     bytes                INTEGER NOT NULL,
     snapshot_sha256      TEXT NOT NULL,
     audit_head_seq       INTEGER,

@@ -36,6 +36,7 @@ const ERROR_CODES = {
   needs_confirmation: true,
   stale_record: true,
   backup_key_wrong: true,
+  newer_backup: true,
   backup_unusable: true,
   destination_unavailable: true,
   cancelled: true,

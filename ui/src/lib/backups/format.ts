@@ -72,6 +72,7 @@ const TRIGGERS: Record<BackupTrigger, string> = {
   daily: 'Daily',
   log_off: 'On sign-out',
   command_line: 'Command line',
+  restored: 'Restored onto this PC from it',
 };
 
 /** Why a backup was made, in words. */

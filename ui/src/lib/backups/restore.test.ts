@@ -14,7 +14,7 @@ describe('restore errors', () => {
 
   it('put a backup that cannot be used under the file, newer ones included', () => {
     expect(restoreErrorField(error('backup_unusable'))).toBe('file');
-    expect(restoreErrorField(error('newer_database'))).toBe('file');
+    expect(restoreErrorField(error('newer_backup'))).toBe('file');
     expect(restoreErrorField(error('not_found'))).toBe('file');
     expect(restoreErrorField(error('invalid_input', 'path'))).toBe('file');
   });
@@ -33,7 +33,7 @@ describe('restore errors', () => {
   it('ask for the status again when the session went, not for a newer backup', () => {
     expect(refreshAfterRestoreError(error('session_expired'))).toBe(true);
     expect(refreshAfterRestoreError(error('not_signed_in'))).toBe(true);
-    expect(refreshAfterRestoreError(error('newer_database'))).toBe(false);
+    expect(refreshAfterRestoreError(error('newer_backup'))).toBe(false);
     expect(refreshAfterRestoreError(error('backup_unusable'))).toBe(false);
   });
 

@@ -20,7 +20,7 @@ export function restoreErrorField(error: CommandError): RestoreField | null {
     case 'recovery_key_wrong':
       return 'key';
     case 'backup_unusable':
-    case 'newer_database':
+    case 'newer_backup':
     case 'not_found':
       return 'file';
     default:
@@ -38,12 +38,9 @@ export function restoreErrorField(error: CommandError): RestoreField | null {
   return null;
 }
 
-/**
- * Whether the app should ask for its status again after this error during a restore on this
- * PC. "newer_database" here is about the backup file, not the practice, so it is not one.
- */
+/** Whether the app should ask for its status again after this error during a restore on this PC. */
 export function refreshAfterRestoreError(error: CommandError): boolean {
-  return error.code !== 'newer_database' && needsFreshStatus(error.code);
+  return needsFreshStatus(error.code);
 }
 
 /** A restore or backup stopped with Cancel: said calmly, never as an error. */
