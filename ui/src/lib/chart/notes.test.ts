@@ -5,13 +5,14 @@ import {
   bannerOf,
   emptyNote,
   encounterKindLabel,
-  instantOfLocal,
+  encounterInstant,
   latestEncounters,
-  localDateTime,
+  localDayAndTime,
   noteIsEmpty,
   notePreview,
   sameNote,
   summaryEncounters,
+  typedTime,
   withEncounter,
 } from './notes';
 
@@ -62,12 +63,22 @@ describe('encounters and notes', () => {
     expect(added).toHaveLength(20);
   });
 
-  it('turn a datetime-local value into an instant and back', () => {
+  it('read a time on the 24-hour clock', () => {
+    expect(typedTime('9:05')).toBe('09:05');
+    expect(typedTime(' 14.30 ')).toBe('14:30');
+    expect(typedTime('23:59')).toBe('23:59');
+    expect(typedTime('24:00')).toBeNull();
+    expect(typedTime('10:60')).toBeNull();
+    expect(typedTime('2 pm')).toBeNull();
+  });
+
+  it('turn the typed date and time into an instant, or say which is wrong', () => {
     const at = new Date(2026, 10, 25, 9, 5);
-    expect(localDateTime(at)).toBe('2026-11-25T09:05');
-    expect(instantOfLocal('2026-11-25T09:05')).toBe(at.toISOString());
-    expect(instantOfLocal('2026-02-30T09:05')).toBeNull();
-    expect(instantOfLocal('yesterday')).toBeNull();
+    expect(localDayAndTime(at)).toEqual({ day: '2026-11-25', time: '09:05' });
+    expect(encounterInstant('25/11/2026', '09:05', 'dmy')).toEqual({ instant: at.toISOString() });
+    expect(encounterInstant('11/25/2026', '9:05', 'mdy')).toEqual({ instant: at.toISOString() });
+    expect(encounterInstant('25/11/2026', '09:05', 'mdy')).toEqual({ wrong: 'date' });
+    expect(encounterInstant('25/11/2026', 'morning', 'dmy')).toEqual({ wrong: 'time' });
   });
 
   it('take 0 to 20 encounters into a summary', () => {

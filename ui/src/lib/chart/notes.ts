@@ -1,8 +1,11 @@
 // Encounters and their notes as the chart shows them: the kinds in words, the parts of a SOAP
 // note, a short preview for the list, the allergy banner's lines, and the few conversions the
-// forms need (the encounter's local date and time, how many encounters a summary takes).
+// forms need (the encounter's date, typed in the practice's order, and time; how many
+// encounters a summary takes).
 import type { AllergyBannerView, EncounterView, SoapNoteView } from '../../generated/bindings';
 import type { EncounterKind } from '../api/chart';
+import type { DateOrder } from '../api/frontDesk';
+import { typedDay } from '../forms/typedDate';
 
 export const ENCOUNTER_KINDS: readonly { value: EncounterKind; label: string }[] = [
   { value: 'visit', label: 'Visit' },
@@ -63,20 +66,46 @@ export function withEncounter(encounters: readonly EncounterView[], changed: Enc
 
 const pad = (value: number) => String(value).padStart(2, '0');
 
-/** A moment as a datetime-local input holds it, on this PC's clock: "2026-11-25T10:42". */
-export function localDateTime(at: Date): string {
-  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
-}
-
-/** A datetime-local input's value as RFC 3339 (UTC), or null when it is not a date and time. */
-export function instantOfLocal(text: string): string | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(text.trim());
+/** A time on the 24-hour clock ("9:05", "09:05", "09.05") as "09:05", or null. */
+export function typedTime(text: string): string | null {
+  const match = /^(\d{1,2})[:.](\d{2})$/.exec(text.trim());
   if (match === null) {
     return null;
   }
-  const [year, month, day, hours, minutes] = match.slice(1).map(Number);
-  const at = new Date(year, month - 1, day, hours, minutes);
-  return at.getMonth() === month - 1 && at.getDate() === day ? at.toISOString() : null;
+  const [hours, minutes] = [Number(match[1]), Number(match[2])];
+  return hours <= 23 && minutes <= 59 ? `${pad(hours)}:${pad(minutes)}` : null;
+}
+
+/** A moment's local day, ISO, and time, "HH:MM", on this PC's clock. */
+export function localDayAndTime(at: Date): { day: string; time: string } {
+  return {
+    day: `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`,
+    time: `${pad(at.getHours())}:${pad(at.getMinutes())}`,
+  };
+}
+
+/**
+ * When an encounter took place, from its typed date and time on this PC's clock, as RFC 3339
+ * (UTC); or which of the two is not one.
+ */
+export function encounterInstant(
+  dateText: string,
+  timeText: string,
+  order: DateOrder,
+): { instant: string } | { wrong: 'date' | 'time' } {
+  const day = typedDay(dateText, order);
+  if (day === null) {
+    return { wrong: 'date' };
+  }
+  const time = typedTime(timeText);
+  if (time === null) {
+    return { wrong: 'time' };
+  }
+  const [year, month, date] = day.split('-').map(Number);
+  const [hours, minutes] = time.split(':').map(Number);
+  const at = new Date(year, month - 1, date, hours, minutes);
+  at.setFullYear(year);
+  return { instant: at.toISOString() };
 }
 
 export const SUMMARY_ENCOUNTERS_DEFAULT = 5;
