@@ -134,5 +134,35 @@ describe('chart items', () => {
       ['Status', 'Active'],
     ]);
     expect(entries[2].who).toBe('Cleo Clinician (cleo)');
+    expect(entries.every((entry) => entry.amendmentRequestId === null)).toBe(true);
+  });
+
+  it('mark a version made for an amendment request of the patient', () => {
+    const recorded: ChartItemVersionView = {
+      version: 1,
+      form: form({ substance: 'Penicillin' }),
+      change: 'recorded',
+      reason: null,
+      amendmentRequestId: null,
+      changedBy: 'Cleo Clinician (cleo)',
+      changedAt: '2026-11-25T09:00:00Z',
+      changedFields: [],
+    };
+    const amended: ChartItemVersionView = {
+      ...recorded,
+      version: 2,
+      form: form({ substance: 'Amoxicillin' }),
+      change: 'amended',
+      reason: 'Pharmacy record confirms',
+      amendmentRequestId: 'r-1',
+      changedFields: ['substance'],
+    };
+    const [latest] = historyEntries([recorded, amended], 'dmy');
+    expect(latest).toMatchObject({
+      what: "Amended at the patient's request",
+      reason: 'Pharmacy record confirms',
+      amendmentRequestId: 'r-1',
+      changes: [{ field: 'substance', label: 'Substance', before: 'Penicillin', after: 'Amoxicillin' }],
+    });
   });
 });

@@ -251,6 +251,8 @@ export interface HistoryEntry {
   who: string;
   when: string;
   reason: string | null;
+  /** The patient's amendment request the version was made for (an accepted amendment). */
+  amendmentRequestId: string | null;
   /** For the first version, every value given; later, each field that changed. */
   changes: HistoryChange[];
   first: boolean;
@@ -286,6 +288,7 @@ export function historyEntries(versions: readonly ChartItemVersionView[], order:
       who: version.changedBy,
       when: formatInstant(version.changedAt, order),
       reason: version.reason,
+      amendmentRequestId: version.amendmentRequestId,
       changes,
       first: previous === null,
     };
