@@ -4,6 +4,7 @@
 
 mod access_control_in_app;
 mod admin_cli;
+mod amendments_in_app;
 mod audit_view_in_app;
 mod backup_cli;
 mod backup_in_app;
