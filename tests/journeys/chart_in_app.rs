@@ -5,7 +5,8 @@
 //! Penicillin allergy after a refused empty form and sees it in the banner; adds an addendum
 //! under the signed note with author and time; changes the allergy and reads its History; prints
 //! the summary and exports the FHIR bundle through the system's save dialog (driven with
-//! xdotool under Xvfb) and checks both files; locking leaves nothing of the chart in the page.
+//! xdotool under Xvfb) and checks both files; Ctrl+L right after typing in a new draft saves the
+//! typing before it locks, and locking leaves nothing of the chart in the page.
 
 use std::path::Path;
 use std::process::Command;
@@ -22,6 +23,7 @@ use super::in_app::{launch_app, report, screenshots};
 
 const OWNER_PASSWORD: &str = "owner chart journey password Lp93";
 const CLINICIAN_PASSWORD: &str = "clinician chart journey password Wd25";
+const LAST_TYPED: &str = "Wheeze on forced expiry, typed just before locking";
 const ENTER: &str = "\u{E007}";
 const ESCAPE: &str = "\u{E00C}";
 const ASSESSMENT: &str = "Community-acquired pneumonia, right lower lobe";
@@ -315,13 +317,34 @@ fn a_clinician_writes_signs_and_amends_a_note_records_an_allergy_and_prints_the_
         ),
     );
 
-    // Locking leaves nothing of the chart in the page.
-    browser.click("#lock-button");
+    // Ctrl+L a moment after typing, before the autosave's pause: what was typed is saved first,
+    // and locking leaves nothing of the chart in the page.
+    browser.click("#chart-new-encounter");
+    browser.wait_for("#new-encounter-dialog[open]");
+    browser.click("#new-encounter-start");
+    browser.wait_for("#draft-note");
+    let last_encounter_id = browser
+        .script("return document.getElementById('draft-note').dataset.encounterId;")
+        .as_str()
+        .unwrap()
+        .to_owned();
+    browser.script(&format!(
+        "const field = document.getElementById('note-subjective');
+         field.value = {};
+         field.dispatchEvent(new Event('input', {{ bubbles: true }}));
+         window.dispatchEvent(new KeyboardEvent('keydown', {{ key: 'l', ctrlKey: true, bubbles: true }}));",
+        json!(LAST_TYPED)
+    ));
     browser.wait_for("#screen-locked");
     let page = browser.script("return document.documentElement.outerHTML;").to_string();
-    for shown in ["Okonkwo", "Penicillin", ASSESSMENT, ADDENDUM, mrn] {
+    for shown in ["Okonkwo", "Penicillin", ASSESSMENT, ADDENDUM, LAST_TYPED, mrn] {
         assert!(!page.contains(shown), "the lock screen still holds {shown:?}");
     }
+    browser.type_into("#unlock-password", CLINICIAN_PASSWORD);
+    browser.click("#unlock-submit");
+    browser.wait_for("#screen-home");
+    let draft = browser.invoke("encounter", json!({ "encounterId": last_encounter_id })).unwrap();
+    assert_eq!(draft["note"]["subjective"], LAST_TYPED, "the typing just before Ctrl+L was saved before the lock");
     browser.quit();
     std::thread::sleep(Duration::from_millis(500));
 
@@ -329,6 +352,9 @@ fn a_clinician_writes_signs_and_amends_a_note_records_an_allergy_and_prints_the_
     // data folder, the app's temporary folder, or the webview's data and the file chooser's
     // recent files below the private HOME (scripts/with-private-keyring).
     let home = std::path::PathBuf::from(std::env::var_os("HOME").unwrap());
-    let leaks = find_canaries(&[&data_dir, &temp, &home], &[ASSESSMENT, ADDENDUM, "Hives and swelling of the lips"]);
+    let leaks = find_canaries(
+        &[&data_dir, &temp, &home],
+        &[ASSESSMENT, ADDENDUM, LAST_TYPED, "Hives and swelling of the lips"],
+    );
     assert_eq!(leaks, [], "chart text found in plaintext on disk");
 }
