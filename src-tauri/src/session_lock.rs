@@ -6,12 +6,22 @@
 //! system bus, Windows (`WTS_SESSION_LOCK`) and macOS (`com.apple.screenIsLocked`); there the
 //! idle timeout and Ctrl+L remain the ways to lock.
 
+use std::time::{Duration, Instant};
+
 use tauri::{AppHandle, Emitter, Manager};
 
 use crate::state::AppState;
 
 /// The event that tells the UI to drop what it shows and ask for the status again.
 pub const STATUS_CHANGED: &str = "status-changed";
+
+/// The event that asks the UI to lock as Ctrl+L does: drop the screen, save a draft's last
+/// typing while the session still accepts it, then lock.
+pub const DESKTOP_LOCKED: &str = "desktop-locked";
+
+/// How long the UI has to save and lock before Rust locks anyway. The desktop's own lock screen
+/// covers the window meanwhile, and a hung or closed UI never keeps the session open longer.
+const TIME_FOR_THE_UI_TO_LOCK: Duration = Duration::from_secs(2);
 
 pub fn follow_desktop_lock(app: AppHandle) {
     #[cfg(target_os = "linux")]
@@ -29,9 +39,24 @@ pub fn follow_desktop_lock(app: AppHandle) {
     let _ = app;
 }
 
-/// Locks the app now, as Ctrl+L would, and tells the UI.
+/// Asks the UI to lock as Ctrl+L would; locks here when it has not within a moment (and never
+/// after it has, which would lock a session unlocked again meanwhile), and tells the UI.
 fn lock_now(app: &AppHandle) {
-    if let Err(error) = app.state::<AppState>().lock() {
+    let state = app.state::<AppState>();
+    match app.emit(DESKTOP_LOCKED, ()) {
+        Ok(()) => {
+            let asked = Instant::now();
+            while state.is_signed_in() && asked.elapsed() < TIME_FOR_THE_UI_TO_LOCK {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            if !state.is_signed_in() {
+                return;
+            }
+            tracing::info!("the UI did not lock in time; locking without it");
+        }
+        Err(error) => tracing::error!(%error, "could not ask the UI to lock"),
+    }
+    if let Err(error) = state.lock() {
         tracing::error!(code = ?error.code, "locking with the desktop failed");
     }
     if let Err(error) = app.emit(STATUS_CHANGED, ()) {

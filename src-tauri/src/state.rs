@@ -74,6 +74,11 @@ impl AppState {
         change(&mut screen)
     }
 
+    /// Whether someone is signed in with the screen open (not locked, not signed out).
+    pub fn is_signed_in(&self) -> bool {
+        self.with_screen(|screen| Ok(matches!(screen, Screen::SignedIn { .. }))).unwrap_or(false)
+    }
+
     pub fn status(&self) -> CommandResult<AppStatus> {
         let workstation = match &self.workstation {
             Ok(workstation) => workstation,
