@@ -10,11 +10,11 @@
 //! The GTK dialogs are real windows under Xvfb, driven with xdotool.
 
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
 
+use chartkeep_tests::native_dialog;
 use chartkeep_tests::webdriver::Browser;
 
 use super::access_control_in_app::set_up_practice;
@@ -26,53 +26,6 @@ const NEW_PC_PASSWORD: &str = "owner password on the new pc Hq57";
 /// A backup, its check and a restore of a new practice take seconds; this leaves room for a slow
 /// machine without hiding a hang.
 const LONG_WORK: Duration = Duration::from_secs(120);
-
-/// Runs xdotool on the Xvfb the app is shown on; its output, or None when it failed.
-fn xdotool(display: &(String, std::path::PathBuf), arguments: &[&str]) -> Option<String> {
-    let output = Command::new("xdotool")
-        .args(arguments)
-        .env("DISPLAY", &display.0)
-        .env("XAUTHORITY", &display.1)
-        .output()
-        .expect("xdotool runs (scripts/install-deps installs it)");
-    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
-}
-
-/// The shown window titled exactly `title`, if there is one. GTK keeps a closed dialog's window
-/// around unmapped, so only visible ones count.
-fn visible_window(display: &(String, std::path::PathBuf), title: &str) -> Option<String> {
-    let found = xdotool(display, &["search", "--onlyvisible", "--name", &format!("^{title}$")])?;
-    found.lines().next().map(|id| id.trim().to_owned()).filter(|id| !id.is_empty())
-}
-
-/// Answers the system's (GTK) open dialog titled `title` with `path`: a file, or a folder when
-/// `path` ends with a slash. The dialog may open on "Recent", where a typed path is not
-/// followed, so it goes to the home folder first (Alt+Home); then Ctrl+L, the path and Return.
-/// Waits until the dialog is gone.
-fn choose_in_native_dialog(browser: &Browser, title: &str, path: &str) {
-    let display = browser.x_display();
-    let started = Instant::now();
-    let window = loop {
-        if let Some(window) = visible_window(&display, title) {
-            break window;
-        }
-        assert!(started.elapsed() < Duration::from_secs(30), "no dialog titled {title:?} appeared");
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    // There is no window manager under Xvfb: give the dialog the keyboard focus explicitly.
-    xdotool(&display, &["windowfocus", "--sync", &window]).expect("focus the dialog");
-    for keys in [["key", "--clearmodifiers", "alt+Home"], ["key", "--clearmodifiers", "ctrl+l"]] {
-        xdotool(&display, &keys).expect("press a key in the dialog");
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    xdotool(&display, &["type", "--delay", "15", path]).expect("type the path");
-    xdotool(&display, &["key", "--clearmodifiers", "Return"]).expect("press Return");
-    let started = Instant::now();
-    while visible_window(&display, title).is_some() {
-        assert!(started.elapsed() < Duration::from_secs(30), "the dialog {title:?} did not close");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
 
 /// The key as a person pastes it from the Recovery Kit: in groups, with spaces, in lower case.
 fn as_pasted(key: &str) -> String {
@@ -117,7 +70,7 @@ fn choose_backup_folder(browser: &Browser, folder: &Path) {
     browser.wait_for("#backup-settings");
     browser.wait_for("#backup-no-destination");
     browser.click("#backup-choose-folder");
-    choose_in_native_dialog(browser, "Choose the folder for backups", &format!("{}/", folder.display()));
+    native_dialog::choose(browser, "Choose the folder for backups", &format!("{}/", folder.display()));
     browser.wait_until(&format!(
         "document.getElementById('backup-destination').value === {}",
         json!(folder.display().to_string())
@@ -177,7 +130,7 @@ fn the_owner_backs_up_adds_a_user_restores_and_the_addition_is_gone_while_the_au
     browser.click("#backups-restore-open");
     browser.wait_for("#view-restore");
     browser.click("#restore-file");
-    choose_in_native_dialog(&browser, "Choose a Chartkeep backup", &folder.join(&file_name).display().to_string());
+    native_dialog::choose(&browser, "Choose a Chartkeep backup", &folder.join(&file_name).display().to_string());
     assert!(browser.text("#restore-file-chosen").contains(&file_name), "the chosen file is named");
     let mistyped = format!("{}QQQQ", &recovery_key[..recovery_key.len() - 4]);
     browser.type_into("#restore-key", &mistyped);
@@ -247,7 +200,7 @@ fn a_backup_restores_onto_a_new_pc_from_the_first_run_screen() {
     browser.click("#setup-restore");
     browser.wait_for("#screen-new-pc-restore");
     browser.click("#new-pc-restore-file");
-    choose_in_native_dialog(&browser, "Choose a Chartkeep backup", &folder.join(&file_name).display().to_string());
+    native_dialog::choose(&browser, "Choose a Chartkeep backup", &folder.join(&file_name).display().to_string());
     browser.wait_for("#new-pc-restore-file-chosen");
     browser.type_into("#new-pc-restore-key", &as_pasted(&recovery_key));
     browser.type_into("#new-pc-restore-password", NEW_PC_PASSWORD);

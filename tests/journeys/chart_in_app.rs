@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use chartkeep_tests::canary::find_canaries;
+use chartkeep_tests::native_dialog;
 use chartkeep_tests::webdriver::Browser;
 
 use super::access_control_in_app::set_up_practice;
@@ -66,48 +67,6 @@ fn type_into_note(browser: &Browser, css: &str, text: &str) {
     browser.wait_for(css);
     browser.script(&format!("document.querySelector({}).scrollIntoView({{ block: 'center' }});", json!(css)));
     browser.type_into(css, text);
-}
-
-/// Runs xdotool on the Xvfb the app is shown on; returns its output, or None when it failed.
-fn xdotool(display: &(String, std::path::PathBuf), arguments: &[&str]) -> Option<String> {
-    let output = Command::new("xdotool")
-        .args(arguments)
-        .env("DISPLAY", &display.0)
-        .env("XAUTHORITY", &display.1)
-        .output()
-        .expect("xdotool runs (scripts/install-deps installs it)");
-    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
-}
-
-/// The first shown window whose title is exactly `title`.
-fn shown_window(display: &(String, std::path::PathBuf), title: &str) -> Option<String> {
-    let found = xdotool(display, &["search", "--onlyvisible", "--name", &format!("^{title}$")])?;
-    found.lines().next().map(|id| id.trim().to_owned()).filter(|id| !id.is_empty())
-}
-
-/// Answers the system's (GTK) save dialog titled `title`: waits for its window, types the full
-/// path over the suggested name and presses Return, then waits until the window is gone.
-fn save_in_native_dialog(browser: &Browser, title: &str, path: &Path) {
-    let display = browser.x_display();
-    let started = Instant::now();
-    let window = loop {
-        if let Some(window) = shown_window(&display, title) {
-            break window;
-        }
-        assert!(started.elapsed() < Duration::from_secs(30), "no save dialog titled {title:?} appeared");
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    // There is no window manager under Xvfb: give the dialog the keyboard focus explicitly.
-    xdotool(&display, &["windowfocus", "--sync", &window]).expect("focus the save dialog");
-    // The name field has the focus and the suggested name; select it all and type the path.
-    xdotool(&display, &["key", "--clearmodifiers", "ctrl+a"]).expect("select the suggested name");
-    xdotool(&display, &["type", "--delay", "15", &path.display().to_string()]).expect("type the path");
-    xdotool(&display, &["key", "--clearmodifiers", "Return"]).expect("press Return");
-    let started = Instant::now();
-    while shown_window(&display, title).is_some() {
-        assert!(started.elapsed() < Duration::from_secs(30), "the save dialog {title:?} did not close");
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }
 
 /// Waits until a file exists and is no longer growing (Rust renames it into place when done).
@@ -271,7 +230,7 @@ fn a_clinician_writes_signs_and_amends_a_note_records_an_allergy_and_prints_the_
     assert_eq!(browser.script("return document.getElementById('print-count').value;"), "5");
     browser.click("#print-save");
     let summary = out.join("summary.pdf");
-    save_in_native_dialog(&browser, "Save the patient summary", &summary);
+    native_dialog::save_as(&browser, "Save the patient summary", &summary);
     browser.wait_for("#chart-notice");
     let notice = browser.text("#chart-notice");
     assert!(notice.contains("1 signed encounter") && notice.contains(&summary.display().to_string()), "{notice:?}");
@@ -293,7 +252,7 @@ fn a_clinician_writes_signs_and_amends_a_note_records_an_allergy_and_prints_the_
     browser.click("#chart-notice button");
     browser.click("#chart-export-fhir");
     let bundle_path = out.join("record.json");
-    save_in_native_dialog(&browser, "Export the record as FHIR", &bundle_path);
+    native_dialog::save_as(&browser, "Export the record as FHIR", &bundle_path);
     browser.wait_for("#chart-notice");
     assert!(browser.text("#chart-notice").contains(&bundle_path.display().to_string()));
     wait_for_file(&bundle_path);

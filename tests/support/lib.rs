@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 pub mod canary;
+pub mod native_dialog;
 pub mod webdriver;
 
 use std::path::PathBuf;
