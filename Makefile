@@ -39,9 +39,12 @@ test: deps
 generate:
 	UPDATE_GENERATED=1 $(CARGO) test -p chartkeep generated_typescript_bindings_are_up_to_date
 
+# The Tauri CLI comes prebuilt with the UI's npm packages (@tauri-apps/cli), so packaging needs
+# no ten-minute `cargo install tauri-cli`.
+# The package carries the admin tool too (scripted backups, verification, restore).
 package: ui
-	@command -v cargo-tauri >/dev/null 2>&1 || $(CARGO) install tauri-cli --version '^2' --locked
-	cd src-tauri && $(CARGO) tauri build --bundles deb
+	$(CARGO) build --release -p chartkeep-admin
+	cd src-tauri && ../ui/node_modules/.bin/tauri build --bundles deb
 
 clean-demo:
 	rm -rf .demo-data
