@@ -1,5 +1,6 @@
 //! The end-to-end smoke test of the real app under Xvfb through WebDriver: first-run setup,
-//! sign in, a second instance refused, lock (button, the desktop's screen lock, Ctrl+L),
+//! sign in, a second instance refused, lock (button, the desktop's screen lock announced by the
+//! screen saver or by logind, Ctrl+L),
 //! unlock, sign out, sign in again enrolling two-step sign-in, then with a code and with a
 //! recovery code. Afterwards no canary typed into the app is found in plaintext in the data
 //! folder (database, WAL, key slots, logs), the app's temporary folder, or the webview's own
@@ -11,7 +12,7 @@ use chartkeep_tests::canary::{files_below, find_canaries};
 use chartkeep_tests::webdriver::Browser;
 use chartkeep_tests::workspace_binary;
 
-use super::in_app::{self, authenticator_code, launch_app, screenshots};
+use super::in_app::{self, authenticator_code, launch_app, launch_app_with, screenshots};
 
 const PRACTICE_CANARY: &str = "Canary Practice Wq83Kd";
 const OWNER_CANARY: &str = "Canary Owner Pz51Hn";
@@ -98,6 +99,47 @@ fn assert_locked_screen_shows_nothing_of_the_practice(browser: &Browser) {
     assert_eq!(browser.script("return document.title;"), "Chartkeep");
 }
 
+/// A private D-Bus daemon that stands in for the system bus, where logind's signals travel.
+struct PrivateSystemBus {
+    daemon: std::process::Child,
+    address: String,
+}
+
+impl PrivateSystemBus {
+    fn start() -> PrivateSystemBus {
+        let mut daemon = std::process::Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("dbus-daemon runs");
+        let mut address = String::new();
+        let stdout = daemon.stdout.take().unwrap();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut address).unwrap();
+        PrivateSystemBus { daemon, address: address.trim().to_owned() }
+    }
+
+    /// Sends logind's `Lock` for the login session `id`, as `loginctl lock-session` makes it.
+    fn lock_session(&self, id: &str) {
+        let sent = std::process::Command::new("dbus-send")
+            .arg(format!("--bus={}", self.address))
+            .args([
+                "--type=signal",
+                &format!("/org/freedesktop/login1/session/{id}"),
+                "org.freedesktop.login1.Session.Lock",
+            ])
+            .status()
+            .unwrap();
+        assert!(sent.success(), "dbus-send could not send logind's Lock");
+    }
+}
+
+impl Drop for PrivateSystemBus {
+    fn drop(&mut self) {
+        let _ = self.daemon.kill();
+        let _ = self.daemon.wait();
+    }
+}
+
 #[test]
 fn first_run_setup_sign_in_lock_and_sign_in_again_in_the_real_app() {
     let root = tempfile::tempdir().unwrap();
@@ -105,8 +147,13 @@ fn first_run_setup_sign_in_lock_and_sign_in_again_in_the_real_app() {
     let temp = root.path().join("tmp");
     std::fs::create_dir_all(&temp).unwrap();
     let home = PathBuf::from(std::env::var_os("HOME").unwrap());
+    let system_bus = PrivateSystemBus::start();
     let launched = std::time::Instant::now();
-    let browser = launch_app(&data_dir, &temp);
+    let browser = launch_app_with(
+        &data_dir,
+        &temp,
+        &[("DBUS_SYSTEM_BUS_ADDRESS", Path::new(&system_bus.address)), ("XDG_SESSION_ID", Path::new("c7"))],
+    );
 
     browser.wait_for("#screen-setup");
     report(&format!("cold start to the first screen: {} ms", launched.elapsed().as_millis()));
@@ -154,6 +201,17 @@ fn first_run_setup_sign_in_lock_and_sign_in_again_in_the_real_app() {
         .status()
         .unwrap();
     assert!(signal.success(), "dbus-send could not announce the screen lock");
+    assert_locked_screen_shows_nothing_of_the_practice(&browser);
+    browser.type_into("#unlock-password", PASSWORD_CANARY);
+    browser.click("#unlock-submit");
+    browser.wait_for("#screen-home");
+
+    // logind locks this login session (`loginctl lock-session`): so does Chartkeep. Another
+    // session's Lock is not ours and changes nothing.
+    system_bus.lock_session("c8");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(browser.is_present("#screen-home"), "another login session's lock left this one open");
+    system_bus.lock_session("c7");
     assert_locked_screen_shows_nothing_of_the_practice(&browser);
     browser.type_into("#unlock-password", PASSWORD_CANARY);
     browser.click("#unlock-submit");

@@ -18,10 +18,14 @@ pub fn report(test: &str, line: &str) {
 }
 
 pub fn launch_app(data_dir: &Path, temp: &Path) -> Browser {
-    Browser::launch(
-        &workspace_binary("chartkeep"),
-        &[("CHARTKEEP_DATA_DIR", data_dir), ("TMPDIR", temp), ("CHARTKEEP_LOG", Path::new("debug"))],
-    )
+    launch_app_with(data_dir, temp, &[])
+}
+
+/// Launches the app with further environment variables.
+pub fn launch_app_with(data_dir: &Path, temp: &Path, more: &[(&str, &Path)]) -> Browser {
+    let mut env = vec![("CHARTKEEP_DATA_DIR", data_dir), ("TMPDIR", temp), ("CHARTKEEP_LOG", Path::new("debug"))];
+    env.extend_from_slice(more);
+    Browser::launch(&workspace_binary("chartkeep"), &env)
 }
 
 /// A code from an authenticator app holding `secret_base32`, `offset_seconds` from now.
