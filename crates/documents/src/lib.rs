@@ -1,7 +1,16 @@
-//! Printable documents made with printpdf, using only the built-in PDF fonts so no font files
-//! are needed: the Recovery Kit, and paged table reports (audit exports, access reports).
+//! Printable documents made with printpdf: the Recovery Kit, and paged table reports (audit
+//! exports, access reports, patient summaries). Text is printed exactly as typed, in DejaVu Sans
+//! (bundled, see `fonts/LICENSE`), embedded as a subset holding only the glyphs a document uses.
+//! Characters the font lacks (Chinese, Japanese, Korean, among others) are printed as □, and the
+//! document then says so near its top.
 
+mod canvas;
+mod embed;
+mod fonts;
+mod metrics;
+mod pdf_file;
 mod recovery_kit;
+mod table_layout;
 mod table_report;
 mod text;
 

@@ -2,10 +2,10 @@
 //! key, which (with a copy of the data) opens every record, so it is made in memory and written
 //! only where the owner chooses.
 
-use printpdf::path::PaintMode;
-use printpdf::{BuiltinFont, Color, IndirectFontRef, Mm, PdfDocument, PdfLayerReference, Rect, Rgb};
-
 use crate::DocumentError;
+use crate::canvas::{BLACK, Canvas, GREY, TEAL, WARNING, WHITE};
+use crate::fonts::{Face, Fonts};
+use crate::metrics::{fit_to_width, wrap};
 
 pub struct RecoveryKit<'a> {
     pub practice_name: &'a str,
@@ -25,31 +25,22 @@ impl std::fmt::Debug for RecoveryKit<'_> {
 }
 
 const KEY_PREFIX: &str = "AGE-SECRET-KEY-1";
-const TEAL: (f32, f32, f32) = (0.059, 0.322, 0.341);
+const LEFT: f32 = 20.0;
+/// The width text takes on the page, from `LEFT` to 20 mm from the right edge.
+const TEXT_WIDTH: f32 = 170.0;
 
-const INSTRUCTIONS: [&str; 8] = [
-    "This key opens the practice's encrypted records when this PC's keyring is lost,",
-    "when the owner's password is forgotten, and when backups are restored onto a new PC.",
-    "",
-    "Keep this page locked away, for example in the practice safe. Never store the key",
-    "on the clinic PC, in email or in a photo. Anyone who holds this key together with a",
-    "copy of the practice's data can read every record.",
-    "",
+const INSTRUCTIONS: [&str; 3] = [
+    "This key opens the practice's encrypted records when this PC's keyring is lost, when the owner's \
+     password is forgotten, and when backups are restored onto a new PC.",
+    "Keep this page locked away, for example in the practice safe. Never store the key on the clinic PC, in \
+     email or in a photo. Anyone who holds this key together with a copy of the practice's data can read \
+     every record.",
     "If this page is lost or may have been seen, ask for a new recovery key to be issued.",
 ];
 
-fn pdf_error(error: impl std::fmt::Display) -> DocumentError {
-    DocumentError::Pdf(error.to_string())
-}
-
-/// The practice name as the built-in fonts can show it, at most `max_chars` long.
-fn printable(text: &str, max_chars: usize) -> String {
-    let shown = crate::text::printable(text);
-    if shown.chars().count() <= max_chars {
-        return shown;
-    }
-    format!("{}...", shown.chars().take(max_chars).collect::<String>())
-}
+/// Printed under the facts when the practice name has characters the font cannot show.
+const MARKED_NOTE: &str = "The practice name has characters this font cannot show; each is printed as \u{25A1}. \
+                           The name is stored in full in Chartkeep.";
 
 /// The key as lines for copying by hand: the prefix, then groups of four, five groups a line.
 fn key_lines(key: &str) -> Vec<String> {
@@ -61,32 +52,19 @@ fn key_lines(key: &str) -> Vec<String> {
     lines
 }
 
-fn set_color(layer: &PdfLayerReference, (r, g, b): (f32, f32, f32)) {
-    layer.set_fill_color(Color::Rgb(Rgb::new(r, g, b, None)));
-    layer.set_outline_color(Color::Rgb(Rgb::new(r, g, b, None)));
-}
+/// The kit's page; with `note`, it says that characters are printed as □.
+fn draw<'f>(kit: &RecoveryKit<'_>, fonts: &'f Fonts, note: bool) -> Canvas<'f> {
+    let mut page = Canvas::new(fonts, 210.0, 297.0);
+    let regular = fonts.get(Face::Regular);
 
-pub fn render_recovery_kit_pdf(kit: &RecoveryKit<'_>) -> Result<Vec<u8>, DocumentError> {
-    let (document, page, layer) = PdfDocument::new("Chartkeep Recovery Kit", Mm(210.0), Mm(297.0), "Kit");
-    let layer = document.get_page(page).get_layer(layer);
-    let regular: IndirectFontRef = document.add_builtin_font(BuiltinFont::Helvetica).map_err(pdf_error)?;
-    let bold = document.add_builtin_font(BuiltinFont::HelveticaBold).map_err(pdf_error)?;
-    let mono = document.add_builtin_font(BuiltinFont::Courier).map_err(pdf_error)?;
-    let mono_bold = document.add_builtin_font(BuiltinFont::CourierBold).map_err(pdf_error)?;
+    page.color(TEAL);
+    page.fill_rect(0.0, 262.0, 210.0, 297.0);
+    page.color(WHITE);
+    page.text(Face::Bold, 24.0, LEFT, 278.0, "Chartkeep Recovery Kit");
+    let subtitle = "Print this page and keep it somewhere safe, away from the clinic PC.";
+    page.text(Face::Regular, 11.0, LEFT, 268.0, &fit_to_width(regular, subtitle, TEXT_WIDTH, 11.0));
 
-    set_color(&layer, TEAL);
-    layer.add_rect(Rect::new(Mm(0.0), Mm(262.0), Mm(210.0), Mm(297.0)).with_mode(PaintMode::Fill));
-    set_color(&layer, (1.0, 1.0, 1.0));
-    layer.use_text("Chartkeep Recovery Kit", 24.0, Mm(20.0), Mm(278.0), &bold);
-    layer.use_text(
-        "Print this page and keep it somewhere safe, away from the clinic PC.",
-        11.0,
-        Mm(20.0),
-        Mm(268.0),
-        &regular,
-    );
-
-    set_color(&layer, (0.0, 0.0, 0.0));
+    page.color(BLACK);
     let created = format!(
         "{:04}-{:02}-{:02} {:02}:{:02} UTC",
         kit.created_at.year(),
@@ -95,53 +73,53 @@ pub fn render_recovery_kit_pdf(kit: &RecoveryKit<'_>) -> Result<Vec<u8>, Documen
         kit.created_at.hour(),
         kit.created_at.minute()
     );
-    let facts =
-        [("Practice", printable(kit.practice_name, 70)), ("Vault", kit.vault_id.to_owned()), ("Created", created)];
+    let facts = [("Practice", kit.practice_name), ("Vault", kit.vault_id), ("Created", created.as_str())];
     for (index, (label, value)) in facts.iter().enumerate() {
         let y = 246.0 - 10.0 * index as f32;
-        layer.use_text(*label, 10.0, Mm(20.0), Mm(y), &bold);
-        layer.use_text(value.as_str(), 12.0, Mm(45.0), Mm(y), &regular);
+        page.text(Face::Bold, 10.0, LEFT, y, label);
+        page.text(Face::Regular, 12.0, 45.0, y, &fit_to_width(regular, value, TEXT_WIDTH + LEFT - 45.0, 12.0));
+    }
+    if note {
+        page.color(WARNING);
+        for (index, line) in wrap(fonts.get(Face::Bold), MARKED_NOTE, TEXT_WIDTH, 9.0).iter().enumerate() {
+            page.text(Face::Bold, 9.0, LEFT, 218.5 - 4.2 * index as f32, line);
+        }
     }
 
-    set_color(&layer, TEAL);
-    layer.set_outline_thickness(1.2);
-    layer.add_rect(Rect::new(Mm(15.0), Mm(150.0), Mm(195.0), Mm(208.0)).with_mode(PaintMode::Stroke));
-    layer.use_text("Recovery key", 11.0, Mm(20.0), Mm(200.0), &bold);
-    set_color(&layer, (0.0, 0.0, 0.0));
+    page.color(TEAL);
+    page.stroke_rect(15.0, 150.0, 195.0, 208.0, 1.2);
+    page.text(Face::Bold, 11.0, LEFT, 200.0, "Recovery key");
+    page.color(BLACK);
     for (index, line) in key_lines(kit.recovery_key).iter().enumerate() {
-        layer.use_text(line.as_str(), 16.0, Mm(20.0), Mm(190.0 - 8.5 * index as f32), &mono_bold);
+        page.text(Face::Mono, 16.0, LEFT, 190.0 - 8.5 * index as f32, line);
     }
-    layer.use_text("As one line:", 8.0, Mm(20.0), Mm(154.0), &regular);
-    layer.use_text(kit.recovery_key, 8.0, Mm(40.0), Mm(154.0), &mono);
+    page.text(Face::Regular, 8.0, LEFT, 154.0, "As one line:");
+    page.text(Face::Mono, 8.0, 40.0, 154.0, kit.recovery_key);
 
-    for (index, line) in INSTRUCTIONS.iter().enumerate() {
-        layer.use_text(*line, 11.0, Mm(20.0), Mm(136.0 - 6.5 * index as f32), &regular);
+    let mut y = 136.0;
+    for paragraph in INSTRUCTIONS {
+        for line in wrap(regular, paragraph, TEXT_WIDTH, 11.0) {
+            page.text(Face::Regular, 11.0, LEFT, y, &line);
+            y -= 6.0;
+        }
+        y -= 4.0;
     }
 
-    layer.use_text(
-        "Where this kit is kept: ______________________________________________",
-        11.0,
-        Mm(20.0),
-        Mm(62.0),
-        &regular,
-    );
-    layer.use_text(
-        "Checked by: ____________________________   Date: ________________",
-        11.0,
-        Mm(20.0),
-        Mm(48.0),
-        &regular,
-    );
-    set_color(&layer, (0.35, 0.35, 0.35));
-    layer.use_text(
-        "Chartkeep keeps no copy of this key. Without it, a lost keyring cannot be recovered.",
-        9.0,
-        Mm(20.0),
-        Mm(20.0),
-        &regular,
-    );
+    let kept = "Where this kit is kept: ______________________________________________";
+    page.text(Face::Regular, 11.0, LEFT, 62.0, &fit_to_width(regular, kept, TEXT_WIDTH, 11.0));
+    let checked = "Checked by: ____________________________   Date: ________________";
+    page.text(Face::Regular, 11.0, LEFT, 48.0, &fit_to_width(regular, checked, TEXT_WIDTH, 11.0));
+    page.color(GREY);
+    let warning = "Chartkeep keeps no copy of this key. Without it, a lost keyring cannot be recovered.";
+    page.text(Face::Regular, 9.0, LEFT, 20.0, &fit_to_width(regular, warning, TEXT_WIDTH, 9.0));
+    page
+}
 
-    document.save_to_bytes().map_err(pdf_error)
+pub fn render_recovery_kit_pdf(kit: &RecoveryKit<'_>) -> Result<Vec<u8>, DocumentError> {
+    let fonts = Fonts::load()?;
+    let page = draw(kit, &fonts, false);
+    let page = if page.marked() { draw(kit, &fonts, true) } else { page };
+    page.finish("Chartkeep Recovery Kit")
 }
 
 #[cfg(test)]
@@ -156,12 +134,6 @@ mod tests {
         assert_eq!(lines[1], "ABCD ABCD ABCD ABCD ABCD");
         assert_eq!(lines.last().map(String::as_str), Some("ABCD ABCD ABCD ABCD EF"));
         assert_eq!(lines[1..].join("").replace(' ', ""), key[KEY_PREFIX.len()..]);
-    }
-
-    #[test]
-    fn text_outside_the_built_in_fonts_is_transliterated_not_dropped() {
-        assert_eq!(printable("Praxis Müller 医院", 70), "Praxis Müller Yi Yuan ");
-        assert_eq!(printable("abcdef", 3), "abc...");
     }
 
     #[test]

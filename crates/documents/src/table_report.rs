@@ -1,14 +1,16 @@
 //! A paged report: a title, a few facts (practice, period, who made it and when), then sections
 //! each with a heading and either a table or blocks of text, and on every page a footer with the
 //! page number ("Page 2 of 7"). Used for audit exports, access reports and patient summaries.
-//! Table cells are one line each (text wider than its column is shortened with "..."); text
-//! blocks wrap to the page's width.
-
-use printpdf::path::PaintMode;
-use printpdf::{BuiltinFont, Color, IndirectFontRef, Mm, PdfDocument, PdfLayerReference, Rect, Rgb};
+//! Table cells are one line each (text wider than its column is shortened with "…"); facts and
+//! text blocks wrap to the page's width. Text is printed as typed, in an embedded Unicode font.
 
 use crate::DocumentError;
-use crate::text::{fit_to_width, printable, wrap};
+use crate::canvas::{BLACK, Canvas, GREY, TEAL, WARNING};
+use crate::fonts::{Face, Fonts};
+use crate::metrics::fit_to_width;
+use crate::table_layout::{
+    BODY_SIZE, FACT_INDENT, FACT_SIZE, Line, MARGIN, ROW, column_edges, lines_of, page_size, paginate,
+};
 
 /// The report as plain text; the caller has already formatted every value.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,249 +55,99 @@ pub struct Column {
     pub share: f32,
 }
 
-const MARGIN: f32 = 14.0;
-const ROW: f32 = 5.2;
-const BODY_SIZE: f32 = 8.0;
-const TEAL: (f32, f32, f32) = (0.059, 0.322, 0.341);
-
-/// One line of a laid-out page.
-enum Line {
-    Title,
-    Fact(usize),
-    Heading(usize),
-    Header(usize),
-    Row(usize, usize),
-    Empty(usize),
-    BlockTitle(String),
-    Text(String),
-    Gap,
-}
-
-/// The width text blocks wrap to, for each orientation.
-fn text_width(report: &TableReport) -> f32 {
-    match report.orientation {
-        Orientation::Portrait => 210.0 - 2.0 * MARGIN,
-        Orientation::Landscape => 297.0 - 2.0 * MARGIN,
-    }
-}
-
-fn lines_of(report: &TableReport) -> Vec<Line> {
-    let mut lines = vec![Line::Title, Line::Gap];
-    lines.extend((0..report.facts.len()).map(Line::Fact));
-    for (index, section) in report.sections.iter().enumerate() {
-        lines.push(Line::Gap);
-        lines.push(Line::Heading(index));
-        if section.rows.is_empty() && section.blocks.is_empty() {
-            lines.push(Line::Empty(index));
-            continue;
-        }
-        if !section.rows.is_empty() {
-            lines.push(Line::Header(index));
-            lines.extend((0..section.rows.len()).map(|row| Line::Row(index, row)));
-        }
-        for block in &section.blocks {
-            lines.push(Line::BlockTitle(block.title.clone()));
-            for paragraph in &block.paragraphs {
-                lines.extend(wrap(&printable(paragraph), text_width(report), BODY_SIZE).into_iter().map(Line::Text));
-            }
-            lines.push(Line::Gap);
-        }
-    }
-    lines
-}
-
-/// Splits the lines into pages; a table continued on a new page repeats its header.
-fn paginate(report: &TableReport, height: f32) -> Vec<Vec<Line>> {
-    let per_page = (((height - 2.0 * MARGIN - 10.0) / ROW).floor() as usize).max(8);
-    let mut pages: Vec<Vec<Line>> = vec![Vec::new()];
-    for line in lines_of(report) {
-        let full = pages.last().is_some_and(|page| page.len() >= per_page);
-        // A heading never ends a page on its own.
-        let orphan = matches!(line, Line::Heading(_)) && pages.last().is_some_and(|page| page.len() + 3 > per_page);
-        if full || orphan {
-            let continued = match line {
-                Line::Row(section, _) => Some(Line::Header(section)),
-                _ => None,
-            };
-            pages.push(continued.into_iter().collect());
-        }
-        if matches!(line, Line::Gap) && pages.last().is_some_and(Vec::is_empty) {
-            continue;
-        }
-        if let Some(page) = pages.last_mut() {
-            page.push(line);
-        }
-    }
-    pages
-}
-
-struct Fonts {
-    regular: IndirectFontRef,
-    bold: IndirectFontRef,
-}
-
-fn set_color(layer: &PdfLayerReference, (r, g, b): (f32, f32, f32)) {
-    layer.set_fill_color(Color::Rgb(Rgb::new(r, g, b, None)));
-    layer.set_outline_color(Color::Rgb(Rgb::new(r, g, b, None)));
-}
-
-fn column_edges(columns: &[Column], left: f32, width: f32) -> Vec<(f32, f32)> {
-    let total: f32 = columns.iter().map(|column| column.share.max(0.01)).sum();
-    let mut x = left;
-    columns
-        .iter()
-        .map(|column| {
-            let column_width = width * column.share.max(0.01) / total;
-            let edge = (x, column_width);
-            x += column_width;
-            edge
-        })
-        .collect()
-}
-
-fn draw_cells(layer: &PdfLayerReference, cells: &[String], edges: &[(f32, f32)], y: f32, font: &IndirectFontRef) {
+/// Writes one line of cells, each fitted to its column.
+fn draw_cells(canvas: &mut Canvas<'_>, cells: &[String], edges: &[(f32, f32)], y: f32, face: Face) {
+    let font = canvas.fonts().get(face);
     for ((x, width), cell) in edges.iter().zip(cells) {
-        let text = fit_to_width(&printable(cell), width - 1.5, BODY_SIZE);
-        layer.use_text(text, BODY_SIZE, Mm(*x), Mm(y), font);
+        canvas.text(face, BODY_SIZE, *x, y, &fit_to_width(font, cell, width - 1.5, BODY_SIZE));
     }
 }
 
-fn draw_line(layer: &PdfLayerReference, report: &TableReport, line: &Line, y: f32, page_width: f32, fonts: &Fonts) {
-    let text_width = page_width - 2.0 * MARGIN;
+/// Draws one line with its baseline at `y`; text that is not wrapped is fitted to the width.
+fn draw_line(canvas: &mut Canvas<'_>, report: &TableReport, line: &Line, y: f32) {
+    let page_width = canvas.width;
+    let width = page_width - 2.0 * MARGIN;
+    let fonts = canvas.fonts();
+    let (regular, bold) = (fonts.get(Face::Regular), fonts.get(Face::Bold));
     match line {
         Line::Title => {
-            set_color(layer, TEAL);
-            layer.use_text(printable(&report.title), 15.0, Mm(MARGIN), Mm(y), &fonts.bold);
-            set_color(layer, (0.0, 0.0, 0.0));
+            canvas.color(TEAL);
+            canvas.text(Face::Bold, 15.0, MARGIN, y, &fit_to_width(bold, &report.title, width, 15.0));
+            canvas.color(BLACK);
         }
-        Line::Fact(index) => {
-            let (label, value) = &report.facts[*index];
-            layer.use_text(printable(label), 9.0, Mm(MARGIN), Mm(y), &fonts.bold);
-            let shown = fit_to_width(&printable(value), text_width - 40.0, 9.0);
-            layer.use_text(shown, 9.0, Mm(MARGIN + 40.0), Mm(y), &fonts.regular);
+        Line::Note(text) => {
+            canvas.color(WARNING);
+            canvas.text(Face::Bold, FACT_SIZE, MARGIN, y, text);
+            canvas.color(BLACK);
+        }
+        Line::Fact { label, value } => {
+            if let Some((label, _)) = label.and_then(|index| report.facts.get(index)) {
+                let label = fit_to_width(bold, label, FACT_INDENT - 2.0, FACT_SIZE);
+                canvas.text(Face::Bold, FACT_SIZE, MARGIN, y, &label);
+            }
+            canvas.text(Face::Regular, FACT_SIZE, MARGIN + FACT_INDENT, y, value);
         }
         Line::Heading(index) => {
-            set_color(layer, TEAL);
-            layer.use_text(printable(&report.sections[*index].heading), 11.0, Mm(MARGIN), Mm(y), &fonts.bold);
-            set_color(layer, (0.0, 0.0, 0.0));
+            canvas.color(TEAL);
+            let heading = fit_to_width(bold, &report.sections[*index].heading, width, 11.0);
+            canvas.text(Face::Bold, 11.0, MARGIN, y, &heading);
+            canvas.color(BLACK);
         }
         Line::Header(index) => {
             let section = &report.sections[*index];
-            set_color(layer, (0.90, 0.94, 0.94));
-            layer.add_rect(
-                Rect::new(Mm(MARGIN - 1.0), Mm(y - 1.6), Mm(page_width - MARGIN + 1.0), Mm(y + 3.8))
-                    .with_mode(PaintMode::Fill),
-            );
-            set_color(layer, (0.0, 0.0, 0.0));
+            canvas.color((0.90, 0.94, 0.94));
+            canvas.fill_rect(MARGIN - 1.0, y - 1.6, page_width - MARGIN + 1.0, y + 3.8);
+            canvas.color(BLACK);
             let titles: Vec<String> = section.columns.iter().map(|column| column.title.clone()).collect();
-            draw_cells(layer, &titles, &column_edges(&section.columns, MARGIN, text_width), y, &fonts.bold);
+            draw_cells(canvas, &titles, &column_edges(&section.columns, MARGIN, width), y, Face::Bold);
         }
         Line::Row(index, row) => {
             let section = &report.sections[*index];
-            let edges = column_edges(&section.columns, MARGIN, text_width);
-            draw_cells(layer, &section.rows[*row], &edges, y, &fonts.regular);
+            let edges = column_edges(&section.columns, MARGIN, width);
+            draw_cells(canvas, &section.rows[*row], &edges, y, Face::Regular);
         }
         Line::Empty(index) => {
-            let text = printable(&report.sections[*index].empty_text);
-            layer.use_text(text, 9.0, Mm(MARGIN), Mm(y), &fonts.regular);
+            let text = fit_to_width(regular, &report.sections[*index].empty_text, width, FACT_SIZE);
+            canvas.text(Face::Regular, FACT_SIZE, MARGIN, y, &text);
         }
         Line::BlockTitle(title) => {
-            let shown = fit_to_width(&printable(title), text_width, 9.0);
-            layer.use_text(shown, 9.0, Mm(MARGIN), Mm(y), &fonts.bold);
+            canvas.text(Face::Bold, FACT_SIZE, MARGIN, y, &fit_to_width(bold, title, width, FACT_SIZE));
         }
-        Line::Text(text) => layer.use_text(text.as_str(), BODY_SIZE, Mm(MARGIN), Mm(y), &fonts.regular),
+        Line::Text(text) => canvas.text(Face::Regular, BODY_SIZE, MARGIN, y, text),
         Line::Gap => {}
     }
 }
 
-pub fn render_table_report_pdf(report: &TableReport) -> Result<Vec<u8>, DocumentError> {
-    let (width, height) = match report.orientation {
-        Orientation::Portrait => (210.0, 297.0),
-        Orientation::Landscape => (297.0, 210.0),
-    };
-    let pages = paginate(report, height);
-    let (document, first_page, first_layer) =
-        PdfDocument::new(printable(&report.title), Mm(width), Mm(height), "Report");
-    let pdf_error = |error: printpdf::Error| DocumentError::Pdf(error.to_string());
-    let fonts = Fonts {
-        regular: document.add_builtin_font(BuiltinFont::Helvetica).map_err(pdf_error)?,
-        bold: document.add_builtin_font(BuiltinFont::HelveticaBold).map_err(pdf_error)?,
-    };
+/// The report's pages; with `note`, the first says that characters are printed as □.
+fn draw<'f>(report: &TableReport, fonts: &'f Fonts, note: bool) -> Canvas<'f> {
+    let (width, height) = page_size(report.orientation);
+    let pages = paginate(lines_of(report, fonts, note), height);
+    let mut canvas = Canvas::new(fonts, width, height);
+    let regular = fonts.get(Face::Regular);
     let count = pages.len();
     for (number, page_lines) in pages.iter().enumerate() {
-        let layer = if number == 0 {
-            document.get_page(first_page).get_layer(first_layer)
-        } else {
-            let (page, layer) = document.add_page(Mm(width), Mm(height), "Report");
-            document.get_page(page).get_layer(layer)
-        };
+        if number > 0 {
+            canvas.add_page();
+        }
         let mut y = height - MARGIN - 4.0;
         for line in page_lines {
             let step = if matches!(line, Line::Title) { ROW + 2.0 } else { ROW };
-            draw_line(&layer, report, line, y, width, &fonts);
+            draw_line(&mut canvas, report, line, y);
             y -= step;
         }
-        set_color(&layer, (0.35, 0.35, 0.35));
-        let footer = fit_to_width(&printable(&report.footer), width - 2.0 * MARGIN - 30.0, 7.5);
-        layer.use_text(footer, 7.5, Mm(MARGIN), Mm(MARGIN - 6.0), &fonts.regular);
+        canvas.color(GREY);
         let page_label = format!("Page {} of {count}", number + 1);
-        layer.use_text(page_label, 7.5, Mm(width - MARGIN - 22.0), Mm(MARGIN - 6.0), &fonts.regular);
+        canvas.text_right(Face::Regular, 7.5, width - MARGIN, MARGIN - 6.0, &page_label);
+        let footer_width = width - 2.0 * MARGIN - regular.width_mm(&page_label, 7.5) - 6.0;
+        let footer = fit_to_width(regular, &report.footer, footer_width, 7.5);
+        canvas.text(Face::Regular, 7.5, MARGIN, MARGIN - 6.0, &footer);
     }
-    document.save_to_bytes().map_err(pdf_error)
+    canvas
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn report(rows: usize) -> TableReport {
-        TableReport {
-            title: "Audit trail".into(),
-            facts: vec![("Practice".into(), "Riverside".into())],
-            sections: vec![ReportSection {
-                heading: "Entries".into(),
-                columns: vec![Column { title: "When".into(), share: 1.0 }, Column { title: "Who".into(), share: 2.0 }],
-                rows: (0..rows).map(|row| vec![format!("2026-11-{row:02}"), format!("user {row}")]).collect(),
-                blocks: Vec::new(),
-                empty_text: "No entries.".into(),
-            }],
-            footer: "Generated by Dana at 10:42".into(),
-            orientation: Orientation::Landscape,
-        }
-    }
-
-    #[test]
-    fn long_tables_continue_on_new_pages_with_their_header_repeated() {
-        let mut long = report(200);
-        long.sections[0].blocks.push(TextBlock { title: "A note".into(), paragraphs: vec!["word ".repeat(400)] });
-        let pages = paginate(&long, 210.0);
-        assert!(pages.len() > 5);
-        let continued_rows = pages[1..].iter().filter(|page| page.iter().any(|line| matches!(line, Line::Row(..))));
-        for page in continued_rows {
-            assert!(
-                matches!(page.first(), Some(Line::Header(0))),
-                "each continued page of the table starts with its header"
-            );
-        }
-        let text_lines: usize =
-            pages.iter().map(|page| page.iter().filter(|line| matches!(line, Line::Text(_))).count()).sum();
-        assert!(text_lines > 5, "a long paragraph wraps onto several lines");
-        let rows: usize =
-            pages.iter().map(|page| page.iter().filter(|line| matches!(line, Line::Row(..))).count()).sum();
-        assert_eq!(rows, 200, "every row is on some page, once");
-    }
-
-    #[test]
-    fn an_empty_section_says_so_and_the_pdf_is_made() {
-        let pdf = render_table_report_pdf(&report(0)).unwrap();
-        assert!(pdf.starts_with(b"%PDF"));
-        assert!(matches!(paginate(&report(0), 210.0)[0].last(), Some(Line::Empty(0))));
-    }
-
-    #[test]
-    fn columns_share_the_width_in_proportion() {
-        let columns = report(1).sections[0].columns.clone();
-        let edges = column_edges(&columns, 10.0, 90.0);
-        assert_eq!(edges, vec![(10.0, 30.0), (40.0, 60.0)]);
-    }
+pub fn render_table_report_pdf(report: &TableReport) -> Result<Vec<u8>, DocumentError> {
+    let fonts = Fonts::load()?;
+    let canvas = draw(report, &fonts, false);
+    let canvas = if canvas.marked() { draw(report, &fonts, true) } else { canvas };
+    canvas.finish(&report.title)
 }
