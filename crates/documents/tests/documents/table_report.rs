@@ -163,3 +163,14 @@ fn control_characters_in_cells_become_spaces_and_line_breaks_in_text_are_kept() 
     let lines: Vec<&str> = text.layout.lines().map(str::trim).collect();
     assert!(lines.contains(&"First line") && lines.contains(&"Second line"), "{}", text.layout);
 }
+
+#[test]
+fn a_landscape_report_uses_the_wider_page_up_to_its_margins() {
+    let mut wide = report(NAMES[5]);
+    wide.orientation = Orientation::Landscape;
+    let text = read_back("report-landscape", &render_table_report_pdf(&wide).unwrap());
+    let right = word_boxes(&text.boxes).iter().map(|(_, _, right)| *right).fold(0.0, f32::max);
+    assert!(right > 250.0 && right <= 297.0 - 14.0 + 0.1, "the text reaches {right} mm");
+    assert!(text.words.contains(&format!("Subjective: {} reports a cough for a week.", NAMES[5])));
+    assert!(text.words.contains("Page 1 of 1"));
+}
