@@ -79,13 +79,14 @@ impl Font {
     }
 
     /// How wide `character` is drawn, in font units.
-    pub(crate) fn char_units(&self, character: char) -> u32 {
-        self.advance(self.glyph_or_marker(character))
+    pub(crate) fn char_units(&self, character: char) -> u64 {
+        u64::from(self.advance(self.glyph_or_marker(character)))
     }
 
     /// How wide `text` is drawn, in font units. Glyphs are placed by their advance widths alone
-    /// (no kerning), exactly as the PDF draws them.
-    pub(crate) fn units(&self, text: &str) -> u32 {
+    /// (no kerning), exactly as the PDF draws them. The sum is a u64 so that no text, however
+    /// long, can overflow it.
+    pub(crate) fn units(&self, text: &str) -> u64 {
         text.chars().map(|character| self.char_units(character)).sum()
     }
 
@@ -160,6 +161,10 @@ mod tests {
         let mono = fonts.get(Face::Mono);
         assert_eq!(mono.units("iiii"), mono.units("WWWW"));
         assert!((regular.width_mm("W", 20.0) - 2.0 * regular.width_mm("W", 10.0)).abs() < 1e-4);
-        assert_eq!(regular.char_units('山'), regular.advance(regular.marker()), "a missing character is as wide as □");
+        assert_eq!(
+            regular.char_units('山'),
+            u64::from(regular.advance(regular.marker())),
+            "a missing character is as wide as □"
+        );
     }
 }

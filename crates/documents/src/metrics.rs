@@ -156,4 +156,13 @@ mod tests {
         }
         assert_eq!(fit_to_width(font, "WWWW", 0.5, SIZE), "", "not even … fits");
     }
+
+    #[test]
+    fn text_wider_than_four_billion_font_units_is_measured_without_overflow() {
+        let fonts = Fonts::load().unwrap();
+        let font = fonts.get(Face::Regular);
+        let text = "W".repeat(2_500_000);
+        assert!(font.units(&text) > u64::from(u32::MAX));
+        assert!(fit_to_width(font, &text, 20.0, SIZE).ends_with(ELLIPSIS));
+    }
 }
