@@ -72,12 +72,17 @@ impl DataDir {
 
     /// Creates the folder (owner-only) when missing and claims it for this process. A second
     /// program on the same folder gets `AlreadyRunning`; the claim ends when the value is dropped
-    /// or the process exits.
+    /// or the process exits. A folder that exists is narrowed to its owner: the folder and every
+    /// folder in it 0700, every file 0600 (an older Chartkeep created some 0644).
     pub fn claim(&self) -> VaultResult<ClaimedDataDir> {
         create_private_dir(&self.root)?;
+        restrict_to_owner(&self.root)?;
         let path = self.lock_file();
-        let file =
-            File::options().create(true).truncate(false).write(true).open(&path).map_err(VaultError::io(&path))?;
+        let mut options = File::options();
+        options.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(&path).map_err(VaultError::io(&path))?;
         match file.try_lock() {
             Ok(()) => Ok(ClaimedDataDir { data_dir: self.clone(), _lock: file }),
             Err(TryLockError::WouldBlock) => Err(VaultError::AlreadyRunning(self.root.clone())),
@@ -93,6 +98,39 @@ pub fn create_private_dir(path: &Path) -> VaultResult<()> {
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder.create(path).map_err(VaultError::io(path))
+}
+
+/// Narrows `folder` and everything in it to its owner. Symbolic links are left alone (their
+/// own mode means nothing) and never followed.
+pub fn restrict_to_owner(folder: &Path) -> VaultResult<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = fs::symlink_metadata(folder).map_err(VaultError::io(folder))?;
+        if meta.file_type().is_symlink() {
+            return Ok(());
+        }
+        let wanted = if meta.is_dir() { 0o700 } else { 0o600 };
+        if meta.permissions().mode() & 0o777 != wanted {
+            fs::set_permissions(folder, fs::Permissions::from_mode(wanted)).map_err(VaultError::io(folder))?;
+        }
+        if meta.is_dir() {
+            for entry in fs::read_dir(folder).map_err(VaultError::io(folder))? {
+                let entry = entry.map_err(VaultError::io(folder))?;
+                restrict_to_owner(&entry.path())?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = folder;
+    Ok(())
+}
+
+/// Makes every file and folder this process creates from now on private to its owner (umask
+/// 077), whatever the mode its code asks for: logs, exports, the webview's own files.
+pub fn restrict_new_files_to_owner() {
+    #[cfg(unix)]
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
 }
 
 /// Proof that this process holds the data folder: every vault operation takes one.
@@ -111,6 +149,33 @@ impl ClaimedDataDir {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn claiming_a_folder_narrows_what_an_older_version_left_open() {
+        use std::os::unix::fs::PermissionsExt;
+        let folder = tempfile::tempdir().unwrap();
+        let root = folder.path().join("practice");
+        fs::create_dir_all(root.join("logs")).unwrap();
+        for (path, mode) in [(root.clone(), 0o755), (root.join("logs"), 0o775)] {
+            fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
+        }
+        for file in ["keyslots.json", "logs/chartkeep.log"] {
+            fs::write(root.join(file), b"x").unwrap();
+            fs::set_permissions(root.join(file), fs::Permissions::from_mode(0o644)).unwrap();
+        }
+        let outside = folder.path().join("outside.txt");
+        fs::write(&outside, b"x").unwrap();
+        fs::set_permissions(&outside, fs::Permissions::from_mode(0o644)).unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("link")).unwrap();
+        let _claim = DataDir::at(&root).claim().unwrap();
+        let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&root), 0o700);
+        assert_eq!(mode(&root.join("logs")), 0o700);
+        assert_eq!(mode(&root.join("keyslots.json")), 0o600);
+        assert_eq!(mode(&root.join("logs/chartkeep.log")), 0o600);
+        assert_eq!(mode(&outside), 0o644, "a link's target outside the folder is not touched");
+    }
 
     #[test]
     fn a_second_claim_on_the_same_folder_is_refused_until_the_first_ends() {

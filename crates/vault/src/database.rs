@@ -36,7 +36,13 @@ pub(crate) fn open_encrypted(path: &Path, key: &DatabaseKey, pre_migration_copie
 /// Opens the file and sets the key, then proves the key by reading the schema. Nothing is written.
 pub(crate) fn open_keyed(path: &Path, key: &DatabaseKey) -> VaultResult<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let created = !path.exists();
     let connection = Connection::open_with_flags(path, flags)?;
+    if created {
+        // SQLite creates files 0644 less the umask; its log and shared-memory files take the
+        // database file's mode, so narrowing it narrows them too.
+        crate::data_dir::restrict_to_owner(path)?;
+    }
     connection.execute_batch(&key.sqlcipher_pragma())?;
     connection.execute_batch("PRAGMA cipher_memory_security = ON;")?;
     connection

@@ -1,11 +1,13 @@
-//! This PC's device secret in the OS keyring (Secret Service on Linux, Credential Manager on
-//! Windows, Keychain on macOS): one entry per vault, the only secret Chartkeep keeps there.
+//! This PC's entry in the OS keyring (Secret Service on Linux, Credential Manager on Windows,
+//! Keychain on macOS): one entry per vault, and the only place outside the encrypted database that
+//! someone who can write the data folder cannot change.
 //!
-//! The entry's value is a small JSON document: the device secret, and beside it the audit chain's
-//! anchor (the sequence number and hash of the chain's last entry when the vault was last locked),
-//! so a database rolled back to an older copy, or cut short, is noticed at the next unlock. There
-//! is deliberately no fallback store: when the keyring is unavailable the vault refuses to open
-//! and says why.
+//! The entry's value is a small JSON document ([`KeyringEntry`]): the device secret, this PC's
+//! workstation id, the audit chain's anchor, the key-slot file's generation, checks of the
+//! database keys the vault may open with, and what proves the sign-in files beside the database
+//! whole (the throttle's digests, the next sign-in event's number). It stays small, far under
+//! Windows' 2,560-byte limit for a credential. There is deliberately no fallback store: when the
+//! keyring is unavailable the vault refuses to open and says why.
 
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
@@ -14,50 +16,160 @@ use crate::error::{VaultError, VaultResult};
 use crate::secrets::DeviceSecret;
 
 const SERVICE: &str = "chartkeep";
+const FORMAT: u32 = 2;
 
-/// The audit chain's head as it stood when the vault was last locked or the app closed.
+/// The audit chain's head as this PC last recorded it (at sign-in, while working, at lock).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainAnchor {
     pub seq: i64,
     pub hash: Vec<u8>,
 }
 
-/// Where device secrets are kept. The only implementation for real use is [`OsKeyring`]; the
-/// trait exists so the vault's code reads in terms of what it needs from a keyring.
+/// What the entry says about the audit chain's anchor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnchorState {
+    /// The entry holds no anchor: a vault just created, or an entry made anew by recovery.
+    Absent,
+    Present(ChainAnchor),
+    /// The entry holds an anchor that does not read: it was damaged or tampered with.
+    Unreadable,
+}
+
+/// Everything Chartkeep keeps in this PC's keyring for one vault.
+#[derive(Clone, PartialEq, Eq)]
+pub struct KeyringEntry {
+    pub device_secret: DeviceSecret,
+    /// This PC's id in audit entries (kept here, where the data folder's users cannot change it).
+    pub workstation_id: Option<String>,
+    pub anchor: AnchorState,
+    /// The key-slot file's generation as this PC last wrote or checked it.
+    pub key_slots_generation: u64,
+    /// Checks of the database keys the key slots may open (one; two while a rotation completes).
+    pub database_key_checks: Vec<String>,
+    /// Digests of the sign-in throttle file that are its present state (two while it is written).
+    pub throttle_digests: Vec<String>,
+    /// The number the next sign-in event buffered beside the closed database takes.
+    pub next_sign_in_event: u64,
+    /// The highest number of a buffered sign-in event already in the audit trail.
+    pub sign_in_events_recorded_through: u64,
+}
+
+impl std::fmt::Debug for KeyringEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyringEntry")
+            .field("anchor", &self.anchor)
+            .field("key_slots_generation", &self.key_slots_generation)
+            .finish_non_exhaustive()
+    }
+}
+
+impl KeyringEntry {
+    /// A new entry for a device secret: nothing recorded yet.
+    pub fn new(device_secret: DeviceSecret) -> KeyringEntry {
+        KeyringEntry {
+            device_secret,
+            workstation_id: None,
+            anchor: AnchorState::Absent,
+            key_slots_generation: 0,
+            database_key_checks: Vec::new(),
+            throttle_digests: Vec::new(),
+            next_sign_in_event: 1,
+            sign_in_events_recorded_through: 0,
+        }
+    }
+}
+
+/// Where the keyring entries are kept. The only implementation for real use is [`OsKeyring`];
+/// the trait exists so the vault's code reads in terms of what it needs from a keyring (and a
+/// test can keep its entries under other names).
 pub trait DeviceSecretStore: Send + Sync + std::fmt::Debug {
-    /// Returns `Ok(None)` when the keyring works but holds no entry for this vault.
-    fn load(&self, vault_id: &str) -> VaultResult<Option<DeviceSecret>>;
-    /// Stores the device secret, keeping an anchor the entry already holds.
-    fn store(&self, vault_id: &str, secret: &DeviceSecret) -> VaultResult<()>;
+    /// Returns `Ok(None)` when the keyring works but holds no entry for this vault. An entry
+    /// that does not read is [`VaultError::DeviceSecretMismatch`]: it opens nothing.
+    fn read(&self, vault_id: &str) -> VaultResult<Option<KeyringEntry>>;
+    fn write(&self, vault_id: &str, entry: &KeyringEntry) -> VaultResult<()>;
     fn delete(&self, vault_id: &str) -> VaultResult<()>;
-    /// The audit chain's anchor, `Ok(None)` when the entry holds none (yet).
-    fn load_anchor(&self, vault_id: &str) -> VaultResult<Option<ChainAnchor>>;
+
+    /// The device secret alone.
+    fn load(&self, vault_id: &str) -> VaultResult<Option<DeviceSecret>> {
+        Ok(self.read(vault_id)?.map(|entry| entry.device_secret))
+    }
+
+    /// Stores a device secret. An entry that exists keeps its anchor and workstation id; what
+    /// was bound to the old secret (the throttle's digests) is dropped with it.
+    fn store(&self, vault_id: &str, secret: &DeviceSecret) -> VaultResult<()> {
+        let kept = self.read(vault_id).ok().flatten();
+        let mut entry = KeyringEntry::new(secret.clone());
+        if let Some(old) = kept {
+            entry.workstation_id = old.workstation_id;
+            entry.anchor = old.anchor;
+            entry.key_slots_generation = old.key_slots_generation;
+            entry.database_key_checks = old.database_key_checks;
+            entry.next_sign_in_event = old.next_sign_in_event;
+            entry.sign_in_events_recorded_through = old.sign_in_events_recorded_through;
+        }
+        self.write(vault_id, &entry)
+    }
+
+    /// Reads the entry, changes it and writes it back. The entry must exist.
+    fn update(&self, vault_id: &str, change: &mut dyn FnMut(&mut KeyringEntry)) -> VaultResult<()> {
+        let Some(mut entry) = self.read(vault_id)? else { return Err(VaultError::DeviceSecretMissing) };
+        let before = entry.clone();
+        change(&mut entry);
+        if entry == before { Ok(()) } else { self.write(vault_id, &entry) }
+    }
+
+    fn load_anchor(&self, vault_id: &str) -> VaultResult<AnchorState> {
+        Ok(self.read(vault_id)?.map_or(AnchorState::Absent, |entry| entry.anchor))
+    }
+
     /// Replaces the anchor beside the device secret. The entry must exist.
-    fn store_anchor(&self, vault_id: &str, anchor: &ChainAnchor) -> VaultResult<()>;
+    fn store_anchor(&self, vault_id: &str, anchor: &ChainAnchor) -> VaultResult<()> {
+        self.update(vault_id, &mut |entry| entry.anchor = AnchorState::Present(anchor.clone()))
+    }
 }
 
 /// The operating system's keyring, through the `keyring` crate.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct OsKeyring;
 
+/// The entry as stored. Fields added since the first format default, so an entry written by an
+/// older Chartkeep still reads; unknown fields are refused.
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct EntryValue {
     format: u32,
     device_secret: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    audit_anchor: Option<AnchorValue>,
+    workstation_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    audit_anchor: Option<serde_json::Value>,
+    #[serde(default)]
+    key_slots_generation: u64,
+    #[serde(default)]
+    database_key_checks: Vec<String>,
+    #[serde(default)]
+    throttle_digests: Vec<String>,
+    #[serde(default = "first_event")]
+    next_sign_in_event: u64,
+    #[serde(default)]
+    sign_in_events_recorded_through: u64,
 }
 
-#[derive(Clone, Serialize, Deserialize)]
-struct AnchorValue {
-    seq: i64,
-    hash: String,
+fn first_event() -> u64 {
+    1
 }
 
 impl Drop for EntryValue {
     fn drop(&mut self) {
         zeroize::Zeroize::zeroize(&mut self.device_secret);
     }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnchorValue {
+    seq: i64,
+    hash: String,
 }
 
 fn entry(vault_id: &str) -> VaultResult<keyring::Entry> {
@@ -68,38 +180,73 @@ fn unavailable(error: keyring::Error) -> VaultError {
     VaultError::KeyringUnavailable(error.to_string())
 }
 
-/// Reads this vault's entry: `Ok(None)` when there is none.
-fn read_entry(vault_id: &str) -> VaultResult<Option<EntryValue>> {
-    let text = match entry(vault_id)?.get_password() {
-        Ok(text) => Zeroizing::new(text),
-        Err(keyring::Error::NoEntry) => return Ok(None),
-        Err(other) => return Err(unavailable(other)),
-    };
-    // A value we cannot read is treated like a foreign secret: it does not open the vault.
-    serde_json::from_str::<EntryValue>(&text).map(Some).map_err(|_| VaultError::DeviceSecretMismatch)
+fn decode_anchor(value: Option<&serde_json::Value>) -> AnchorState {
+    let Some(value) = value else { return AnchorState::Absent };
+    let Ok(anchor) = serde_json::from_value::<AnchorValue>(value.clone()) else { return AnchorState::Unreadable };
+    match hex::decode(&anchor.hash) {
+        Ok(hash) if hash.len() == 32 && anchor.seq >= 1 => AnchorState::Present(ChainAnchor { seq: anchor.seq, hash }),
+        _ => AnchorState::Unreadable,
+    }
 }
 
-fn write_entry(vault_id: &str, value: &EntryValue) -> VaultResult<()> {
-    let text = Zeroizing::new(
-        serde_json::to_string(value).map_err(|error| VaultError::KeyringUnavailable(error.to_string()))?,
-    );
-    entry(vault_id)?.set_password(&text).map_err(unavailable)
+/// Reads an entry's text; anything that does not read is a foreign secret.
+pub(crate) fn decode_entry(text: &str) -> VaultResult<KeyringEntry> {
+    let value: EntryValue = serde_json::from_str(text).map_err(|_| VaultError::DeviceSecretMismatch)?;
+    if value.format == 0 || value.format > FORMAT {
+        return Err(VaultError::DeviceSecretMismatch);
+    }
+    let bytes =
+        Zeroizing::new(hex::decode(value.device_secret.as_str()).map_err(|_| VaultError::DeviceSecretMismatch)?);
+    let array: [u8; 32] = bytes.as_slice().try_into().map_err(|_| VaultError::DeviceSecretMismatch)?;
+    Ok(KeyringEntry {
+        device_secret: DeviceSecret::from_bytes(array),
+        workstation_id: value.workstation_id.clone(),
+        anchor: decode_anchor(value.audit_anchor.as_ref()),
+        key_slots_generation: value.key_slots_generation,
+        database_key_checks: value.database_key_checks.clone(),
+        throttle_digests: value.throttle_digests.clone(),
+        next_sign_in_event: value.next_sign_in_event.max(1),
+        sign_in_events_recorded_through: value.sign_in_events_recorded_through,
+    })
+}
+
+pub(crate) fn encode_entry(entry: &KeyringEntry) -> VaultResult<Zeroizing<String>> {
+    let audit_anchor = match &entry.anchor {
+        AnchorState::Present(anchor) => {
+            Some(serde_json::json!({ "seq": anchor.seq, "hash": hex::encode(&anchor.hash) }))
+        }
+        // An unreadable anchor is kept as unreadable, so it keeps raising its alert until a
+        // new anchor replaces it.
+        AnchorState::Unreadable => Some(serde_json::json!("unreadable")),
+        AnchorState::Absent => None,
+    };
+    let value = EntryValue {
+        format: FORMAT,
+        device_secret: hex::encode(entry.device_secret.as_bytes()),
+        workstation_id: entry.workstation_id.clone(),
+        audit_anchor,
+        key_slots_generation: entry.key_slots_generation,
+        database_key_checks: entry.database_key_checks.clone(),
+        throttle_digests: entry.throttle_digests.clone(),
+        next_sign_in_event: entry.next_sign_in_event,
+        sign_in_events_recorded_through: entry.sign_in_events_recorded_through,
+    };
+    serde_json::to_string(&value).map(Zeroizing::new).map_err(|error| VaultError::KeyringUnavailable(error.to_string()))
 }
 
 impl DeviceSecretStore for OsKeyring {
-    fn load(&self, vault_id: &str) -> VaultResult<Option<DeviceSecret>> {
-        let Some(value) = read_entry(vault_id)? else { return Ok(None) };
-        let bytes =
-            Zeroizing::new(hex::decode(value.device_secret.as_str()).map_err(|_| VaultError::DeviceSecretMismatch)?);
-        let array: [u8; 32] = bytes.as_slice().try_into().map_err(|_| VaultError::DeviceSecretMismatch)?;
-        Ok(Some(DeviceSecret::from_bytes(array)))
+    fn read(&self, vault_id: &str) -> VaultResult<Option<KeyringEntry>> {
+        let text = match entry(vault_id)?.get_password() {
+            Ok(text) => Zeroizing::new(text),
+            Err(keyring::Error::NoEntry) => return Ok(None),
+            Err(other) => return Err(unavailable(other)),
+        };
+        decode_entry(&text).map(Some)
     }
 
-    fn store(&self, vault_id: &str, secret: &DeviceSecret) -> VaultResult<()> {
-        // An unreadable or missing entry has no anchor worth keeping.
-        let kept_anchor = read_entry(vault_id).ok().flatten().and_then(|old| old.audit_anchor.clone());
-        let value = EntryValue { format: 1, device_secret: hex::encode(secret.as_bytes()), audit_anchor: kept_anchor };
-        write_entry(vault_id, &value)
+    fn write(&self, vault_id: &str, value: &KeyringEntry) -> VaultResult<()> {
+        let text = encode_entry(value)?;
+        entry(vault_id)?.set_password(&text).map_err(unavailable)
     }
 
     fn delete(&self, vault_id: &str) -> VaultResult<()> {
@@ -108,17 +255,54 @@ impl DeviceSecretStore for OsKeyring {
             Err(other) => Err(unavailable(other)),
         }
     }
+}
 
-    fn load_anchor(&self, vault_id: &str) -> VaultResult<Option<ChainAnchor>> {
-        let Some(value) = read_entry(vault_id)? else { return Ok(None) };
-        let Some(anchor) = &value.audit_anchor else { return Ok(None) };
-        // A damaged anchor is no anchor: the unlock then verifies the whole chain instead.
-        Ok(hex::decode(&anchor.hash).ok().map(|hash| ChainAnchor { seq: anchor.seq, hash }))
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_reads_back_as_written_and_stays_small() {
+        let mut entry = KeyringEntry::new(DeviceSecret::from_bytes([7; 32]));
+        entry.workstation_id = Some(uuid::Uuid::new_v4().to_string());
+        entry.anchor = AnchorState::Present(ChainAnchor { seq: 12, hash: vec![3; 32] });
+        entry.key_slots_generation = 9;
+        entry.database_key_checks = vec!["a".repeat(32), "b".repeat(32)];
+        entry.throttle_digests = vec!["c".repeat(64), "d".repeat(64)];
+        entry.next_sign_in_event = 41;
+        entry.sign_in_events_recorded_through = 39;
+        let text = encode_entry(&entry).unwrap();
+        assert!(text.len() * 2 < 2560, "fits Windows' credential limit as UTF-16: {} bytes", text.len() * 2);
+        assert_eq!(decode_entry(&text).unwrap(), entry);
     }
 
-    fn store_anchor(&self, vault_id: &str, anchor: &ChainAnchor) -> VaultResult<()> {
-        let Some(mut value) = read_entry(vault_id)? else { return Err(VaultError::DeviceSecretMissing) };
-        value.audit_anchor = Some(AnchorValue { seq: anchor.seq, hash: hex::encode(&anchor.hash) });
-        write_entry(vault_id, &value)
+    #[test]
+    fn an_entry_from_the_first_format_still_reads() {
+        let text = format!(
+            r#"{{"format":1,"device_secret":"{}","audit_anchor":{{"seq":4,"hash":"{}"}}}}"#,
+            "11".repeat(32),
+            "22".repeat(32)
+        );
+        let entry = decode_entry(&text).unwrap();
+        assert_eq!(entry.anchor, AnchorState::Present(ChainAnchor { seq: 4, hash: vec![0x22; 32] }));
+        assert_eq!(entry.next_sign_in_event, 1);
+        assert!(entry.database_key_checks.is_empty());
+    }
+
+    #[test]
+    fn a_damaged_anchor_is_unreadable_not_absent() {
+        for anchor in [r#""x""#, r#"{"seq":4,"hash":"zz"}"#, r#"{"seq":4,"hash":"22"}"#, r#"{"seq":0,"hash":"2222"}"#] {
+            let text = format!(r#"{{"format":2,"device_secret":"{}","audit_anchor":{anchor}}}"#, "11".repeat(32));
+            assert_eq!(decode_entry(&text).unwrap().anchor, AnchorState::Unreadable, "{anchor}");
+        }
+    }
+
+    #[test]
+    fn an_entry_that_does_not_read_opens_nothing() {
+        for text in ["", "{}", r#"{"format":3,"device_secret":"00"}"#, r#"{"format":2,"device_secret":"zz"}"#] {
+            assert!(matches!(decode_entry(text), Err(VaultError::DeviceSecretMismatch)), "{text}");
+        }
+        let unknown = format!(r#"{{"format":2,"device_secret":"{}","surprise":1}}"#, "11".repeat(32));
+        assert!(matches!(decode_entry(&unknown), Err(VaultError::DeviceSecretMismatch)));
     }
 }

@@ -18,6 +18,19 @@ pub enum VaultError {
     KeySlotFileDamaged(&'static str),
 
     #[error(
+        "The key-slot file opens a database key this PC does not know: the file was replaced or altered. Use the Recovery Kit to regain access."
+    )]
+    KeySlotsForeign,
+
+    #[error(
+        "The practice's recovery key is not recorded in its database yet, so Chartkeep cannot tell where backups may go. Recover access with the Recovery Kit to confirm it."
+    )]
+    RecoveryRecipientUnconfirmed,
+
+    #[error("The database key cannot be rotated now: {0}. Nothing was changed.")]
+    RotationRefused(&'static str),
+
+    #[error(
         "The system keyring is not available ({0}). Chartkeep keeps this PC's secret only in the keyring: unlock or start the keyring and try again, or use the Recovery Kit."
     )]
     KeyringUnavailable(String),

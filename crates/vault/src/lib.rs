@@ -11,20 +11,32 @@ mod database;
 pub use database::open_plain_benchmark_copy;
 mod device_keyring;
 mod error;
+pub mod failpoints;
 mod kdf;
 mod key_slots;
 pub mod migrations;
+mod practice_keys;
+mod recovered;
 mod recovery;
+mod rotation;
 mod secrets;
+mod trust;
+#[cfg(test)]
+mod upgrade_tests;
 mod vault;
 
-pub use data_dir::{ClaimedDataDir, DATA_DIR_VARIABLE, DataDir, create_private_dir};
-pub use device_keyring::{ChainAnchor, DeviceSecretStore, OsKeyring};
+pub use data_dir::{
+    ClaimedDataDir, DATA_DIR_VARIABLE, DataDir, create_private_dir, restrict_new_files_to_owner, restrict_to_owner,
+};
+pub use device_keyring::{AnchorState, ChainAnchor, DeviceSecretStore, KeyringEntry, OsKeyring};
 pub use error::{VaultError, VaultResult};
 pub use kdf::{KdfChoice, KdfParams};
 pub use key_slots::{KeySlots, RecoverySlot, UserSlot, write_atomically};
+pub use recovered::{RecoveredVault, open_with_recovery_key};
+pub use rotation::{ROTATION_WORK_FOLDER, RotationOutcome};
 pub use secrets::{DatabaseKey, DeviceSecret, Password, RecoveryKey};
+pub use trust::TrustFinding;
 pub use vault::{
-    CreatedVault, RecoveredVault, SlotHolder, UnlockedVault, create_vault, load_device_secret, open_with_recovery_key,
-    read_key_slots, unlock_with_password,
+    CreatedVault, SlotHolder, UnlockedVault, create_vault, load_device_secret, load_keyring_entry, read_key_slots,
+    unlock_with_password,
 };

@@ -56,7 +56,7 @@ pub struct DeviceSecret([u8; 32]);
 redacted_debug!(DeviceSecret);
 
 impl DeviceSecret {
-    pub(crate) fn generate() -> Result<Self, getrandom::Error> {
+    pub fn generate() -> Result<Self, getrandom::Error> {
         Ok(Self(*random_32()?))
     }
 
@@ -66,6 +66,14 @@ impl DeviceSecret {
 
     pub(crate) fn as_bytes(&self) -> &[u8; 32] {
         &self.0
+    }
+
+    /// A 32-byte key for one purpose, derived from the device secret with HKDF-SHA256: the MAC
+    /// keys of the files beside the database that must work while it is closed (the sign-in
+    /// throttle, the buffered sign-in events). Someone who can only read and write the data
+    /// folder cannot compute them.
+    pub fn derive_key(&self, purpose: &str) -> Zeroizing<[u8; 32]> {
+        crate::kdf::subkey(&self.0, purpose)
     }
 }
 

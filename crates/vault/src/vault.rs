@@ -7,12 +7,15 @@ use zeroize::Zeroizing;
 
 use crate::data_dir::{ClaimedDataDir, DataDir};
 use crate::database::open_encrypted;
-use crate::device_keyring::DeviceSecretStore;
+use crate::device_keyring::{DeviceSecretStore, KeyringEntry};
 use crate::error::{VaultError, VaultResult};
 use crate::kdf::{KdfParams, subkey};
 use crate::key_slots::KeySlots;
-use crate::recovery::{generate_recovery_key, seal_to_recipient, unseal_with_recovery_key};
+use crate::recovery::{generate_recovery_key, seal_to_recipient};
 use crate::secrets::{DatabaseKey, DeviceSecret, Password, RecoveryKey};
+use crate::trust::{
+    TrustFinding, database_key_check, reconcile, record_slots, recorded_slots, require_known_key, write_reconciled,
+};
 
 /// Whose key slot to seal: a user's id and username, and the password that will open it.
 #[derive(Debug, Clone, Copy)]
@@ -32,11 +35,13 @@ pub struct CreatedVault {
 /// An open vault: the database connection, the keys, and the loaded key-slot file.
 #[derive(Debug)]
 pub struct UnlockedVault {
-    data_dir: DataDir,
-    connection: Connection,
-    database_key: DatabaseKey,
-    device_secret: DeviceSecret,
-    slots: KeySlots,
+    pub(crate) data_dir: DataDir,
+    pub(crate) connection: Connection,
+    pub(crate) database_key: DatabaseKey,
+    pub(crate) device_secret: DeviceSecret,
+    pub(crate) slots: KeySlots,
+    /// What the unlock found wrong outside the database, for the clinic crate to report.
+    pub(crate) findings: Vec<TrustFinding>,
 }
 
 /// Creates a new vault in a claimed, empty data folder: a fresh database key, a device secret in
@@ -66,7 +71,10 @@ pub fn create_vault(
     )?;
 
     // The keyring first: if it is unavailable nothing is written to the folder.
-    keyring.store(&vault_id, &device_secret)?;
+    let mut entry = KeyringEntry::new(device_secret.clone());
+    entry.database_key_checks = vec![database_key_check(&device_secret, &database_key)];
+    entry.key_slots_generation = 1;
+    keyring.write(&vault_id, &entry)?;
     let connection = match open_encrypted(&data_dir.database(), &database_key, &data_dir.pre_migration_copies()) {
         Ok(connection) => connection,
         Err(error) => {
@@ -75,14 +83,22 @@ pub fn create_vault(
             return Err(error);
         }
     };
-    slots.save(&data_dir.key_slots())?;
-    let vault = UnlockedVault { data_dir: data_dir.clone(), connection, database_key, device_secret, slots };
+    slots.save(&data_dir.key_slots(), &database_key)?;
+    record_slots(&connection, &slots)?;
+    let vault = UnlockedVault {
+        data_dir: data_dir.clone(),
+        connection,
+        database_key,
+        device_secret,
+        slots,
+        findings: Vec::new(),
+    };
     Ok(CreatedVault { vault, recovery_key })
 }
 
 /// Refuses to go on without the database file: opening would create an empty one, and every
 /// password would then seem wrong.
-fn require_database(data_dir: &DataDir) -> VaultResult<()> {
+pub(crate) fn require_database(data_dir: &DataDir) -> VaultResult<()> {
     if data_dir.database().exists() { Ok(()) } else { Err(VaultError::DatabaseMissing(data_dir.database())) }
 }
 
@@ -94,17 +110,65 @@ pub fn read_key_slots(data_dir: &DataDir) -> VaultResult<KeySlots> {
     KeySlots::load(&data_dir.key_slots())
 }
 
-/// Loads this PC's device secret for the vault and checks that it is the one the slots expect.
-pub fn load_device_secret(slots: &KeySlots, keyring: &dyn DeviceSecretStore) -> VaultResult<DeviceSecret> {
-    let device_secret = keyring.load(slots.vault_id())?.ok_or(VaultError::DeviceSecretMissing)?;
-    if !slots.matches_device(&device_secret) {
+/// Loads this PC's keyring entry for the vault and checks that its device secret is the one the
+/// slots expect.
+pub fn load_keyring_entry(slots: &KeySlots, keyring: &dyn DeviceSecretStore) -> VaultResult<KeyringEntry> {
+    let entry = keyring.read(slots.vault_id())?.ok_or(VaultError::DeviceSecretMissing)?;
+    if !slots.matches_device(&entry.device_secret) {
         return Err(VaultError::DeviceSecretMismatch);
     }
-    Ok(device_secret)
+    Ok(entry)
+}
+
+/// Loads this PC's device secret for the vault and checks that it is the one the slots expect.
+pub fn load_device_secret(slots: &KeySlots, keyring: &dyn DeviceSecretStore) -> VaultResult<DeviceSecret> {
+    Ok(load_keyring_entry(slots, keyring)?.device_secret)
+}
+
+/// The database as it opened: with which key, and whether that was a rotation's new key.
+struct Opened {
+    key: DatabaseKey,
+    connection: Connection,
+    rotation: RotationState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RotationState {
+    None,
+    /// The slots hold a rotation's new key but the database still opens with the current one.
+    Interrupted,
+    /// The database opens only with the rotation's new key: its swap happened.
+    Completed,
+}
+
+/// Opens the database with the current key, or with a rotation's new key when the rotated
+/// database is already in place.
+fn open_current_or_pending(
+    data_dir: &DataDir,
+    entry: &KeyringEntry,
+    current: DatabaseKey,
+    pending: Option<DatabaseKey>,
+) -> VaultResult<Opened> {
+    let copies = data_dir.pre_migration_copies();
+    let tried =
+        require_known_key(entry, &current).and_then(|()| open_encrypted(&data_dir.database(), &current, &copies));
+    match (tried, pending) {
+        (Ok(connection), pending) => {
+            let rotation = if pending.is_some() { RotationState::Interrupted } else { RotationState::None };
+            Ok(Opened { key: current, connection, rotation })
+        }
+        (Err(VaultError::DatabaseUnreadable | VaultError::KeySlotsForeign), Some(new_key)) => {
+            require_known_key(entry, &new_key)?;
+            let connection = open_encrypted(&data_dir.database(), &new_key, &copies)?;
+            Ok(Opened { key: new_key, connection, rotation: RotationState::Completed })
+        }
+        (Err(error), _) => Err(error),
+    }
 }
 
 /// Opens the vault as `username`. The unseal of the user's slot is the password check; an
 /// unknown username costs the same Argon2id work as a wrong password, so neither is revealed.
+/// Then the key-slot file is checked against the database and the keyring (see `trust.rs`).
 pub fn unlock_with_password(
     claim: &ClaimedDataDir,
     keyring: &dyn DeviceSecretStore,
@@ -112,76 +176,73 @@ pub fn unlock_with_password(
     password: &Password,
 ) -> VaultResult<UnlockedVault> {
     let data_dir = claim.data_dir();
-    let slots = read_key_slots(data_dir)?;
-    let device_secret = load_device_secret(&slots, keyring)?;
-    let Some(slot) = slots.find_user(username) else {
+    let mut slots = read_key_slots(data_dir)?;
+    let entry = load_keyring_entry(&slots, keyring)?;
+    let Some(slot) = slots.find_user(username).cloned() else {
         let decoy = slots.users().first().map(|slot| slot.kdf).unwrap_or(KdfParams::FLOOR);
-        let _ = crate::kdf::key_encryption_key(password, &[0u8; 16], decoy, &device_secret);
+        let _ = crate::kdf::key_encryption_key(password, &[0u8; 16], decoy, &entry.device_secret);
         return Err(VaultError::WrongCredentials);
     };
-    let database_key = slots.unseal_user(slot, password, &device_secret)?;
+    let opened_slot = slots.open_user(&slot, password, &entry.device_secret)?;
+    slots.check_authenticity(&opened_slot.key);
     require_database(data_dir)?;
-    let connection = open_encrypted(&data_dir.database(), &database_key, &data_dir.pre_migration_copies())?;
-    Ok(UnlockedVault { data_dir: data_dir.clone(), connection, database_key, device_secret, slots })
-}
-
-/// A vault opened with the recovery key, whatever the keyring holds. Nothing on this PC has
-/// changed yet: the caller reads what it needs (which owner to give a new password), checks the
-/// new password, and only then binds the vault to this PC with [`RecoveredVault::bind_to_this_pc`].
-#[derive(Debug)]
-pub struct RecoveredVault {
-    data_dir: DataDir,
-    connection: Connection,
-    database_key: DatabaseKey,
-    slots: KeySlots,
-}
-
-/// Opens the vault with the recovery key, changing nothing.
-pub fn open_with_recovery_key(claim: &ClaimedDataDir, recovery_key: &RecoveryKey) -> VaultResult<RecoveredVault> {
-    let data_dir = claim.data_dir();
-    let slots = read_key_slots(data_dir)?;
-    let database_key = unseal_with_recovery_key(slots.recovery(), recovery_key)?;
-    require_database(data_dir)?;
-    let connection = open_encrypted(&data_dir.database(), &database_key, &data_dir.pre_migration_copies())?;
-    Ok(RecoveredVault { data_dir: data_dir.clone(), connection, database_key, slots })
-}
-
-impl RecoveredVault {
-    pub(crate) fn from_parts(
-        data_dir: DataDir,
-        connection: Connection,
-        database_key: DatabaseKey,
-        slots: KeySlots,
-    ) -> Self {
-        RecoveredVault { data_dir, connection, database_key, slots }
+    let pending = match &opened_slot.identity {
+        Some(identity) => slots.open_pending_for(&slot.user_id, identity).transpose()?,
+        None => None,
+    };
+    let opened = open_current_or_pending(data_dir, &entry, opened_slot.key, pending)?;
+    let mut reconciled = reconcile(slots, recorded_slots(&opened.connection)?, entry.key_slots_generation);
+    match opened.rotation {
+        RotationState::None => {}
+        RotationState::Interrupted => {
+            reconciled.slots.set_pending(None);
+            reconciled.rewrite_file = true;
+            reconciled.findings.push(TrustFinding::KeyRotationInterrupted);
+        }
+        RotationState::Completed => {
+            // The rotated database recorded the promoted slots one generation after the file
+            // with the pending key: that is the rotation's own state, not a rollback.
+            reconciled.findings.retain(|finding| {
+                !matches!(finding, TrustFinding::KeySlotFileRolledBack { found, recorded } if *recorded == found + 1)
+            });
+            reconciled.slots.promote_pending();
+            reconciled.rewrite_file = true;
+            reconciled.findings.push(TrustFinding::KeyRotationCompleted);
+        }
     }
-
-    pub fn connection(&self) -> &Connection {
-        &self.connection
+    if reconciled.slots.find_user(username).is_some_and(|slot| slot.is_first_format()) {
+        // The password is at hand: the slot is rewritten in the current form.
+        reconciled.slots.seal_user(
+            &slot.user_id,
+            &slot.username,
+            password,
+            slot.kdf,
+            &entry.device_secret,
+            &opened.key,
+        )?;
+        reconciled.rewrite_file = true;
     }
-
-    pub fn vault_id(&self) -> &str {
-        self.slots.vault_id()
+    let recorded_generation = reconciled.slots.generation();
+    if reconciled.rewrite_file {
+        reconciled.slots.raise_generation_to(recorded_generation.max(entry.key_slots_generation));
     }
-
-    /// Gives this PC a fresh device secret in the keyring and seals `holder`'s slot under it.
-    /// Every other user's slot was sealed under the old secret and is dropped: the owner resets
-    /// those users.
-    pub fn bind_to_this_pc(
-        self,
-        keyring: &dyn DeviceSecretStore,
-        holder: SlotHolder<'_>,
-        kdf: KdfParams,
-    ) -> VaultResult<UnlockedVault> {
-        let RecoveredVault { data_dir, connection, database_key, mut slots } = self;
-        let device_secret = DeviceSecret::generate()?;
-        // Sealed in memory first, so nothing is stored if sealing fails.
-        slots.replace_device(&device_secret);
-        slots.seal_user(holder.user_id, holder.username, holder.password, kdf, &device_secret, &database_key)?;
-        keyring.store(slots.vault_id(), &device_secret)?;
-        slots.save(&data_dir.key_slots())?;
-        Ok(UnlockedVault { data_dir, connection, database_key, device_secret, slots })
+    if let Err(error) =
+        write_reconciled(&mut reconciled, &data_dir.key_slots(), &opened.connection, &opened.key, keyring)
+    {
+        tracing::error!(%error, "the key slots could not be written back after the unlock's check");
     }
+    if opened.rotation == RotationState::Completed {
+        let check = database_key_check(&entry.device_secret, &opened.key);
+        keyring.update(reconciled.slots.vault_id(), &mut |entry| entry.database_key_checks = vec![check.clone()])?;
+    }
+    Ok(UnlockedVault {
+        data_dir: data_dir.clone(),
+        connection: opened.connection,
+        database_key: opened.key,
+        device_secret: entry.device_secret,
+        slots: reconciled.slots,
+        findings: reconciled.findings,
+    })
 }
 
 impl UnlockedVault {
@@ -209,10 +270,23 @@ impl UnlockedVault {
         &self.database_key
     }
 
-    /// What a backup needs of this vault (the database's path, its key, the key slots), to make
-    /// a backup while the vault goes on being used (see [`crate::backup`]).
-    pub fn backup_source(&self) -> crate::backup::BackupSource {
-        crate::backup::BackupSource::new(self.data_dir.database(), self.database_key.clone(), self.slots.clone())
+    /// What a backup needs of this vault (see [`crate::backup`]), to make a backup while the
+    /// vault goes on being used. Its recipients come from the database's record, never from the
+    /// key-slot file alone.
+    pub fn backup_source(&self) -> VaultResult<crate::backup::BackupSource> {
+        let recorded = recorded_slots(&self.connection)?.ok_or(VaultError::RecoveryRecipientUnconfirmed)?;
+        Ok(crate::backup::BackupSource::new(
+            self.data_dir.database(),
+            self.database_key.clone(),
+            self.slots.vault_id().to_owned(),
+            recorded.recovery().recipient.clone(),
+            crate::rotation::retired_keys(&self.connection)?,
+        ))
+    }
+
+    /// What the unlock found wrong in the files beside the database (each to be reported once).
+    pub fn take_trust_findings(&mut self) -> Vec<TrustFinding> {
+        std::mem::take(&mut self.findings)
     }
 
     /// A second connection that only reads, for reading in parallel on another thread. It sees
@@ -221,21 +295,36 @@ impl UnlockedVault {
         crate::database::open_reader(&self.data_dir.database(), &self.database_key)
     }
 
-    /// A 32-byte key for one purpose (for example the audit chain's HMAC), derived from the
-    /// database key with HKDF-SHA256.
+    /// A 32-byte key for one purpose, derived from the database key with HKDF-SHA256. It
+    /// changes when the database key is rotated: keys that must outlive a rotation are
+    /// [`UnlockedVault::practice_key`]s.
     pub fn derive_key(&self, purpose: &str) -> Zeroizing<[u8; 32]> {
         subkey(self.database_key.as_bytes(), purpose)
     }
 
     /// Reads the slot file again before changing it, so a change made meanwhile by another
-    /// session on this PC (a new user's slot) is kept rather than written over.
+    /// session on this PC (a new user's slot) is kept rather than written over. A file the vault
+    /// did not write is not adopted: the slots in memory, checked at unlock, stay.
     fn reload_slots(&mut self) -> VaultResult<()> {
-        let on_disk = KeySlots::load(&self.data_dir.key_slots())?;
+        let mut on_disk = KeySlots::load(&self.data_dir.key_slots())?;
         if on_disk.vault_id() != self.slots.vault_id() || !on_disk.matches_device(&self.device_secret) {
             return Err(VaultError::KeySlotFileDamaged("it belongs to another vault or device"));
         }
-        self.slots = on_disk;
+        on_disk.check_authenticity(&self.database_key);
+        if on_disk.is_authentic() && on_disk.generation() >= self.slots.generation() {
+            self.slots = on_disk;
+        } else {
+            tracing::error!("the key-slot file changed under the vault; keeping the slots checked at unlock");
+        }
         Ok(())
+    }
+
+    /// Saves the slots as the next generation, and records them in the database.
+    pub(crate) fn save_slots(&mut self) -> VaultResult<()> {
+        let recorded = recorded_slots(&self.connection)?.map_or(0, |recorded| recorded.generation());
+        self.slots.raise_generation_to(recorded);
+        self.slots.save(&self.data_dir.key_slots(), &self.database_key)?;
+        record_slots(&self.connection, &self.slots)
     }
 
     /// Seals (or re-seals) the database key for a user and saves the key-slot file.
@@ -249,22 +338,24 @@ impl UnlockedVault {
             &self.device_secret,
             &self.database_key,
         )?;
-        self.slots.save(&self.data_dir.key_slots())
+        self.save_slots()
     }
 
     /// Checks a user's password against their slot, without changing anything: used before a
     /// user changes their own password.
     pub fn verify_password(&self, username: &str, password: &Password) -> VaultResult<()> {
         let slot = self.slots.find_user(username).ok_or(VaultError::WrongCredentials)?;
-        let unsealed = self.slots.unseal_user(slot, password, &self.device_secret)?;
-        if unsealed.as_bytes() == self.database_key.as_bytes() { Ok(()) } else { Err(VaultError::WrongCredentials) }
+        let opened = self.slots.open_user(slot, password, &self.device_secret)?;
+        if opened.key.as_bytes() == self.database_key.as_bytes() { Ok(()) } else { Err(VaultError::WrongCredentials) }
     }
 
-    /// Removes a user's slot, so that user can no longer unlock the vault.
+    /// Removes a user's slot, so that user can no longer unlock the vault with it. (A copy of
+    /// the file kept elsewhere still holds the slot: only rotating the database key, see
+    /// `rotation.rs`, ends what such a copy opens.)
     pub fn remove_slot(&mut self, user_id: &str) -> VaultResult<()> {
         self.reload_slots()?;
         self.slots.remove_user(user_id);
-        self.slots.save(&self.data_dir.key_slots())
+        self.save_slots()
     }
 
     /// Puts back a copy of the key slots taken with `key_slots().clone()` before a change whose
@@ -273,8 +364,10 @@ impl UnlockedVault {
         if slots.vault_id() != self.slots.vault_id() {
             return Err(VaultError::KeySlotFileDamaged("the slots belong to another vault"));
         }
+        let generation = self.slots.generation();
         self.slots = slots;
-        self.slots.save(&self.data_dir.key_slots())
+        self.slots.raise_generation_to(generation);
+        self.save_slots()
     }
 
     /// Locks the vault: closes the database connection; the keys are wiped as they drop. Before

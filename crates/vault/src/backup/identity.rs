@@ -16,7 +16,12 @@ const PRACTICE_IDENTITY_PURPOSE: &str = "chartkeep/backup-identity/v1";
 /// The practice's own backup identity: whoever holds the database key can derive it, so the
 /// signed-in app can open and verify the practice's backups without the recovery key.
 pub(crate) fn practice_identity(key: &DatabaseKey) -> VaultResult<age::x25519::Identity> {
-    let secret = subkey(key.as_bytes(), PRACTICE_IDENTITY_PURPOSE);
+    identity_from_secret(&subkey(key.as_bytes(), PRACTICE_IDENTITY_PURPOSE))
+}
+
+/// The age X25519 identity whose secret scalar is `secret` (a user's slot identity, the
+/// practice's backup identity).
+pub(crate) fn identity_from_secret(secret: &[u8; 32]) -> VaultResult<age::x25519::Identity> {
     let encoded = Zeroizing::new(
         bech32::encode("age-secret-key-", secret.to_base32(), Variant::Bech32)
             .map_err(|_| VaultError::KeyDerivation("the backup identity could not be encoded".into()))?

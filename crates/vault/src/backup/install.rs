@@ -10,12 +10,14 @@ use super::reader::OpenedBackup;
 use super::snapshot::{Snapshot, with_suffix};
 use super::writer::sync_folder;
 use crate::data_dir::{ClaimedDataDir, DataDir, create_private_dir};
-use crate::database::open_encrypted;
+use crate::database::{open_encrypted, open_keyed};
 use crate::error::{VaultError, VaultResult};
 use crate::key_slots::KeySlots;
+use crate::recovered::RecoveredVault;
 use crate::recovery::seal_to_recipient;
 use crate::secrets::DeviceSecret;
-use crate::vault::{RecoveredVault, UnlockedVault};
+use crate::trust::{record_slots, recorded_slots};
+use crate::vault::UnlockedVault;
 
 /// Where copies of replaced databases are kept, in the data folder.
 pub const PRE_RESTORE_FOLDER: &str = "pre-restore";
@@ -85,7 +87,9 @@ fn stamp_now() -> String {
 impl UnlockedVault {
     /// Replaces this practice's database with a restored snapshot of it (made with the same
     /// database key), closing the vault. Key slots of users the restored database does not have
-    /// are removed; everyone else keeps their password.
+    /// are removed; everyone else keeps their password. The restored database records the key
+    /// slots as they now are, as a generation after any either database recorded, before the
+    /// swap; the file follows it.
     pub fn replace_database_with(
         self,
         mut snapshot: Snapshot,
@@ -95,12 +99,9 @@ impl UnlockedVault {
             return Err(VaultError::BackupOfAnotherPractice);
         }
         let data_dir = self.data_dir().clone();
+        let key = self.database_key().clone();
         let mut slots = self.key_slots().clone();
         let vault_id = slots.vault_id().to_owned();
-        self.lock()?;
-        let pre_restore_copy = keep_pre_restore_copy(&data_dir, &stamp_now())?
-            .ok_or_else(|| VaultError::DatabaseMissing(data_dir.database()))?;
-        swap_in(&data_dir, &mut snapshot)?;
         let gone: Vec<String> = slots
             .users()
             .iter()
@@ -110,7 +111,20 @@ impl UnlockedVault {
         for user_id in gone {
             slots.remove_user(&user_id);
         }
-        slots.save(&data_dir.key_slots())?;
+        let current_record = recorded_slots(self.connection())?.map_or(0, |recorded| recorded.generation());
+        {
+            let restored = open_keyed(snapshot.path(), &key)?;
+            let restored_record = recorded_slots(&restored)?.map_or(0, |recorded| recorded.generation());
+            slots.raise_generation_to(current_record.max(restored_record));
+            slots.prepare_next_generation();
+            record_slots(&restored, &slots)?;
+            restored.close().map_err(|(_, error)| VaultError::Database(error))?;
+        }
+        self.lock()?;
+        let pre_restore_copy = keep_pre_restore_copy(&data_dir, &stamp_now())?
+            .ok_or_else(|| VaultError::DatabaseMissing(data_dir.database()))?;
+        swap_in(&data_dir, &mut snapshot)?;
+        slots.save_as_is(&data_dir.key_slots(), &key)?;
         Ok(RestoredInPlace { vault_id, pre_restore_copy })
     }
 }
@@ -131,9 +145,9 @@ pub fn install_onto_this_pc(
     keep_pre_restore_copy(data_dir, &stamp_now())?;
     let recovery = seal_to_recipient(&backup.manifest.recovery_recipient, &snapshot.key)?;
     // The slots' device check is replaced when the vault is bound to this PC.
-    let slots = KeySlots::new(&backup.manifest.vault_id, &DeviceSecret::generate()?, recovery);
+    let mut slots = KeySlots::new(&backup.manifest.vault_id, &DeviceSecret::generate()?, recovery);
     swap_in(data_dir, &mut snapshot)?;
-    slots.save(&data_dir.key_slots())?;
+    slots.save(&data_dir.key_slots(), &snapshot.key)?;
     let connection = open_encrypted(&data_dir.database(), &snapshot.key, &data_dir.pre_migration_copies())?;
     Ok(RecoveredVault::from_parts(data_dir.clone(), connection, snapshot.key.clone(), slots))
 }

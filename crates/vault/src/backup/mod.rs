@@ -30,20 +30,25 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub(crate) use identity::identity_from_secret;
 pub use identity::parse_recipient;
 pub use install::{PRE_RESTORE_FOLDER, RestoredInPlace, install_onto_this_pc};
 pub use reader::{BackupUnlock, OpenedBackup, open_backup};
 pub use snapshot::{Snapshot, SnapshotCheck};
+pub(crate) use writer::sync_folder;
 pub use writer::{BackupDescription, WrittenBackup};
 
 /// What making a backup needs of an open vault, taken with
-/// [`crate::UnlockedVault::backup_source`]: the database's path, its key (wiped on drop) and
-/// the key slots. A backup made from it runs on connections of its own, so the vault's own
-/// connection goes on working meanwhile.
+/// [`crate::UnlockedVault::backup_source`]: the database's path, its key (wiped on drop), the
+/// recovery recipient as the database recorded it (never as a file alone says), and the keys the
+/// database had before a rotation (to open the backups made with them). A backup made from it
+/// runs on connections of its own, so the vault's own connection goes on working meanwhile.
 pub struct BackupSource {
     database: std::path::PathBuf,
     key: crate::secrets::DatabaseKey,
-    slots: crate::key_slots::KeySlots,
+    vault_id: String,
+    recovery_recipient: String,
+    retired_keys: Vec<crate::secrets::DatabaseKey>,
 }
 
 impl std::fmt::Debug for BackupSource {
@@ -56,13 +61,20 @@ impl BackupSource {
     pub(crate) fn new(
         database: std::path::PathBuf,
         key: crate::secrets::DatabaseKey,
-        slots: crate::key_slots::KeySlots,
+        vault_id: String,
+        recovery_recipient: String,
+        retired_keys: Vec<crate::secrets::DatabaseKey>,
     ) -> Self {
-        BackupSource { database, key, slots }
+        BackupSource { database, key, vault_id, recovery_recipient, retired_keys }
     }
 
     pub fn vault_id(&self) -> &str {
-        self.slots.vault_id()
+        &self.vault_id
+    }
+
+    /// The practice's recovery recipient, as its database recorded it.
+    pub fn recovery_recipient(&self) -> &str {
+        &self.recovery_recipient
     }
 
     /// Encrypts `snapshot` (taken from this source) into the backup file `folder/file_name`.
@@ -77,7 +89,7 @@ impl BackupSource {
         if snapshot.key.as_bytes() != self.key.as_bytes() {
             return Err(crate::error::VaultError::BackupOfAnotherPractice);
         }
-        writer::write_backup_file(snapshot, &self.slots, description, folder, file_name, progress)
+        writer::write_backup_file(snapshot, self, description, folder, file_name, progress)
     }
 }
 
@@ -95,6 +107,10 @@ pub struct BackupManifest {
     pub practice_name: String,
     /// The age recipient of the practice's recovery key.
     pub recovery_recipient: String,
+    /// Every recipient the backup and its key slot were sealed to besides the practice's own:
+    /// the recovery recipient, then the further ones (absent in backups made before schema 8).
+    #[serde(default)]
+    pub recipients: Vec<String>,
     /// Rows in each table of the snapshot.
     pub row_counts: BTreeMap<String, u64>,
     /// The audit chain's last entry in the snapshot.
@@ -123,6 +139,8 @@ pub enum BackupStep {
     Reading,
     /// Checking the snapshot's pages, structure and audit chain.
     Checking,
+    /// Copying the database under a new key (a rotation of the database key).
+    Reencrypting,
 }
 
 /// How far a step has come, in bytes.

@@ -56,7 +56,7 @@ type Plaintext = age::stream::StreamReader<BufReader<File>>;
 /// How every age file begins.
 const AGE_MAGIC: &[u8] = b"age-encryption.org/v1\n";
 
-fn decrypting(path: &Path, identity: &age::x25519::Identity, by_vault: bool) -> VaultResult<Plaintext> {
+fn decrypting(path: &Path, identities: &[age::x25519::Identity], by_vault: bool) -> VaultResult<Plaintext> {
     let mut file = File::open(path).map_err(|error| match error.kind() {
         std::io::ErrorKind::NotFound => VaultError::BackupFileMissing(path.to_path_buf()),
         _ => VaultError::Io { path: path.to_path_buf(), source: error },
@@ -71,7 +71,7 @@ fn decrypting(path: &Path, identity: &age::x25519::Identity, by_vault: bool) -> 
         age::DecryptError::InvalidHeader | age::DecryptError::UnknownFormat => VaultError::NotABackup,
         _ => VaultError::BackupDamaged("its header does not read".into()),
     })?;
-    decryptor.decrypt(std::iter::once(identity as &dyn age::Identity)).map_err(|error| match error {
+    decryptor.decrypt(identities.iter().map(|identity| identity as &dyn age::Identity)).map_err(|error| match error {
         age::DecryptError::NoMatchingKeys if by_vault => VaultError::BackupOfAnotherPractice,
         age::DecryptError::NoMatchingKeys => VaultError::BackupKeyWrong,
         _ => VaultError::BackupDamaged("its header has been altered".into()),
@@ -88,14 +88,22 @@ fn stream_error(error: std::io::Error) -> VaultError {
 
 /// Opens the backup at `path` and authenticates its manifest.
 pub fn open_backup(path: &Path, unlock: BackupUnlock<'_>) -> VaultResult<OpenedBackup> {
-    let (identity, vault_key) = match unlock {
+    // The practice opens its backups with its own identity, or with one of a key it had before
+    // a rotation; then the manifest's MAC says which key made the backup.
+    let (identities, practice_keys) = match unlock {
         BackupUnlock::Key(key) => {
             let identity: age::x25519::Identity = key.expose().parse().map_err(|_| VaultError::RecoveryKeyMalformed)?;
-            (identity, None)
+            (vec![identity], Vec::new())
         }
-        BackupUnlock::Practice(source) => (practice_identity(&source.key)?, Some(source.key.clone())),
+        BackupUnlock::Practice(source) => {
+            let keys: Vec<DatabaseKey> =
+                std::iter::once(source.key.clone()).chain(source.retired_keys.iter().cloned()).collect();
+            let identities = keys.iter().map(practice_identity).collect::<VaultResult<Vec<_>>>()?;
+            (identities, keys)
+        }
     };
-    let mut stream = decrypting(path, &identity, vault_key.is_some())?;
+    let by_vault = !practice_keys.is_empty();
+    let mut stream = decrypting(path, &identities, by_vault)?;
     let length = stream.seek(SeekFrom::End(0)).map_err(stream_error)?;
     if length < HEADER_BYTES + FOOTER_BYTES {
         return Err(VaultError::BackupDamaged("it is too short to be a backup".into()));
@@ -118,12 +126,14 @@ pub fn open_backup(path: &Path, unlock: BackupUnlock<'_>) -> VaultResult<OpenedB
     let trailer: Trailer = serde_json::from_slice(&trailer_text)
         .map_err(|_| VaultError::BackupDamaged("its trailer does not read".into()))?;
 
-    let key = match vault_key {
-        Some(key) => key,
-        None => {
-            let sealed = BASE64.decode(&trailer.key_slot).map_err(|_| VaultError::BackupForged)?;
-            unseal_key(&sealed, &identity).ok_or(VaultError::BackupForged)?
-        }
+    let (key, identity) = if by_vault {
+        let found = practice_keys.into_iter().zip(identities).find(|(key, _)| trailer.verify(key).is_ok());
+        found.ok_or(VaultError::BackupForged)?
+    } else {
+        let identity = identities.into_iter().next().ok_or(VaultError::BackupKeyWrong)?;
+        let sealed = BASE64.decode(&trailer.key_slot).map_err(|_| VaultError::BackupForged)?;
+        let key = unseal_key(&sealed, &identity).ok_or(VaultError::BackupForged)?;
+        (key, identity)
     };
     trailer.verify(&key)?;
     let manifest: BackupManifest = serde_json::from_str(&trailer.manifest)
@@ -148,16 +158,26 @@ impl OpenedBackup {
         &self.path
     }
 
-    /// Whether the backup's database key is `vault`'s: the backup was made by this practice.
+    /// Whether the backup's database key is `vault`'s: the backup was made by this practice,
+    /// with its database key of now.
     pub fn belongs_to(&self, vault: &UnlockedVault) -> bool {
         self.manifest.vault_id == vault.vault_id() && self.key.as_bytes() == vault.database_key().as_bytes()
+    }
+
+    /// Whether the backup was made by `vault`'s practice before a rotation of its database key.
+    pub fn made_before_a_rotation_of(&self, vault: &UnlockedVault) -> crate::error::VaultResult<bool> {
+        if self.manifest.vault_id != vault.vault_id() {
+            return Ok(false);
+        }
+        let retired = crate::rotation::retired_keys(vault.connection())?;
+        Ok(retired.iter().any(|key| key.as_bytes() == self.key.as_bytes()))
     }
 
     /// Decrypts the snapshot into `work_folder`, checking its hash and reading the whole stream.
     pub fn extract_snapshot(&self, work_folder: &Path, progress: ProgressCallback<'_>) -> VaultResult<Snapshot> {
         create_private_dir(work_folder)?;
         let snapshot = Snapshot::new(work_folder, self.key.clone());
-        let mut stream = decrypting(&self.path, &self.identity, false)?;
+        let mut stream = decrypting(&self.path, std::slice::from_ref(&self.identity), false)?;
         let mut header = [0u8; HEADER_BYTES as usize];
         stream.read_exact(&mut header).map_err(stream_error)?;
         read_header(&header)?;

@@ -187,10 +187,11 @@ impl Snapshot {
         Ok(SnapshotCheck { problems, schema_version, row_counts })
     }
 
-    /// A 32-byte key for one purpose, derived from the snapshot's database key as
-    /// [`crate::UnlockedVault::derive_key`] does (for checking its audit chain).
-    pub fn derive_key(&self, purpose: &str) -> zeroize::Zeroizing<[u8; 32]> {
-        crate::kdf::subkey(self.key.as_bytes(), purpose)
+    /// The practice key for one purpose in the snapshot, as
+    /// [`crate::UnlockedVault::practice_key`] gives it (for checking its audit chain).
+    pub fn practice_key(&self, purpose: &str) -> VaultResult<zeroize::Zeroizing<[u8; 32]>> {
+        let connection = self.open_read_only()?;
+        crate::practice_keys::practice_key_in(&connection, &self.key, purpose)
     }
 
     /// Marks the file as the practice's database now, so dropping the value keeps it.

@@ -60,7 +60,7 @@ impl Practice {
     }
 
     fn back_up(&self, further: &[String]) -> WrittenBackup {
-        let source = self.vault().backup_source();
+        let source = self.vault().backup_source().unwrap();
         let snapshot = source.take_snapshot(&self.work(), &mut |_| true).unwrap();
         let description = BackupDescription {
             app_version: "0.1.0",
@@ -105,7 +105,7 @@ fn a_backup_reads_back_identical_with_the_vault_or_the_recovery_key() {
     assert_eq!(written.manifest.schema_version, crate::migrations::latest_version());
     let bytes = std::fs::read(&written.path).unwrap();
     assert!(!bytes.windows(14).any(|window| window == b"synthetic note"), "nothing readable in the file");
-    let source = practice.vault().backup_source();
+    let source = practice.vault().backup_source().unwrap();
     for unlock in [BackupUnlock::Practice(&source), BackupUnlock::Key(&practice.recovery_key)] {
         let opened = open_backup(&written.path, unlock).unwrap();
         assert_eq!(opened.manifest, written.manifest);
@@ -128,6 +128,7 @@ fn writes_during_the_snapshot_are_not_in_it_and_the_app_keeps_working() {
     let mut steps = 0;
     let snapshot = vault
         .backup_source()
+        .unwrap()
         .take_snapshot(&practice.work(), &mut |_| {
             steps += 1;
             insert_notes(vault, 10);
@@ -152,7 +153,7 @@ fn a_backup_cut_short_anywhere_is_refused() {
     let practice = Practice::new(2_000);
     let written = practice.back_up(&[]);
     let bytes = std::fs::read(&written.path).unwrap();
-    let source = practice.vault().backup_source();
+    let source = practice.vault().backup_source().unwrap();
     let start = payload_start(&bytes);
     let chunk = 64 * 1024 + 16;
     let mut cuts = vec![0, 10, start - 1, start, start + 1, bytes.len() / 2, bytes.len() - 17, bytes.len() - 1];
@@ -187,7 +188,7 @@ fn a_forged_backup_with_the_real_key_slot_but_not_the_key_is_refused() {
     let written = practice.back_up(&[]);
     // The forger has the key-slot file (it is not secret) and the recipient, not the key.
     let slots = crate::vault::read_key_slots(&practice.data_dir).unwrap();
-    let snapshot = open_backup(&written.path, BackupUnlock::Practice(&practice.vault().backup_source()))
+    let snapshot = open_backup(&written.path, BackupUnlock::Practice(&practice.vault().backup_source().unwrap()))
         .unwrap()
         .extract_snapshot(&practice.work(), &mut |_| true)
         .unwrap();
@@ -215,7 +216,7 @@ fn the_wrong_key_another_practice_and_a_newer_schema_are_refused_with_their_reas
     assert!(matches!(open_backup(&written.path, BackupUnlock::Key(&stranger)), Err(VaultError::BackupKeyWrong)));
     let other = Practice::new(1);
     assert!(matches!(
-        open_backup(&written.path, BackupUnlock::Practice(&other.vault().backup_source())),
+        open_backup(&written.path, BackupUnlock::Practice(&other.vault().backup_source().unwrap())),
         Err(VaultError::BackupOfAnotherPractice)
     ));
     let not_a_backup = practice.folder.path().join("notes.txt");
@@ -244,7 +245,7 @@ fn a_further_recipient_opens_the_backup_with_their_own_key() {
 #[test]
 fn a_cancelled_backup_leaves_nothing_behind() {
     let practice = Practice::new(2_000);
-    let source = practice.vault().backup_source();
+    let source = practice.vault().backup_source().unwrap();
     let snapshot = source.take_snapshot(&practice.work(), &mut |_| true).unwrap();
     let description = BackupDescription {
         app_version: "0.1.0",
@@ -304,23 +305,13 @@ fn a_backup_installs_onto_a_new_pc_with_only_the_recovery_key() {
 struct RenamedKeyring;
 
 impl DeviceSecretStore for RenamedKeyring {
-    fn load(&self, vault_id: &str) -> crate::error::VaultResult<Option<crate::secrets::DeviceSecret>> {
-        OsKeyring.load(&format!("new-pc-{vault_id}"))
+    fn read(&self, vault_id: &str) -> crate::error::VaultResult<Option<crate::device_keyring::KeyringEntry>> {
+        OsKeyring.read(&format!("new-pc-{vault_id}"))
     }
-    fn store(&self, vault_id: &str, secret: &crate::secrets::DeviceSecret) -> crate::error::VaultResult<()> {
-        OsKeyring.store(&format!("new-pc-{vault_id}"), secret)
+    fn write(&self, vault_id: &str, entry: &crate::device_keyring::KeyringEntry) -> crate::error::VaultResult<()> {
+        OsKeyring.write(&format!("new-pc-{vault_id}"), entry)
     }
     fn delete(&self, vault_id: &str) -> crate::error::VaultResult<()> {
         OsKeyring.delete(&format!("new-pc-{vault_id}"))
-    }
-    fn load_anchor(&self, vault_id: &str) -> crate::error::VaultResult<Option<crate::device_keyring::ChainAnchor>> {
-        OsKeyring.load_anchor(&format!("new-pc-{vault_id}"))
-    }
-    fn store_anchor(
-        &self,
-        vault_id: &str,
-        anchor: &crate::device_keyring::ChainAnchor,
-    ) -> crate::error::VaultResult<()> {
-        OsKeyring.store_anchor(&format!("new-pc-{vault_id}"), anchor)
     }
 }

@@ -10,12 +10,12 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use sha2::{Digest, Sha256};
 
+use super::BackupSource;
 use super::container::{FORMAT, Trailer, footer, header};
 use super::identity::{parse_recipient, practice_identity, seal_key_to};
 use super::snapshot::{Snapshot, row_counts};
 use super::{BackupManifest, BackupProgress, BackupStep, ManifestChainHead, ProgressCallback};
 use crate::error::{VaultError, VaultResult};
-use crate::key_slots::KeySlots;
 
 const CHUNK: usize = 1024 * 1024;
 
@@ -66,17 +66,16 @@ fn write_error(path: &Path) -> impl Fn(std::io::Error) -> VaultError + '_ {
 /// Encrypts `snapshot` into `folder/file_name`.
 pub(crate) fn write_backup_file(
     snapshot: &Snapshot,
-    slots: &KeySlots,
+    source: &BackupSource,
     description: &BackupDescription<'_>,
     folder: &Path,
     file_name: &str,
     progress: ProgressCallback<'_>,
 ) -> VaultResult<WrittenBackup> {
-    let recovery_recipient = slots.recovery().recipient.clone();
-    let mut sealed_to = vec![parse_recipient(&recovery_recipient)?];
-    for further in description.further_recipients {
-        sealed_to.push(parse_recipient(further)?);
-    }
+    let recovery_recipient = source.recovery_recipient().to_owned();
+    let mut recipients = vec![recovery_recipient.clone()];
+    recipients.extend(description.further_recipients.iter().map(|recipient| recipient.trim().to_owned()));
+    let sealed_to = recipients.iter().map(|recipient| parse_recipient(recipient)).collect::<VaultResult<Vec<_>>>()?;
     let practice = practice_identity(&snapshot.key)?.to_public();
     let (schema_version, row_counts) = {
         let connection = snapshot.open_read_only()?;
@@ -101,12 +100,12 @@ pub(crate) fn write_backup_file(
         encryptor.wrap_output(BufWriter::with_capacity(CHUNK, file)).map_err(write_error(&partial.path))?;
     writer.write_all(&header()).map_err(write_error(&partial.path))?;
 
-    let mut source = File::open(snapshot.path()).map_err(VaultError::io(snapshot.path()))?;
+    let mut snapshot_file = File::open(snapshot.path()).map_err(VaultError::io(snapshot.path()))?;
     let mut hash = Sha256::new();
     let mut buffer = vec![0u8; CHUNK];
     let mut done = 0u64;
     loop {
-        let read = source.read(&mut buffer).map_err(VaultError::io(snapshot.path()))?;
+        let read = snapshot_file.read(&mut buffer).map_err(VaultError::io(snapshot.path()))?;
         if read == 0 {
             break;
         }
@@ -126,9 +125,10 @@ pub(crate) fn write_backup_file(
         app_version: description.app_version.to_owned(),
         schema_version,
         created_at: description.created_at.to_owned(),
-        vault_id: slots.vault_id().to_owned(),
+        vault_id: source.vault_id().to_owned(),
         practice_name: description.practice_name.to_owned(),
         recovery_recipient,
+        recipients,
         row_counts,
         audit_head: description.audit_head.clone(),
         snapshot_bytes,

@@ -3,13 +3,18 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod migrations_upgrade;
+mod rotation;
+mod trust;
 
 use std::path::Path;
 
 use chartkeep_vault::{
-    CreatedVault, DataDir, DeviceSecretStore, KdfParams, OsKeyring, Password, RecoveryKey, SlotHolder, UnlockedVault,
-    VaultError, create_vault, open_with_recovery_key, read_key_slots, unlock_with_password,
+    CreatedVault, DataDir, DeviceSecretStore, KdfParams, OsKeyring, Password, RecoveryKey, SlotHolder, TrustFinding,
+    UnlockedVault, VaultError, create_vault, open_with_recovery_key, read_key_slots, unlock_with_password,
 };
+
+/// Failpoints are armed for the whole process: the tests that arm them run one at a time.
+pub static FAILPOINTS: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 pub const OWNER_ID: &str = "00000000-0000-4000-8000-000000000001";
 pub const PASSWORD: &str = "harbour lantern quietly";
@@ -69,11 +74,12 @@ fn a_wrong_password_fails_and_changes_nothing() {
 }
 
 #[test]
-fn every_single_bit_flip_in_the_key_slot_file_fails_cleanly() {
+fn every_single_bit_flip_in_the_key_slot_file_fails_cleanly_or_is_put_right() {
     let fixture = fixture();
     create(&fixture).vault.lock().unwrap();
     let original = file_bytes(&fixture.data_dir.key_slots());
     let step = (original.len() / 97).max(1);
+    let mut repaired = 0;
     for offset in (0..original.len()).step_by(step) {
         for bit in [0, 3, 7] {
             let mut damaged = original.clone();
@@ -81,10 +87,22 @@ fn every_single_bit_flip_in_the_key_slot_file_fails_cleanly() {
             std::fs::write(fixture.data_dir.key_slots(), &damaged).unwrap();
             match unlock(&fixture, PASSWORD) {
                 Err(VaultError::KeySlotFileDamaged(_)) => {}
+                // A flip in the MAC passes the checksum: the unlock notices the file is not the
+                // vault's and writes it again from the database's copy.
+                Ok(mut vault) => {
+                    let findings = vault.take_trust_findings();
+                    assert_eq!(findings, [TrustFinding::KeySlotFileAltered { repaired: true }], "flip at {offset}");
+                    vault.lock().unwrap();
+                    let mut again = unlock(&fixture, PASSWORD).unwrap();
+                    assert!(again.take_trust_findings().is_empty(), "the file was put right");
+                    again.lock().unwrap();
+                    repaired += 1;
+                }
                 other => panic!("flip at byte {offset} bit {bit}: expected a damaged-file error, got {other:?}"),
             }
         }
     }
+    assert!(repaired > 0, "some flips hit the MAC");
     std::fs::write(fixture.data_dir.key_slots(), &original).unwrap();
     assert!(unlock(&fixture, PASSWORD).is_ok());
 }
@@ -199,10 +217,10 @@ fn the_chain_anchor_sits_beside_the_device_secret_and_survives_its_replacement()
     let fixture = fixture();
     let created = create(&fixture);
     let vault_id = created.vault.vault_id().to_owned();
-    assert_eq!(OsKeyring.load_anchor(&vault_id).unwrap(), None);
+    assert_eq!(OsKeyring.load_anchor(&vault_id).unwrap(), chartkeep_vault::AnchorState::Absent);
     let anchor = chartkeep_vault::ChainAnchor { seq: 42, hash: vec![7; 32] };
     OsKeyring.store_anchor(&vault_id, &anchor).unwrap();
-    assert_eq!(OsKeyring.load_anchor(&vault_id).unwrap(), Some(anchor.clone()));
+    assert_eq!(OsKeyring.load_anchor(&vault_id).unwrap(), chartkeep_vault::AnchorState::Present(anchor.clone()));
     let secret_before = OsKeyring.load(&vault_id).unwrap().unwrap();
     assert!(created.vault.key_slots().matches_device(&secret_before), "the secret is intact beside the anchor");
     created.vault.lock().unwrap();
