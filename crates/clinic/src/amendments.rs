@@ -14,8 +14,9 @@ use crate::permissions::Permission;
 use crate::session::Session;
 use crate::validation::past_date;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum AmendmentItem {
     Demographics,
     Allergy,
@@ -27,21 +28,13 @@ pub enum AmendmentItem {
 
 impl AmendmentItem {
     pub fn as_str(self) -> &'static str {
-        match self {
-            AmendmentItem::Demographics => "demographics",
-            AmendmentItem::Allergy => "allergy",
-            AmendmentItem::Medication => "medication",
-            AmendmentItem::Problem => "problem",
-            AmendmentItem::Note => "note",
-            AmendmentItem::Other => "other",
-        }
+        self.into()
     }
 
-    pub fn parse(text: &str) -> AmendmentItem {
-        [Self::Demographics, Self::Allergy, Self::Medication, Self::Problem, Self::Note]
-            .into_iter()
-            .find(|item| item.as_str() == text)
-            .unwrap_or(AmendmentItem::Other)
+    /// Reads what a request is about strictly: an unknown value is refused, because it decides
+    /// who may decide the request.
+    pub fn parse(text: &str) -> crate::ClinicResult<AmendmentItem> {
+        crate::codes::parse_code("item", text)
     }
 
     /// What deciding a request about this item takes: the permission to change the item.
@@ -108,7 +101,7 @@ fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<AmendmentRequest> {
         id: row.get(0)?,
         patient_id: row.get(1)?,
         received_on: row.get(2)?,
-        item: AmendmentItem::parse(&row.get::<_, String>(3)?),
+        item: crate::codes::code_in_row(row, 3)?,
         item_id: row.get(4)?,
         requested_change: row.get(5)?,
         recorded_by: row.get(6)?,

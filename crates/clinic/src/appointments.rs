@@ -16,8 +16,9 @@ use crate::permissions::Permission;
 use crate::roles::Role;
 use crate::session::{Authorized, Session};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum AppointmentStatus {
     Booked,
     CheckedIn,
@@ -38,18 +39,7 @@ impl AppointmentStatus {
     ];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            AppointmentStatus::Booked => "booked",
-            AppointmentStatus::CheckedIn => "checked_in",
-            AppointmentStatus::InProgress => "in_progress",
-            AppointmentStatus::Completed => "completed",
-            AppointmentStatus::NoShow => "no_show",
-            AppointmentStatus::Cancelled => "cancelled",
-        }
-    }
-
-    fn parse(text: &str) -> AppointmentStatus {
-        Self::ALL.into_iter().find(|status| status.as_str() == text).unwrap_or(AppointmentStatus::Booked)
+        self.into()
     }
 
     /// Where an appointment may go from here.
@@ -129,7 +119,7 @@ fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<Appointment> {
         minutes: row.get(8)?,
         reason: row.get(9)?,
         walk_in: row.get(10)?,
-        status: AppointmentStatus::parse(&row.get::<_, String>(11)?),
+        status: crate::codes::code_in_row(row, 11)?,
         status_changed_at: row.get(12)?,
     })
 }

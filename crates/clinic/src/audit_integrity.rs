@@ -6,7 +6,9 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
-use crate::audit::{self, AuditAction, AuditEvent, ChainVerification, CheckScope, Detail, Outcome, UnlockCheck};
+use crate::audit::{
+    self, AuditAction, AuditEvent, ChainVerification, CheckScope, Detail, IntegrityAlertKind, Outcome, UnlockCheck,
+};
 use crate::clock::timestamp;
 use crate::error::{ClinicError, ClinicResult};
 use crate::permissions::{Permission, is_allowed};
@@ -41,23 +43,38 @@ pub struct IntegrityStatus {
     pub head_seq: Option<i64>,
 }
 
-/// Records a check inside `change`: the status row, and an alert with its audit entry when the
-/// chain cannot be trusted. An alert already open for the same fault is not raised twice.
+/// Records a check inside `change`: the status row, and an alert with its audit entry for each
+/// reason the chain cannot be trusted.
 pub(crate) fn record_check(change: &mut AuditedChange<'_>, check: &UnlockCheck, now: &str) -> ClinicResult<()> {
     change.connection().execute(
         "INSERT INTO audit_chain_status (id, checked_at, scope, verified_through, intact) VALUES (1, ?1, ?2, ?3, ?4)
          ON CONFLICT (id) DO UPDATE SET checked_at = ?1, scope = ?2, verified_through = ?3, intact = ?4",
-        params![now, check.scope.as_str(), check.verified_through, check.alert.is_none()],
+        params![now, check.scope.as_str(), check.verified_through, check.intact()],
     )?;
-    let Some(alert) = check.alert else { return Ok(()) };
-    let already_open: bool = change.connection().query_row(
-        "SELECT EXISTS (SELECT 1 FROM audit_integrity_alerts
-         WHERE kind = ?1 AND seq IS ?2 AND acknowledged_at IS NULL)",
-        params![alert.code(), alert.seq()],
-        |row| row.get(0),
-    )?;
-    if already_open {
-        return Ok(());
+    for alert in &check.alerts {
+        raise_alert(change, *alert, Some(check.scope), now)?;
+    }
+    Ok(())
+}
+
+/// Raises an integrity alert inside `change`, with its audit entry. An alert already open for
+/// the same fault is not raised twice.
+pub(crate) fn raise_alert(
+    change: &mut AuditedChange<'_>,
+    alert: IntegrityAlertKind,
+    scope: Option<CheckScope>,
+    now: &str,
+) -> ClinicResult<()> {
+    if alert.repeats_when_open() {
+        let already_open: bool = change.connection().query_row(
+            "SELECT EXISTS (SELECT 1 FROM audit_integrity_alerts
+             WHERE kind = ?1 AND seq IS ?2 AND acknowledged_at IS NULL)",
+            params![alert.code(), alert.seq()],
+            |row| row.get(0),
+        )?;
+        if already_open {
+            return Ok(());
+        }
     }
     let id = uuid::Uuid::new_v4().to_string();
     change.connection().execute(
@@ -67,13 +84,15 @@ pub(crate) fn record_check(change: &mut AuditedChange<'_>, check: &UnlockCheck, 
     let mut event = AuditEvent::new(AuditAction::AuditIntegrityAlert, Outcome::Failed)
         .object("audit_integrity_alert", &id)
         .category("audit_trail")
-        .reason(alert.code())
-        .detail("scope", Detail::Code(check.scope.as_str()));
+        .reason(alert.code());
+    if let Some(scope) = scope {
+        event = event.detail("scope", Detail::Code(scope.as_str()));
+    }
     if let Some(seq) = alert.seq() {
         event = event.detail("entry", Detail::Identifier(seq.to_string()));
     }
     change.also_record(&event)?;
-    tracing::error!(kind = alert.code(), "the audit trail failed its integrity check");
+    tracing::error!(kind = alert.code(), "an integrity alert was raised");
     Ok(())
 }
 
@@ -82,15 +101,17 @@ fn last_check(connection: &Connection) -> ClinicResult<Option<ChainCheck>> {
         .query_row(
             "SELECT checked_at, scope, verified_through, intact FROM audit_chain_status WHERE id = 1",
             [],
-            |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get(2)?, row.get(3)?)),
+            |row| {
+                Ok(ChainCheck {
+                    checked_at: row.get(0)?,
+                    scope: crate::codes::code_in_row(row, 1)?,
+                    verified_through: row.get(2)?,
+                    intact: row.get(3)?,
+                })
+            },
         )
         .optional()?;
-    Ok(row.map(|(checked_at, scope, verified_through, intact)| ChainCheck {
-        checked_at,
-        scope: CheckScope::parse(&scope).unwrap_or(CheckScope::Full),
-        verified_through,
-        intact,
-    }))
+    Ok(row)
 }
 
 fn open_alerts(connection: &Connection) -> ClinicResult<Vec<IntegrityAlert>> {

@@ -3,7 +3,6 @@
 //! who made them and when, and the audit chain's status, and number their pages.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use chartkeep_documents::{Column, Orientation, ReportSection, TableReport};
 
@@ -162,7 +161,7 @@ impl Session {
         patient_id: &str,
         filter_period: (&str, &str),
         wall_clock: WallClock,
-        destination: &Path,
+        destination: &crate::export_file::ExportDestination,
     ) -> ClinicResult<u64> {
         let mut authorized = self.authorize(Permission::ViewAudit, AuditAction::AuditExport)?;
         let label =

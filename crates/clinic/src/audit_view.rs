@@ -4,7 +4,6 @@
 //! transaction that puts its file in place.
 
 use std::io::Write;
-use std::path::Path;
 
 use serde::Serialize;
 
@@ -12,7 +11,7 @@ use crate::audit::query::{self, AuditFilter, AuditRow, AuditSort};
 use crate::audit::{AuditAction, AuditEvent, Detail};
 use crate::clock::WallClock;
 use crate::error::{ClinicError, ClinicResult};
-use crate::export_file::{PendingFile, io_error};
+use crate::export_file::{ExportDestination, PendingFile, io_error};
 use crate::permissions::Permission;
 use crate::session::{Authorized, Session};
 
@@ -111,12 +110,13 @@ fn csv_error(error: csv::Error) -> ClinicError {
 /// record and the file go together or not at all.
 pub(crate) fn export_with_record(
     authorized: &mut Authorized<'_>,
-    destination: &Path,
+    destination: &ExportDestination,
     event: AuditEvent,
     write: impl FnOnce(&rusqlite::Connection, &mut dyn Write) -> ClinicResult<u64>,
 ) -> ClinicResult<u64> {
+    let data_folder = authorized.vault().data_dir().root().to_path_buf();
     let change = authorized.begin_change()?;
-    let (pending, count) = PendingFile::write(destination, |writer| write(change.connection(), writer))?;
+    let (pending, count) = PendingFile::write(destination, &data_folder, |writer| write(change.connection(), writer))?;
     let placed = pending.put_in_place()?;
     match change.commit(&event.detail("entries", Detail::Count(count))) {
         Ok(_) => Ok(count),
@@ -187,7 +187,12 @@ impl Session {
     }
 
     /// The filtered view as a CSV file (UTF-8, one entry a line, times in UTC).
-    pub fn export_audit_csv(&mut self, filter: &AuditFilter, sort: AuditSort, destination: &Path) -> ClinicResult<u64> {
+    pub fn export_audit_csv(
+        &mut self,
+        filter: &AuditFilter,
+        sort: AuditSort,
+        destination: &ExportDestination,
+    ) -> ClinicResult<u64> {
         let mut authorized = self.authorize(Permission::ViewAudit, AuditAction::AuditExport)?;
         let event = AuditEvent::success(AuditAction::AuditExport)
             .category("audit_trail")
@@ -210,7 +215,7 @@ impl Session {
         filter: &AuditFilter,
         sort: AuditSort,
         wall_clock: WallClock,
-        destination: &Path,
+        destination: &ExportDestination,
     ) -> ClinicResult<u64> {
         let mut authorized = self.authorize(Permission::ViewAudit, AuditAction::AuditExport)?;
         let matching = query::count(authorized.connection(), filter, AUDIT_PDF_LIMIT + 1)?;

@@ -40,6 +40,8 @@ pub enum ErrorCode {
     DestinationUnavailable,
     /// The person cancelled; nothing changed.
     Cancelled,
+    /// A user was deactivated, but rotating the database key did not complete yet.
+    KeyRotationPending,
     Internal,
 }
 
@@ -91,6 +93,11 @@ pub enum ClinicError {
         "Someone else changed this record since you opened it. Nothing was saved: open it again and redo your change."
     )]
     StaleRecord,
+
+    #[error(
+        "The user was deactivated, but the database key could not be rotated yet: {cause}. Until it is, a copy of the key-slot file made earlier still opens the practice. Choose \"Rotate the database key\" under Users when the practice is quiet."
+    )]
+    KeyRotationPending { cause: String },
 
     #[error(transparent)]
     Vault(#[from] VaultError),
@@ -144,12 +151,15 @@ impl ClinicError {
             ClinicError::NotFound(_) => ErrorCode::NotFound,
             ClinicError::NeedsConfirmation { .. } => ErrorCode::NeedsConfirmation,
             ClinicError::StaleRecord => ErrorCode::StaleRecord,
+            ClinicError::KeyRotationPending { .. } => ErrorCode::KeyRotationPending,
+            // A stored code that no longer means anything is refused like a typed one.
+            ClinicError::Database(rusqlite::Error::FromSqlConversionFailure(..)) => ErrorCode::InvalidInput,
             ClinicError::Database(_) | ClinicError::Internal(_) => ErrorCode::Internal,
             ClinicError::Vault(vault) => match vault {
                 VaultError::NoVault(_) => ErrorCode::NoPractice,
                 VaultError::VaultExists(_) => ErrorCode::PracticeExists,
                 VaultError::WrongCredentials => ErrorCode::WrongCredentials,
-                VaultError::KeySlotFileDamaged(_) => ErrorCode::KeySlotsDamaged,
+                VaultError::KeySlotFileDamaged(_) | VaultError::KeySlotsForeign => ErrorCode::KeySlotsDamaged,
                 VaultError::KeyringUnavailable(_) => ErrorCode::KeyringUnavailable,
                 VaultError::DeviceSecretMissing | VaultError::DeviceSecretMismatch => ErrorCode::RecoveryNeeded,
                 VaultError::RecoveryKeyMalformed | VaultError::RecoveryKeyWrong => ErrorCode::RecoveryKeyWrong,
@@ -169,6 +179,8 @@ impl ClinicError {
                 }
                 VaultError::Cancelled => ErrorCode::Cancelled,
                 VaultError::Randomness
+                | VaultError::RecoveryRecipientUnconfirmed
+                | VaultError::RotationRefused(_)
                 | VaultError::KeyDerivation(_)
                 | VaultError::Database(_)
                 | VaultError::Io { .. } => ErrorCode::Internal,

@@ -25,11 +25,12 @@ pub mod backups;
 pub mod bench_support;
 pub mod chart;
 mod clock;
+mod codes;
 mod disclosures;
 mod emergency_access;
 mod error;
 mod export_file;
-pub mod failed_logins;
+mod key_rotation;
 pub mod patients;
 mod permissions;
 mod phi;
@@ -38,9 +39,9 @@ mod session;
 mod settings;
 mod setup;
 mod sign_in;
+pub mod sign_in_guard;
 mod store;
 mod temporary_password;
-mod throttle;
 mod users;
 mod validation;
 mod workstation;
@@ -53,16 +54,18 @@ pub use clock::{Clock, SystemClock, WallClock, timestamp};
 pub use disclosures::{Disclosure, NewDisclosure};
 pub use emergency_access::{EmergencyAccess, EmergencyAccessForReview};
 pub use error::{ClinicError, ClinicResult, ErrorCode, FieldError};
+pub use export_file::{ExportDestination, write_confined_file};
+pub use key_rotation::KeyRotation;
 pub use permissions::{EMERGENCY_ACCESS_PERMISSIONS, PERMISSION_MATRIX, Permission, is_allowed, permissions_of};
 pub use phi::Phi;
 pub use roles::Role;
 pub use session::{
-    ABSOLUTE_SESSION_LIMIT, AuditedChange, Expiry, LockedSession, SecondFactorGate, Session, SessionLimits,
-    SignedInUser, TotpEnrolment,
+    ABSOLUTE_SESSION_LIMIT, ANCHOR_EVERY, ANCHOR_EVERY_ENTRIES, AuditedChange, Expiry, LockedSession, SecondFactorGate,
+    Session, SessionLimits, SignedInUser, TotpEnrolment,
 };
 pub use settings::{AccessSettings, EMERGENCY_ACCESS_MINUTES, IDLE_TIMEOUT_MINUTES, RolePolicy};
 pub use setup::{NewPractice, PracticeSetup};
-pub use throttle::{FAILURE_WINDOW, FREE_FAILURES, LOCKOUT, LOCKOUT_FAILURES};
+pub use sign_in_guard::{FAILURE_WINDOW, FREE_FAILURES, LOCKOUT, LOCKOUT_FAILURES};
 pub use users::{IssuedPassword, NewUser, UserSummary};
 pub use validation::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, check_new_password, normalise_username};
 pub use workstation::{PracticeState, Workstation};

@@ -33,6 +33,9 @@ pub enum Permission {
     ReadChart,
     WriteChart,
     SignNotes,
+    /// Take a chart out of Chartkeep: the printed summary and the FHIR export. Never given by
+    /// emergency access, which is for seeing.
+    ExportChart,
     /// Backups and restore.
     ManageBackups,
     /// Run the backups the Owner scheduled (daily, on sign-out), under whoever is signed in.
@@ -65,6 +68,7 @@ pub const PERMISSION_MATRIX: &[(Permission, &[Role])] = &[
     (Permission::ReadChart, &[Clinician]),
     (Permission::WriteChart, &[Clinician]),
     (Permission::SignNotes, &[Clinician]),
+    (Permission::ExportChart, &[Clinician]),
     (Permission::ManageBackups, &[Owner]),
     (Permission::RunScheduledBackup, &[Owner, Clinician, FrontDesk, Auditor]),
     (Permission::RecordDisclosure, &[Clinician, FrontDesk]),
@@ -74,7 +78,8 @@ pub const PERMISSION_MATRIX: &[(Permission, &[Role])] = &[
     (Permission::ImportPatients, &[Owner, FrontDesk]),
 ];
 
-/// What an emergency access to one patient lets a user do who otherwise could not.
+/// What an emergency access to one patient lets a user do who otherwise could not: see, never
+/// write, print or export.
 pub const EMERGENCY_ACCESS_PERMISSIONS: &[Permission] = &[Permission::ReadDemographics, Permission::ReadChart];
 
 impl Permission {
@@ -92,6 +97,7 @@ impl Permission {
             Permission::ReadChart => "read_chart",
             Permission::WriteChart => "write_chart",
             Permission::SignNotes => "sign_notes",
+            Permission::ExportChart => "export_chart",
             Permission::ManageBackups => "manage_backups",
             Permission::RunScheduledBackup => "run_scheduled_backup",
             Permission::RecordDisclosure => "record_disclosure",

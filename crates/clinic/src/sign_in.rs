@@ -1,20 +1,21 @@
 //! Signing in with a password, unlocking a locked screen, and recovering access with the
-//! recovery key. Failures are buffered outside the database and reach the audit chain at the
-//! next successful sign-in.
+//! recovery key. Failures are buffered outside the database (authenticated, see
+//! `sign_in_guard/`) and reach the audit chain at the next successful sign-in, which also checks
+//! the chain against its anchor, reports what the vault found wrong outside the database, and
+//! then anchors the chain where it now stands.
 
 use chartkeep_vault::{
-    KdfChoice, Password, RecoveryKey, SlotHolder, UnlockedVault, VaultError, open_with_recovery_key, read_key_slots,
-    unlock_with_password,
+    AnchorState, KdfChoice, Password, RecoveryKey, SlotHolder, UnlockedVault, VaultError, open_with_recovery_key,
+    read_key_slots, unlock_with_password,
 };
 
-use crate::audit::{self, Actor, AuditAction, AuditEvent, AuditKey, Detail, Outcome, UnlockCheck};
-use crate::audit_integrity::record_check;
+use crate::audit::{self, AuditAction, AuditEvent, AuditKey, Detail, IntegrityAlertKind, UnlockCheck};
+use crate::audit_integrity::{raise_alert, record_check};
 use crate::clock::timestamp;
 use crate::error::{ClinicError, ClinicResult};
-use crate::failed_logins::{self, FailedLogin, FailureReason};
 use crate::session::{LockedSession, Session, SignedInUser};
+use crate::sign_in_guard::{self, EventsToRecord, FailureReason, SignInEvent, UNKNOWN_ACCOUNT, events};
 use crate::store;
-use crate::throttle;
 use crate::validation::check_new_password;
 use crate::workstation::Workstation;
 
@@ -45,7 +46,7 @@ impl Workstation {
             Ok(recovered) => recovered,
             Err(error) => {
                 if matches!(error, VaultError::RecoveryKeyWrong | VaultError::RecoveryKeyMalformed) {
-                    self.buffer_failure(None, FailureReason::WrongRecoveryKey);
+                    self.buffer_event(FailureReason::WrongRecoveryKey, None);
                 }
                 return Err(error.into());
             }
@@ -78,10 +79,13 @@ impl Workstation {
         let users = store::count_users(vault.connection())?;
         let user =
             SignedInUser { id: owner.id, username: owner.username, full_name: owner.full_name, roles: owner.roles };
-        let check = self.check_chain_against_anchor(&vault)?;
+        // The keyring entry may have been made anew: no anchor to miss, and no MAC of the old
+        // device secret to check the buffered events with.
+        let check = self.check_chain_against_anchor(&vault, true)?;
+        let events = sign_in_guard::unverifiable_events(self.data_dir());
         let mut session = Session::start(vault, user, self)?;
         let mut change = session.begin_opening_change()?;
-        flush_failed_logins(&mut change, self)?;
+        record_buffered_events(&mut change, self, &events)?;
         record_check(&mut change, &check, &timestamp(self.clock.now()))?;
         if let Some(event) = &restore_event {
             change.also_record(event)?;
@@ -92,7 +96,8 @@ impl Workstation {
                 .detail("user_slots_reset", Detail::Count(users.saturating_sub(1))),
         )?;
         change.commit(&AuditEvent::success(AuditAction::Login))?;
-        failed_logins::clear(&self.data_dir().failed_logins());
+        events::clear(&self.data_dir().failed_logins());
+        session.anchor_chain();
         tracing::warn!("access was recovered with the recovery key; other users need new passwords");
         Ok(session)
     }
@@ -104,17 +109,23 @@ impl Workstation {
         action: AuditAction,
         ask_second_factor: bool,
     ) -> ClinicResult<Session> {
-        let throttle_file = self.data_dir().sign_in_throttle();
         let account = self.throttle_account(username);
-        if let Err(refusal) = throttle::check(&throttle_file, &account, self.clock.now()) {
-            self.buffer_failure(Some(username), FailureReason::Throttled);
+        let guard = self.sign_in_guard();
+        if let Some(guard) = &guard
+            && let Err(refusal) = guard.check(&account, self.clock.now())
+        {
+            if matches!(refusal, ClinicError::AccountLocked { .. } | ClinicError::TooManyAttempts { .. }) {
+                self.buffer_event(FailureReason::Throttled, Some(username));
+            }
             return Err(refusal);
         }
         let vault = match unlock_with_password(&self.claim, self.keyring.as_ref(), username, password) {
             Ok(vault) => vault,
             Err(error) => {
-                if matches!(error, VaultError::WrongCredentials) {
-                    throttle::record_failure(&throttle_file, &account, self.clock.now());
+                if let (VaultError::WrongCredentials, Some(guard)) = (&error, &guard)
+                    && let Err(counting) = guard.record_failure(&account, self.clock.now())
+                {
+                    tracing::error!(%counting, "a wrong password could not be counted");
                 }
                 let reason = match error {
                     VaultError::WrongCredentials => Some(FailureReason::WrongCredentials),
@@ -123,7 +134,7 @@ impl Workstation {
                     _ => None,
                 };
                 if let Some(reason) = reason {
-                    self.buffer_failure(Some(username), reason);
+                    self.buffer_event(reason, Some(username));
                 }
                 return Err(error.into());
             }
@@ -131,8 +142,11 @@ impl Workstation {
         let session = self.start_session(vault, username, action, ask_second_factor)?;
         // With a second factor still to give, the password alone proves nothing yet: the
         // counters are cleared when the code is accepted.
-        if !matches!(session.second_factor_gate(), crate::SecondFactorGate::CodeRequired { .. }) {
-            throttle::clear(&throttle_file, &account);
+        if !matches!(session.second_factor_gate(), crate::SecondFactorGate::CodeRequired { .. })
+            && let Some(guard) = &guard
+            && let Err(error) = guard.clear(&account, self.clock.now())
+        {
+            tracing::error!(%error, "the sign-in counters could not be cleared");
         }
         Ok(session)
     }
@@ -141,37 +155,51 @@ impl Workstation {
     /// practice, otherwise one shared bucket (typed text is never stored).
     fn throttle_account(&self, username: &str) -> String {
         let known = read_key_slots(self.data_dir()).is_ok_and(|slots| slots.find_user(username).is_some());
-        if known { username.to_owned() } else { throttle::UNKNOWN_ACCOUNT.to_owned() }
+        if known { username.to_owned() } else { UNKNOWN_ACCOUNT.to_owned() }
     }
 
     fn start_session(
         &self,
-        vault: UnlockedVault,
+        mut vault: UnlockedVault,
         username: &str,
         action: AuditAction,
         ask_second_factor: bool,
     ) -> ClinicResult<Session> {
+        let findings = vault.take_trust_findings();
         let record = store::user_by_username(vault.connection(), username)?;
         let Some(record) = record.filter(|record| record.active) else {
             vault.lock()?;
-            self.buffer_failure(Some(username), FailureReason::InactiveUser);
+            self.buffer_event(FailureReason::InactiveUser, Some(username));
             return Err(VaultError::WrongCredentials.into());
         };
         let user_id = record.id.clone();
         let must_change_password = record.must_change_password;
         let user =
             SignedInUser { id: record.id, username: record.username, full_name: record.full_name, roles: record.roles };
-        let check = self.check_chain_against_anchor(&vault)?;
+        let check = self.check_chain_against_anchor(&vault, false)?;
+        let guard = self.sign_in_guard();
+        let events = match &guard {
+            Some(guard) => guard.events_to_record()?,
+            None => sign_in_guard::unverifiable_events(self.data_dir()),
+        };
         let mut session = Session::start(vault, user, self)?;
         let mut change = session.begin_opening_change()?;
-        let flushed = flush_failed_logins(&mut change, self)?;
-        record_check(&mut change, &check, &timestamp(self.clock.now()))?;
+        let flushed = record_buffered_events(&mut change, self, &events)?;
+        let now = timestamp(self.clock.now());
+        record_check(&mut change, &check, &now)?;
+        record_trust_findings(&mut change, &findings, &now)?;
         change.commit(
             &AuditEvent::success(action)
                 .object("user", user_id)
                 .detail("failed_attempts_recorded", Detail::Count(flushed)),
         )?;
-        failed_logins::clear(&self.data_dir().failed_logins());
+        match &guard {
+            Some(guard) => guard.events_recorded(events.given_out_through),
+            None => events::clear(&self.data_dir().failed_logins()),
+        }
+        // The anchor follows the sign-in at once: a crash from here on cannot hide this session.
+        session.anchor_chain();
+        chartkeep_vault::failpoints::hit("sign-in.anchored")?;
         if must_change_password {
             session.require_password_change();
         }
@@ -182,73 +210,127 @@ impl Workstation {
     }
 
     /// Compares the chain with the anchor this PC's keyring holds, verifying only what was
-    /// written since (the whole chain when there is no anchor).
-    fn check_chain_against_anchor(&self, vault: &UnlockedVault) -> ClinicResult<UnlockCheck> {
-        // A keyring that holds the device secret but cannot give the anchor counts as no anchor.
+    /// written since (the whole chain when there is none, raising an alert when there should
+    /// have been one).
+    fn check_chain_against_anchor(
+        &self,
+        vault: &UnlockedVault,
+        anchor_may_be_absent: bool,
+    ) -> ClinicResult<UnlockCheck> {
+        // A keyring that gives the device secret but not the anchor is treated as one whose
+        // anchor does not read: an alert, and the whole chain verified.
         let anchor = self.keyring.load_anchor(vault.vault_id()).unwrap_or_else(|error| {
-            tracing::warn!(%error, "the audit chain's anchor could not be read; verifying the whole chain");
-            None
+            tracing::error!(%error, "the audit chain's anchor could not be read");
+            AnchorState::Unreadable
         });
-        audit::check_against_anchor(vault.connection(), &AuditKey::from_vault(vault), anchor.as_ref())
+        audit::check_against_anchor(vault.connection(), &AuditKey::from_vault(vault)?, &anchor, anchor_may_be_absent)
     }
 
     /// Ends a locked session from the lock screen ("Switch user"). The database is already
     /// closed, so the log-out is buffered and reaches the chain at the next unlock.
     pub fn end_locked_session(&self, locked: &LockedSession) {
-        self.buffer_failure(Some(&locked.username), FailureReason::SignedOutFromLockScreen);
+        self.buffer_event(FailureReason::SignedOutFromLockScreen, Some(&locked.username));
     }
 
-    /// Buffers a failure. Only a username that belongs to the practice is kept.
-    fn buffer_failure(&self, username: Option<&str>, reason: FailureReason) {
+    /// Buffers an event of the closed database: numbered and authenticated when this PC's
+    /// keyring entry is at hand, otherwise marked as unauthenticated. Only a username that
+    /// belongs to the practice is kept.
+    fn buffer_event(&self, reason: FailureReason, username: Option<&str>) {
         let known =
             username.filter(|name| read_key_slots(self.data_dir()).is_ok_and(|slots| slots.find_user(name).is_some()));
-        let failure = FailedLogin {
-            id: uuid::Uuid::new_v4().to_string(),
-            at: timestamp(self.clock.now()),
-            username: known.map(str::to_owned),
-            reason,
+        let now = self.clock.now();
+        let buffered = match self.sign_in_guard() {
+            Some(guard) => guard.buffer(reason, known, now),
+            None => {
+                let event = SignInEvent {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    at: timestamp(now),
+                    username: known.map(str::to_owned),
+                    reason,
+                };
+                events::record_unauthenticated(&self.data_dir().failed_logins(), event);
+                Ok(())
+            }
         };
-        failed_logins::record(&self.data_dir().failed_logins(), &failure);
+        if let Err(error) = buffered {
+            tracing::error!(%error, "a sign-in event could not be buffered");
+        }
     }
 }
 
-/// Appends buffered failures to the chain (each once), inside the sign-in's transaction.
-fn flush_failed_logins(change: &mut crate::session::AuditedChange<'_>, workstation: &Workstation) -> ClinicResult<u64> {
-    let (failures, damaged) = failed_logins::read_all(&workstation.data_dir().failed_logins());
+/// Appends buffered events to the chain (each once) inside the sign-in's transaction, and raises
+/// an alert for what was forged or removed. Returns how many authentic events were recorded.
+fn record_buffered_events(
+    change: &mut crate::session::AuditedChange<'_>,
+    workstation: &Workstation,
+    events: &EventsToRecord,
+) -> ClinicResult<u64> {
     let mut count = 0;
-    for failure in failures {
-        let already: bool = change.connection().query_row(
-            "SELECT EXISTS (SELECT 1 FROM audit_log WHERE object_type = 'failed_login' AND object_id = ?1)",
-            [&failure.id],
-            |row| row.get(0),
-        )?;
-        if already {
+    let now = timestamp(workstation.clock.now());
+    let actor_workstation = change.actor_workstation_id().to_owned();
+    for event in &events.authentic {
+        if store::failed_login_recorded(change.connection(), &event.id)? {
             continue;
         }
-        let user_id = match &failure.username {
+        let user_id = match &event.username {
             Some(name) => store::user_by_username(change.connection(), name)?.map(|user| user.id),
             None => None,
         };
-        let actor = Actor {
+        let actor = audit::Actor {
             user_id,
-            username: failure.username.clone(),
+            username: event.username.clone(),
             roles: String::new(),
-            workstation_id: workstation.id.clone(),
+            workstation_id: actor_workstation.clone(),
         };
-        let event = match failure.reason {
-            FailureReason::SignedOutFromLockScreen => AuditEvent::success(AuditAction::Logout),
-            _ => AuditEvent::new(AuditAction::LoginFailed, Outcome::Failed),
+        if event.reason == FailureReason::ThrottleStateTampered {
+            raise_alert(change, IntegrityAlertKind::ThrottleStateTampered, None, &event.at)?;
         }
-        .object("failed_login", &failure.id)
-        .reason(failure.reason.as_str());
-        change.record_as(&actor, &event, failure.at)?;
+        let entry = match event.reason {
+            FailureReason::SignedOutFromLockScreen => AuditEvent::success(AuditAction::Logout),
+            _ => AuditEvent::new(AuditAction::LoginFailed, audit::Outcome::Failed),
+        }
+        .object("failed_login", &event.id)
+        .reason(event.reason.as_str());
+        change.record_as(&actor, &entry, event.at.clone())?;
         count += 1;
     }
-    if damaged > 0 {
-        let event = AuditEvent::new(AuditAction::LoginFailed, Outcome::Failed)
-            .reason("unreadable_buffer_lines")
-            .detail("count", Detail::Count(damaged));
-        change.also_record(&event)?;
+    if events.forged > 0 {
+        raise_alert(change, IntegrityAlertKind::SignInEventsForged { count: events.forged }, None, &now)?;
+    }
+    if events.removed > 0 {
+        raise_alert(change, IntegrityAlertKind::SignInEventsRemoved { count: events.removed }, None, &now)?;
+    }
+    if events.unauthenticated > 0 {
+        let entry = AuditEvent::new(AuditAction::LoginFailed, audit::Outcome::Failed)
+            .reason("unauthenticated_buffer_lines")
+            .detail("count", Detail::Count(events.unauthenticated));
+        change.also_record(&entry)?;
     }
     Ok(count)
+}
+
+/// Raises an alert for each thing the vault found wrong outside the database, and records the
+/// rest (an upgrade that recorded the key slots, a rotation completed or cut off).
+fn record_trust_findings(
+    change: &mut crate::session::AuditedChange<'_>,
+    findings: &[chartkeep_vault::TrustFinding],
+    now: &str,
+) -> ClinicResult<()> {
+    for finding in findings {
+        match IntegrityAlertKind::of_trust_finding(*finding) {
+            Some(alert) => raise_alert(change, alert, None, now)?,
+            None => {
+                let reason = match finding {
+                    chartkeep_vault::TrustFinding::KeySlotsRecordedOnUpgrade => "key_slots_recorded_on_upgrade",
+                    chartkeep_vault::TrustFinding::KeyRotationCompleted => "key_rotation_completed",
+                    _ => "key_rotation_interrupted",
+                };
+                if *finding == chartkeep_vault::TrustFinding::KeyRotationInterrupted {
+                    store::rotation_needed(change.connection(), "interrupted", now)?;
+                }
+                change.also_record(&AuditEvent::success(AuditAction::DatabaseKeyRotated).reason(reason))?;
+            }
+        }
+    }
+    Ok(())
 }

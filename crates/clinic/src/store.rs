@@ -61,7 +61,7 @@ pub fn set_must_change_password(connection: &Connection, user_id: &str, must_cha
 fn roles_of(connection: &Connection, user_id: &str) -> ClinicResult<Vec<Role>> {
     let mut statement = connection.prepare_cached("SELECT role FROM user_roles WHERE user_id = ?1 ORDER BY role")?;
     let names = statement.query_map([user_id], |row| row.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
-    Ok(names.iter().filter_map(|name| Role::parse(name)).collect())
+    names.iter().map(|name| crate::codes::parse_code("role", name)).collect()
 }
 
 const USER_COLUMNS: &str = "id, username, full_name, active, must_change_password";
@@ -249,4 +249,36 @@ pub fn patient_label(connection: &Connection, patient_id: &str) -> ClinicResult<
         Some(mrn) => format!("{family}, {given} (MRN {mrn})"),
         None => patient_id.to_owned(),
     }))
+}
+
+/// Whether a buffered sign-in event already reached the audit trail.
+pub fn failed_login_recorded(connection: &Connection, event_id: &str) -> ClinicResult<bool> {
+    Ok(connection.query_row(
+        "SELECT EXISTS (SELECT 1 FROM audit_log WHERE object_type = 'failed_login' AND object_id = ?1)",
+        [event_id],
+        |row| row.get(0),
+    )?)
+}
+
+/// Records that the database key must be rotated (kept until a rotation completes).
+pub fn rotation_needed(connection: &Connection, reason: &str, now: &str) -> ClinicResult<()> {
+    connection.execute(
+        "INSERT INTO database_key_rotation (id, needed_since, reason) VALUES (1, ?1, ?2)
+         ON CONFLICT (id) DO NOTHING",
+        rusqlite::params![now, reason],
+    )?;
+    Ok(())
+}
+
+/// Since when the database key has needed a rotation, if it does.
+pub fn rotation_needed_since(connection: &Connection) -> ClinicResult<Option<String>> {
+    Ok(connection
+        .query_row("SELECT needed_since FROM database_key_rotation WHERE id = 1", [], |row| row.get(0))
+        .optional()?)
+}
+
+/// Forgets that a rotation was needed (inside the rotated copy's transaction).
+pub fn rotation_done(connection: &Connection) -> ClinicResult<()> {
+    connection.execute("DELETE FROM database_key_rotation", [])?;
+    Ok(())
 }

@@ -12,7 +12,6 @@ use crate::roles::Role;
 use crate::session::{Authorized, Session};
 use crate::store::{self, UserRecord};
 use crate::temporary_password::generate_temporary_password;
-use crate::throttle;
 use crate::validation::{check_new_password, normalise_username, required_text};
 
 /// A user as the Owner's list shows them. Staff details, not patient data.
@@ -73,9 +72,8 @@ fn checked_roles(roles: &[Role]) -> ClinicResult<Vec<Role>> {
 }
 
 fn summary(authorized: &Authorized<'_>, record: UserRecord) -> ClinicResult<UserSummary> {
-    let throttle_file = authorized.vault().data_dir().sign_in_throttle();
     Ok(UserSummary {
-        locked_out: throttle::is_locked(&throttle_file, &record.username, authorized.now()),
+        locked_out: authorized.sign_in_guard()?.is_locked(&record.username, authorized.now()),
         has_second_factor: store::has_second_factor(authorized.connection(), &record.id)?,
         id: record.id,
         username: record.username,
@@ -201,8 +199,15 @@ impl Session {
     }
 
     /// Deactivates a user at once: their key slot is removed, so they can no longer sign in,
-    /// and any session of theirs ends at its next step.
-    pub fn deactivate_user(&mut self, user_id: &str) -> ClinicResult<UserSummary> {
+    /// and any session of theirs ends at its next step. Then the database key is rotated (every
+    /// page re-encrypted, with `progress`), so a copy of the key-slot file or of the key the user
+    /// kept opens nothing from then on. When the rotation does not complete, the deactivation
+    /// stands, the error says so, and the Owner is reminded until a rotation completes.
+    pub fn deactivate_user(
+        &mut self,
+        user_id: &str,
+        progress: &mut dyn FnMut(chartkeep_vault::backup::BackupProgress) -> bool,
+    ) -> ClinicResult<UserSummary> {
         let mut authorized = self.authorize(Permission::ManageUsers, AuditAction::UserDeactivated)?;
         let target = existing_user(&authorized, user_id)?;
         if target.id == authorized.user().id {
@@ -216,11 +221,15 @@ impl Session {
             &mut authorized,
             |vault| vault.remove_slot(&target.id),
             |authorized| {
+                let now = timestamp(authorized.now());
                 let change = authorized.begin_change()?;
                 store::set_active(change.connection(), &target.id, false)?;
+                store::rotation_needed(change.connection(), "user_deactivated", &now)?;
                 change.commit(&staff_event(AuditAction::UserDeactivated, &target, &target.roles, false))
             },
         )?;
+        crate::key_rotation::rotate(&mut authorized, crate::key_rotation::RotationReason::UserDeactivated, progress)
+            .map_err(|error| crate::key_rotation::deactivated_but_not_rotated(&error))?;
         let updated = existing_user(&authorized, user_id)?;
         summary(&authorized, updated)
     }
@@ -252,7 +261,7 @@ impl Session {
     pub fn unlock_account(&mut self, user_id: &str) -> ClinicResult<UserSummary> {
         let mut authorized = self.authorize(Permission::ManageUsers, AuditAction::AccountUnlocked)?;
         let target = existing_user(&authorized, user_id)?;
-        throttle::clear(&authorized.vault().data_dir().sign_in_throttle(), &target.username);
+        authorized.sign_in_guard()?.clear(&target.username, authorized.now())?;
         authorized.record(&staff_event(AuditAction::AccountUnlocked, &target, &target.roles, target.active))?;
         summary(&authorized, target)
     }
@@ -269,11 +278,30 @@ impl Session {
     }
 
     /// Changes the signed-in user's own password (re-sealing their key slot); also how a
-    /// temporary password is replaced at first sign-in.
+    /// temporary password is replaced at first sign-in. A wrong current password counts in the
+    /// same throttle as a wrong password at sign-in and is audited; the lockout ends the session,
+    /// so someone at an unlocked PC cannot guess on from there.
     pub fn change_own_password(&mut self, current: &Password, new: &Password, kdf: KdfChoice) -> ClinicResult<()> {
         let mut authorized = self.authorize(Permission::OwnAccount, AuditAction::PasswordChanged)?;
         let user = authorized.user().clone();
+        let now = authorized.now();
+        if let Err(refusal) = authorized.sign_in_guard()?.check(&user.username, now) {
+            if matches!(refusal, ClinicError::AccountLocked { .. }) {
+                authorized.session_mut().end_after_lockout();
+            }
+            return Err(refusal);
+        }
         if authorized.vault().verify_password(&user.username, current).is_err() {
+            let locked = authorized.sign_in_guard()?.record_failure(&user.username, now)?;
+            authorized.record(
+                &AuditEvent::new(AuditAction::PasswordChanged, crate::audit::Outcome::Failed)
+                    .object("user", &user.id)
+                    .reason(if locked { "wrong_current_password_locked" } else { "wrong_current_password" }),
+            )?;
+            if locked {
+                authorized.session_mut().end_after_lockout();
+                return Err(ClinicError::AccountLocked { minutes: crate::LOCKOUT.whole_minutes() });
+            }
             return Err(ClinicError::invalid("current_password", "The current password is not right."));
         }
         check_new_password(new, Some(&user.username)).map_err(|error| match error {
@@ -318,7 +346,7 @@ fn issue_temporary_password(
             change.commit(&staff_event(action, &target, &target.roles, true))
         },
     )?;
-    throttle::clear(&authorized.vault().data_dir().sign_in_throttle(), &target.username);
+    authorized.sign_in_guard()?.clear(&target.username, authorized.now())?;
     let updated = existing_user(&authorized, &target.id)?;
     Ok(IssuedPassword { user: summary(&authorized, updated)?, temporary_password })
 }

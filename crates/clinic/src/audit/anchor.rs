@@ -1,33 +1,43 @@
-//! The chain's anchor outside the database. Whenever the vault locks or the app closes, the
-//! chain's head (sequence number and hash) is written into the OS keyring entry beside the device
-//! secret; at every unlock the chain is compared with it and only the entries written since are
-//! verified. A chain shorter than its anchor, or whose entry at the anchor has another hash, was
-//! rolled back to an older copy, cut short or edited: that is an integrity alert.
+//! The chain's anchor outside the database. At sign-in (after the check), every few entries or
+//! seconds while a session works, and when it locks or ends, the chain's head (sequence number
+//! and hash) is written into the OS keyring entry beside the device secret; at every unlock the
+//! chain is compared with it and only the entries written since are verified. A chain shorter
+//! than its anchor, or whose entry at the anchor has another hash, was rolled back to an older
+//! copy, cut short or edited; a chain with entries but no anchor lost it: each is an integrity
+//! alert.
 
-use chartkeep_vault::ChainAnchor;
+use chartkeep_vault::{AnchorState, ChainAnchor};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
+use super::alerts::IntegrityAlertKind;
 use super::chain::{AuditKey, ChainHead, chain_head};
-use super::verify::{ChainFault, ChainVerification, verify_after, verify_chain};
+use super::verify::{ChainVerification, verify_after, verify_chain};
 use crate::error::ClinicResult;
 
 /// What an unlock found when it compared the chain with its anchor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnlockCheck {
     pub scope: CheckScope,
-    /// The last entry known good after the check (none for an empty chain or an alert).
+    /// The last entry known good after the check (none for an empty chain or a broken one).
     pub verified_through: Option<i64>,
-    pub alert: Option<IntegrityAlertKind>,
+    pub alerts: Vec<IntegrityAlertKind>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+impl UnlockCheck {
+    pub fn intact(&self) -> bool {
+        self.alerts.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum CheckScope {
     /// The entries written since the anchor were verified, and the anchor's own entry compared.
     SinceAnchor,
-    /// There was no anchor (a vault from before anchors, or a keyring entry made anew by
-    /// recovery): the whole chain was verified instead.
+    /// There was no anchor to compare with (an empty chain, a keyring entry made anew by
+    /// recovery, or an anchor that was removed): the whole chain was verified instead.
     WholeChain,
     /// The Owner or Auditor asked for a full verification.
     Full,
@@ -35,64 +45,11 @@ pub enum CheckScope {
 
 impl CheckScope {
     pub fn as_str(self) -> &'static str {
-        match self {
-            CheckScope::SinceAnchor => "since_anchor",
-            CheckScope::WholeChain => "whole_chain",
-            CheckScope::Full => "full",
-        }
+        self.into()
     }
 
-    pub fn parse(text: &str) -> Option<CheckScope> {
-        [CheckScope::SinceAnchor, CheckScope::WholeChain, CheckScope::Full].into_iter().find(|s| s.as_str() == text)
-    }
-}
-
-/// Why the chain cannot be trusted as it stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum IntegrityAlertKind {
-    /// The chain ends before the anchor: the database was rolled back to an older copy or its
-    /// last entries were removed.
-    ChainShorterThanAnchor { anchor_seq: i64, head_seq: Option<i64> },
-    /// The entry at the anchor's position has another hash: the database was replaced by
-    /// another copy, or that entry was edited.
-    AnchorEntryDiffers { anchor_seq: i64 },
-    /// An entry fails verification: it was edited, forged, removed or moved.
-    ChainBroken { seq: i64, fault: ChainFault },
-}
-
-impl IntegrityAlertKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            IntegrityAlertKind::ChainShorterThanAnchor { .. } => "chain_shorter_than_anchor",
-            IntegrityAlertKind::AnchorEntryDiffers { .. } => "anchor_entry_differs",
-            IntegrityAlertKind::ChainBroken { .. } => "chain_broken",
-        }
-    }
-
-    /// The entry the alert points at.
-    pub fn seq(self) -> Option<i64> {
-        match self {
-            IntegrityAlertKind::ChainShorterThanAnchor { anchor_seq, .. } => Some(anchor_seq),
-            IntegrityAlertKind::AnchorEntryDiffers { anchor_seq } => Some(anchor_seq),
-            IntegrityAlertKind::ChainBroken { seq, .. } => Some(seq),
-        }
-    }
-
-    /// One plain sentence for people.
-    pub fn describe(self) -> String {
-        match self {
-            IntegrityAlertKind::ChainShorterThanAnchor { anchor_seq, head_seq } => format!(
-                "The audit trail ends at entry {}, but it had reached entry {anchor_seq} when Chartkeep was last \
-                 locked on this PC: the database was replaced by an older copy, or entries were removed.",
-                head_seq.unwrap_or(0)
-            ),
-            IntegrityAlertKind::AnchorEntryDiffers { anchor_seq } => format!(
-                "Audit entry {anchor_seq} is not the entry this PC recorded when Chartkeep was last locked: the \
-                 database was replaced by another copy, or the entry was edited."
-            ),
-            IntegrityAlertKind::ChainBroken { seq, fault } => ChainVerification::Broken { seq, fault }.describe(),
-        }
+    pub fn parse(text: &str) -> crate::ClinicResult<CheckScope> {
+        crate::codes::parse_code("scope", text)
     }
 }
 
@@ -102,26 +59,43 @@ impl From<&ChainHead> for ChainAnchor {
     }
 }
 
-/// Compares the chain with its anchor and verifies what was written since.
+/// Compares the chain with its anchor and verifies what was written since. With no anchor the
+/// whole chain is verified; a chain that has entries and no anchor (or one that does not read)
+/// raises its own alert too, unless `anchor_may_be_absent` (the keyring entry was just made anew
+/// by a recovery, so there is nothing it could have held).
 pub(crate) fn check_against_anchor(
     connection: &Connection,
     key: &AuditKey,
-    anchor: Option<&ChainAnchor>,
+    anchor: &AnchorState,
+    anchor_may_be_absent: bool,
 ) -> ClinicResult<UnlockCheck> {
-    let Some(anchor) = anchor else {
-        return Ok(from_verification(CheckScope::WholeChain, verify_chain(connection, key)?));
+    let anchor = match anchor {
+        AnchorState::Present(anchor) => anchor,
+        AnchorState::Absent | AnchorState::Unreadable => {
+            let mut check = from_verification(CheckScope::WholeChain, verify_chain(connection, key)?);
+            let head = chain_head(connection)?;
+            let missing = match (anchor, head) {
+                (AnchorState::Unreadable, _) => Some(IntegrityAlertKind::AnchorUnreadable),
+                (_, Some(head)) if !anchor_may_be_absent => {
+                    Some(IntegrityAlertKind::AnchorMissing { head_seq: head.seq })
+                }
+                _ => None,
+            };
+            check.alerts.splice(0..0, missing);
+            return Ok(check);
+        }
     };
     let head = chain_head(connection)?;
     if head.as_ref().is_none_or(|head| head.seq < anchor.seq) {
         let alert =
             IntegrityAlertKind::ChainShorterThanAnchor { anchor_seq: anchor.seq, head_seq: head.map(|head| head.seq) };
-        return Ok(UnlockCheck { scope: CheckScope::SinceAnchor, verified_through: None, alert: Some(alert) });
+        return Ok(UnlockCheck { scope: CheckScope::SinceAnchor, verified_through: None, alerts: vec![alert] });
     }
     let hash_at_anchor: Option<Vec<u8>> =
         connection.query_row("SELECT hash FROM audit_log WHERE seq = ?1", [anchor.seq], |row| row.get(0)).optional()?;
     if hash_at_anchor.as_deref() != Some(anchor.hash.as_slice()) {
         let alert = IntegrityAlertKind::AnchorEntryDiffers { anchor_seq: anchor.seq };
-        return Ok(UnlockCheck { scope: CheckScope::SinceAnchor, verified_through: None, alert: Some(alert) });
+        return Ok(UnlockCheck { scope: CheckScope::SinceAnchor, verified_through: None, alerts: vec![alert] });
     }
     let start = ChainHead { seq: anchor.seq, hash: anchor.hash.clone() };
     Ok(from_verification(CheckScope::SinceAnchor, verify_after(connection, key, Some(&start))?))
@@ -130,10 +104,10 @@ pub(crate) fn check_against_anchor(
 pub(crate) fn from_verification(scope: CheckScope, verification: ChainVerification) -> UnlockCheck {
     match verification {
         ChainVerification::Intact { head, .. } => {
-            UnlockCheck { scope, verified_through: head.map(|head| head.seq), alert: None }
+            UnlockCheck { scope, verified_through: head.map(|head| head.seq), alerts: Vec::new() }
         }
         ChainVerification::Broken { seq, fault } => {
-            UnlockCheck { scope, verified_through: None, alert: Some(IntegrityAlertKind::ChainBroken { seq, fault }) }
+            UnlockCheck { scope, verified_through: None, alerts: vec![IntegrityAlertKind::ChainBroken { seq, fault }] }
         }
     }
 }

@@ -10,7 +10,9 @@ use zeroize::Zeroizing;
 use super::event::AuditEvent;
 use crate::error::ClinicResult;
 
-/// The HMAC key of the audit chain, derived from the database key. Wiped on drop.
+/// The HMAC key of the audit chain, a practice key kept in the database (see
+/// `chartkeep_vault::UnlockedVault::practice_key`), so a rotation of the database key leaves the
+/// chain as it is. Wiped on drop.
 pub struct AuditKey(Zeroizing<[u8; 32]>);
 
 impl std::fmt::Debug for AuditKey {
@@ -22,13 +24,13 @@ impl std::fmt::Debug for AuditKey {
 impl AuditKey {
     pub const PURPOSE: &'static str = "chartkeep/audit-chain/v1";
 
-    pub fn from_vault(vault: &chartkeep_vault::UnlockedVault) -> Self {
-        AuditKey(vault.derive_key(Self::PURPOSE))
+    pub fn from_vault(vault: &chartkeep_vault::UnlockedVault) -> ClinicResult<Self> {
+        Ok(AuditKey(vault.practice_key(Self::PURPOSE)?))
     }
 
     /// The key of the chain inside a backup's snapshot (the same as the practice's).
-    pub fn from_snapshot(snapshot: &chartkeep_vault::backup::Snapshot) -> Self {
-        AuditKey(snapshot.derive_key(Self::PURPOSE))
+    pub fn from_snapshot(snapshot: &chartkeep_vault::backup::Snapshot) -> ClinicResult<Self> {
+        Ok(AuditKey(snapshot.practice_key(Self::PURPOSE)?))
     }
 
     #[cfg(test)]

@@ -48,6 +48,7 @@ pub enum AuditAction {
     AuditExport,
     AuditIntegrityAlert,
     AuditIntegrityAlertAcknowledged,
+    DatabaseKeyRotated,
 }
 
 impl AuditAction {
@@ -93,6 +94,7 @@ impl AuditAction {
             AuditAction::AuditExport => "audit_export",
             AuditAction::AuditIntegrityAlert => "audit_integrity_alert",
             AuditAction::AuditIntegrityAlertAcknowledged => "audit_integrity_alert_acknowledged",
+            AuditAction::DatabaseKeyRotated => "database_key_rotated",
         }
     }
 
@@ -113,7 +115,7 @@ impl AuditAction {
     }
 
     /// Every action, in the order the audit view lists them.
-    pub const ALL: [AuditAction; 40] = [
+    pub const ALL: [AuditAction; 41] = [
         AuditAction::View,
         AuditAction::Search,
         AuditAction::Create,
@@ -154,6 +156,7 @@ impl AuditAction {
         AuditAction::AuditExport,
         AuditAction::AuditIntegrityAlert,
         AuditAction::AuditIntegrityAlertAcknowledged,
+        AuditAction::DatabaseKeyRotated,
     ];
 }
 

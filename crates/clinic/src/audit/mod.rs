@@ -1,13 +1,15 @@
 //! The audit core: an append-only, hash-chained trail of who did what, written in the same
 //! transaction as the change it records.
 
+mod alerts;
 mod anchor;
 mod chain;
 mod event;
 pub mod query;
 mod verify;
 
-pub use anchor::{CheckScope, IntegrityAlertKind, UnlockCheck};
+pub use alerts::IntegrityAlertKind;
+pub use anchor::{CheckScope, UnlockCheck};
 pub(crate) use anchor::{check_against_anchor, from_verification};
 pub(crate) use chain::append;
 pub use chain::{Actor, AuditEntry, AuditKey, ChainHead, GENESIS_HASH, chain_head};

@@ -18,8 +18,8 @@ use crate::session::Session;
 /// One check and its result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VerificationCheck {
-    /// A stable code: `opens`, `manifest`, `contents`, `pages`, `structure`, `audit_chain`,
-    /// `row_counts`.
+    /// A stable code: `opens`, `manifest`, `recipients`, `contents`, `pages`, `structure`,
+    /// `audit_chain`, `row_counts`.
     pub check: &'static str,
     pub passed: bool,
     /// What was found, in words.
@@ -37,6 +37,11 @@ pub struct BackupVerification {
 impl BackupVerification {
     fn from_checks(checks: Vec<VerificationCheck>, created_at: Option<String>) -> Self {
         BackupVerification { passed: checks.iter().all(|check| check.passed), checks, created_at }
+    }
+
+    /// Whether the backup was sealed to other keys than the database recorded.
+    pub fn recipients_differ(&self) -> bool {
+        self.checks.iter().any(|check| check.check == "recipients" && !check.passed)
     }
 
     /// The failed checks, as sentences.
@@ -65,11 +70,47 @@ fn is_damage(error: &VaultError) -> bool {
     )
 }
 
+/// The keys a backup should be sealed to, as the practice's database records them: the recovery
+/// recipient, and (right after making it) the further recipients its job took from the settings.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ExpectedRecipients<'a> {
+    pub recovery: &'a str,
+    pub further: Option<&'a [String]>,
+}
+
+fn recipients_check(
+    manifest: &chartkeep_vault::backup::BackupManifest,
+    expected: ExpectedRecipients<'_>,
+) -> VerificationCheck {
+    let recovery_matches = manifest.recovery_recipient == expected.recovery
+        && manifest.recipients.first().is_none_or(|first| first == expected.recovery);
+    let further_match = match expected.further {
+        Some(further) => manifest.recipients.get(1..).unwrap_or_default() == further,
+        None => true,
+    };
+    if recovery_matches && further_match {
+        let others = manifest.recipients.len().saturating_sub(1);
+        passed(
+            "recipients",
+            format!(
+                "It is sealed to the practice's recovery key as its database records it, and to {others} further key(s)."
+            ),
+        )
+    } else {
+        failed(
+            "recipients",
+            "It is sealed to other keys than the practice's database records: someone changed where backups go.",
+        )
+    }
+}
+
 /// Verifies the backup at `path`, decrypting its database into `work_folder` (still encrypted
-/// with the database key) and removing it afterwards.
+/// with the database key) and removing it afterwards. With `expected`, the keys the backup was
+/// sealed to are compared with the database's record too.
 pub(crate) fn verify_backup(
     path: &Path,
     unlock: BackupUnlock<'_>,
+    expected: Option<ExpectedRecipients<'_>>,
     work_folder: &Path,
     progress: &mut dyn FnMut(BackupProgress) -> bool,
 ) -> ClinicResult<BackupVerification> {
@@ -85,6 +126,9 @@ pub(crate) fn verify_backup(
     let manifest = opened.manifest.clone();
     checks.push(passed("opens", "The file opens with the practice's key."));
     checks.push(passed("manifest", "The manifest is authentic: it was made with the practice's key."));
+    if let Some(expected) = expected {
+        checks.push(recipients_check(&manifest, expected));
+    }
     let snapshot = match opened.extract_snapshot(work_folder, progress) {
         Ok(snapshot) => snapshot,
         Err(error) if is_damage(&error) => {
@@ -160,7 +204,7 @@ fn chain_check(
     head: Option<&chartkeep_vault::backup::ManifestChainHead>,
 ) -> ClinicResult<VerificationCheck> {
     let connection = snapshot.open_read_only()?;
-    let key = AuditKey::from_snapshot(snapshot);
+    let key = AuditKey::from_snapshot(snapshot)?;
     Ok(match audit::verify_chain(&connection, &key)? {
         broken @ ChainVerification::Broken { .. } => failed("audit_chain", broken.describe()),
         ChainVerification::Intact { entries, head: found } => {
@@ -186,7 +230,7 @@ pub fn verify_backup_with_key(
     work_folder: &Path,
     progress: &mut dyn FnMut(BackupProgress) -> bool,
 ) -> ClinicResult<BackupVerification> {
-    verify_backup(path, BackupUnlock::Key(key), work_folder, progress)
+    verify_backup(path, BackupUnlock::Key(key), None, work_folder, progress)
 }
 
 impl Session {
@@ -198,15 +242,24 @@ impl Session {
         progress: &mut dyn FnMut(BackupProgress) -> bool,
     ) -> ClinicResult<BackupVerification> {
         let mut authorized = self.authorize(Permission::ManageBackups, AuditAction::Backup)?;
-        let source = authorized.vault().backup_source();
+        let source = authorized.vault().backup_source()?;
         let work = authorized.vault().data_dir().root().join(super::RESTORE_WORK_FOLDER);
-        let verification = verify_backup(path, BackupUnlock::Practice(&source), &work, progress)?;
+        let expected = ExpectedRecipients { recovery: source.recovery_recipient(), further: None };
+        let verification = verify_backup(path, BackupUnlock::Practice(&source), Some(expected), &work, progress)?;
         let now = crate::clock::timestamp(authorized.now());
         let folder = path.parent().map(|folder| folder.to_string_lossy().into_owned()).unwrap_or_default();
         let file_name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
         let problems = serde_json::to_string(&verification.problems())
             .map_err(|_| ClinicError::Internal("The verification could not be saved."))?;
-        let change = authorized.begin_change()?;
+        let mut change = authorized.begin_change()?;
+        if verification.recipients_differ() {
+            crate::audit_integrity::raise_alert(
+                &mut change,
+                crate::audit::IntegrityAlertKind::BackupRecipientsDiffer,
+                None,
+                &now,
+            )?;
+        }
         change.connection().execute(
             "UPDATE backups SET verified_at = ?3, verification_passed = ?4, verification_problems = ?5
              WHERE folder = ?1 AND file_name = ?2",

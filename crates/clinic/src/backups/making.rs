@@ -8,7 +8,7 @@ use chartkeep_vault::backup::{
     BackupDescription, BackupProgress, BackupSource, BackupUnlock, ManifestChainHead, WrittenBackup,
 };
 
-use super::checking::{BackupVerification, verify_backup};
+use super::checking::{BackupVerification, ExpectedRecipients, verify_backup};
 use super::rotation::{KeptBackup, backups_to_remove};
 use super::{BACKUP_WORK_FOLDER, BackupRecord, BackupTrigger, store};
 use crate::audit::{self, AuditAction, AuditEvent, Detail, Outcome};
@@ -80,7 +80,7 @@ impl Session {
         let job = BackupJob {
             id: uuid::Uuid::new_v4().to_string(),
             trigger: request.trigger,
-            source: authorized.vault().backup_source(),
+            source: authorized.vault().backup_source()?,
             work_folder: authorized.vault().data_dir().root().join(BACKUP_WORK_FOLDER),
             folder,
             file_name: file_name_for(now),
@@ -119,7 +119,15 @@ impl Session {
         let verified_at = timestamp(authorized.now());
         let file_name = written.path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
         let folder = outcome.folder.to_string_lossy().into_owned();
-        let change = authorized.begin_change()?;
+        let mut change = authorized.begin_change()?;
+        if verification.recipients_differ() {
+            crate::audit_integrity::raise_alert(
+                &mut change,
+                crate::audit::IntegrityAlertKind::BackupRecipientsDiffer,
+                None,
+                &verified_at,
+            )?;
+        }
         store::insert_record(
             change.connection(),
             &store::NewRecord {
@@ -262,8 +270,10 @@ impl BackupJob {
         };
         let written = self.source.write_backup(&snapshot, &description, &self.folder, &self.file_name, progress)?;
         drop(snapshot);
-        let verification =
-            verify_backup(&written.path, BackupUnlock::Practice(&self.source), &self.work_folder, progress)?;
+        let expected =
+            ExpectedRecipients { recovery: self.source.recovery_recipient(), further: Some(&self.further_recipients) };
+        let unlock = BackupUnlock::Practice(&self.source);
+        let verification = verify_backup(&written.path, unlock, Some(expected), &self.work_folder, progress)?;
         Ok((written, verification))
     }
 }

@@ -49,8 +49,9 @@ pub struct BackupSettings {
 }
 
 /// Why a backup was made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum BackupTrigger {
     Manual,
     Daily,
@@ -62,23 +63,7 @@ pub enum BackupTrigger {
 
 impl BackupTrigger {
     pub fn as_str(self) -> &'static str {
-        match self {
-            BackupTrigger::Manual => "manual",
-            BackupTrigger::Daily => "daily",
-            BackupTrigger::LogOff => "log_off",
-            BackupTrigger::CommandLine => "command_line",
-            BackupTrigger::Restored => "restored",
-        }
-    }
-
-    pub(crate) fn parse(text: &str) -> BackupTrigger {
-        match text {
-            "daily" => BackupTrigger::Daily,
-            "log_off" => BackupTrigger::LogOff,
-            "command_line" => BackupTrigger::CommandLine,
-            "restored" => BackupTrigger::Restored,
-            _ => BackupTrigger::Manual,
-        }
+        self.into()
     }
 
     /// Backups the Owner asked for need the Owner's permission; the scheduled ones run under

@@ -96,7 +96,7 @@ fn extract_checked(
         return Err(VaultError::BackupDamaged("its tables do not have the rows its manifest counted".into()).into());
     }
     let connection = snapshot.open_read_only()?;
-    match audit::verify_chain(&connection, &AuditKey::from_snapshot(&snapshot))? {
+    match audit::verify_chain(&connection, &AuditKey::from_snapshot(&snapshot)?)? {
         ChainVerification::Intact { head, .. }
             if head.as_ref().map(|head| (head.seq, hex::encode(&head.hash)))
                 == opened.manifest.audit_head.as_ref().map(|head| (head.seq, head.hash.clone())) => {}

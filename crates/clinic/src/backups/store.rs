@@ -63,7 +63,7 @@ fn read_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<(BackupRecord, Strin
             folder: row.get(2)?,
             created_at: row.get(3)?,
             created_by: row.get(4)?,
-            trigger: BackupTrigger::parse(&row.get::<_, String>(5)?),
+            trigger: crate::codes::code_in_row(row, 5)?,
             bytes: row.get::<_, i64>(6)?.max(0) as u64,
             verified_at: row.get(7)?,
             verification_passed: row.get(8)?,

@@ -107,5 +107,5 @@ pub fn fill_audit_trail(session: &mut Session, count: u64, seed: u64) -> ClinicR
 pub fn time_unlock_check(session: &mut Session) -> ClinicResult<(Duration, bool)> {
     let started = Instant::now();
     let check = session.check_against_stored_anchor()?;
-    Ok((started.elapsed(), check.alert.is_none()))
+    Ok((started.elapsed(), check.intact()))
 }

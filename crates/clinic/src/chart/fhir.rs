@@ -5,8 +5,6 @@
 //! the resources' ids; references between entries use them. Items entered in error and draft
 //! notes are not part of the record and are left out.
 
-use std::path::Path;
-
 use base64::Engine;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
@@ -352,8 +350,12 @@ const EXPORT_ENCOUNTERS: usize = 10_000;
 impl Session {
     /// Writes one patient's record as a FHIR R4 Bundle (JSON) where the user chose; returns
     /// the number of entries.
-    pub fn export_patient_fhir(&mut self, patient_id: &str, destination: &Path) -> ClinicResult<u64> {
-        let mut authorized = self.authorize_for_patient(Permission::ReadChart, patient_id, AuditAction::Export)?;
+    pub fn export_patient_fhir(
+        &mut self,
+        patient_id: &str,
+        destination: &crate::export_file::ExportDestination,
+    ) -> ClinicResult<u64> {
+        let mut authorized = self.authorize_for_patient(Permission::ExportChart, patient_id, AuditAction::Export)?;
         let viewer = authorized.user().id.clone();
         let now = authorized.now();
         let (mut chart, _) = read_chart(authorized.connection(), patient_id, &viewer, now)?;

@@ -14,8 +14,9 @@ use crate::error::{ClinicError, ClinicResult};
 use crate::permissions::{Permission, is_allowed};
 use crate::session::Session;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum EncounterKind {
     Visit,
     Phone,
@@ -25,21 +26,11 @@ pub enum EncounterKind {
 
 impl EncounterKind {
     pub fn as_str(self) -> &'static str {
-        match self {
-            EncounterKind::Visit => "visit",
-            EncounterKind::Phone => "phone",
-            EncounterKind::Telehealth => "telehealth",
-            EncounterKind::Other => "other",
-        }
+        self.into()
     }
 
-    pub fn parse(text: &str) -> EncounterKind {
-        match text {
-            "visit" => EncounterKind::Visit,
-            "phone" => EncounterKind::Phone,
-            "telehealth" => EncounterKind::Telehealth,
-            _ => EncounterKind::Other,
-        }
+    pub fn parse(text: &str) -> crate::ClinicResult<EncounterKind> {
+        crate::codes::parse_code("kind", text)
     }
 }
 

@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::items::{ChartItemKind, ItemData};
-use super::notes::{Addendum, Encounter, EncounterKind, SoapNote};
+use super::notes::{Addendum, Encounter, SoapNote};
 use crate::error::{ClinicError, ClinicResult};
 
 #[derive(Clone)]
@@ -226,7 +226,7 @@ fn read_encounter(row: &rusqlite::Row<'_>) -> rusqlite::Result<Encounter> {
         author_id: row.get(2)?,
         author_name: row.get(3)?,
         occurred_at: row.get(4)?,
-        kind: EncounterKind::parse(&row.get::<_, String>(5)?),
+        kind: crate::codes::code_in_row(row, 5)?,
         signed: row.get::<_, String>(6)? == "signed",
         note: SoapNote {
             subjective: row.get(7)?,

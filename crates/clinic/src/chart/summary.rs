@@ -3,8 +3,6 @@
 //! their signed notes and addenda; page numbers and "printed by/at" on every page. Printing is
 //! recorded as a disclosure-type event, in the step that puts the file in place.
 
-use std::path::Path;
-
 use chartkeep_documents::{Column, Orientation, ReportSection, TableReport, TextBlock};
 
 use super::items::ItemData;
@@ -212,9 +210,9 @@ impl Session {
         patient_id: &str,
         encounters: usize,
         wall_clock: WallClock,
-        destination: &Path,
+        destination: &crate::export_file::ExportDestination,
     ) -> ClinicResult<u64> {
-        let mut authorized = self.authorize_for_patient(Permission::ReadChart, patient_id, AuditAction::Print)?;
+        let mut authorized = self.authorize_for_patient(Permission::ExportChart, patient_id, AuditAction::Print)?;
         let encounters = encounters.min(SUMMARY_ENCOUNTERS_MAX);
         let viewer = authorized.user().id.clone();
         let now = authorized.now();

@@ -6,24 +6,29 @@ use serde::{Deserialize, Serialize};
 use time::{Date, Month};
 
 /// Whether the practice writes the day or the month first in slashed dates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString,
+)]
 pub enum DateOrder {
+    /// 07/03/1984 is the 7th of March.
     #[default]
+    #[serde(rename = "dmy")]
+    #[strum(serialize = "dmy")]
     DayFirst,
+    /// 03/07/1984 is the 7th of March.
+    #[serde(rename = "mdy")]
+    #[strum(serialize = "mdy")]
     MonthFirst,
 }
 
 impl DateOrder {
     pub fn as_str(self) -> &'static str {
-        match self {
-            DateOrder::DayFirst => "dmy",
-            DateOrder::MonthFirst => "mdy",
-        }
+        self.into()
     }
 
-    pub fn parse(text: &str) -> DateOrder {
-        if text == "mdy" { DateOrder::MonthFirst } else { DateOrder::DayFirst }
+    /// Reads the practice's date order strictly: `dmy` or `mdy`, nothing else.
+    pub fn parse(text: &str) -> crate::ClinicResult<DateOrder> {
+        crate::codes::parse_code("date_order", text)
     }
 }
 

@@ -18,6 +18,9 @@ use crate::error::{ClinicError, ClinicResult};
 
 /// The most rows one file may hold.
 pub const IMPORT_ROW_LIMIT: usize = 1_000_000;
+/// The largest file an import reads: far more than a million patients' rows, and small enough
+/// that a file chosen by mistake (a disk image, `/dev/zero`) is refused before it is read.
+pub const IMPORT_FILE_LIMIT_BYTES: u64 = 200 * 1024 * 1024;
 /// How many rows a preview shows.
 pub const PREVIEW_ROWS: usize = 20;
 
@@ -31,10 +34,38 @@ fn file_error(message: impl Into<String>) -> ClinicError {
     ClinicError::invalid("file", message)
 }
 
+/// Reads a whole plain file of at most [`IMPORT_FILE_LIMIT_BYTES`]; a device, a folder, a pipe or
+/// a larger file is refused before anything is read. The limit holds while reading too, for a
+/// file that grows meanwhile.
+fn read_limited(path: &Path) -> ClinicResult<Vec<u8>> {
+    use std::io::Read as _;
+    let unreadable = |error: std::io::Error| file_error(format!("The file could not be read: {error}."));
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(file_error("That is not a plain file. Choose the CSV file itself."));
+    }
+    let too_large = || {
+        file_error(format!(
+            "The file is larger than {} MB, the most an import reads. Split it into smaller files.",
+            IMPORT_FILE_LIMIT_BYTES / (1024 * 1024)
+        ))
+    };
+    if meta.len() > IMPORT_FILE_LIMIT_BYTES {
+        return Err(too_large());
+    }
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(IMPORT_FILE_LIMIT_BYTES + 1).read_to_end(&mut bytes).map_err(unreadable)?;
+    if bytes.len() as u64 > IMPORT_FILE_LIMIT_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
 /// Reads a CSV file: UTF-8 (with or without a byte order mark), quoted fields with commas and
 /// line breaks, rows shorter than the header (missing trailing columns are empty).
 pub(crate) fn read_csv(path: &Path) -> ClinicResult<CsvTable> {
-    let bytes = std::fs::read(path).map_err(|error| file_error(format!("The file could not be read: {error}.")))?;
+    let bytes = read_limited(path)?;
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(file_error("The file is in UTF-16. Save it as \"CSV UTF-8\" and choose it again."));
     }

@@ -21,7 +21,7 @@ use serde::Serialize;
 
 pub use dates::DateOrder;
 pub use duplicates::{DuplicateProbe, DuplicateSign, compare_names, swapped_day_and_month};
-pub use import::{IMPORT_ROW_LIMIT, ImportDuplicate, ImportProblem};
+pub use import::{IMPORT_FILE_LIMIT_BYTES, IMPORT_ROW_LIMIT, ImportDuplicate, ImportProblem};
 pub use import_mapping::{ColumnDateFormat, ColumnMapping, ImportField, ImportMapping};
 pub use importing::{ImportPreview, ImportReport, ImportSummary, SYNTHEA_MAPPING};
 pub use merge::{DuplicateReviewItem, PatientMerge};
@@ -163,5 +163,5 @@ pub(crate) fn date_order_of(connection: &Connection) -> ClinicResult<DateOrder> 
 
 fn date_order(connection: &Connection) -> ClinicResult<DateOrder> {
     let text: String = connection.query_row("SELECT date_order FROM practice WHERE id = 1", [], |row| row.get(0))?;
-    Ok(DateOrder::parse(&text))
+    DateOrder::parse(&text)
 }

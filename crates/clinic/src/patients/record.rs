@@ -65,8 +65,9 @@ impl PatientStatus {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Debug, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum PhoneKind {
     Mobile,
     Home,
@@ -214,10 +215,12 @@ impl PatientDraft {
         let mut phones = Vec::new();
         for draft in self.phones.iter().filter(|phone| !phone.number.trim().is_empty()) {
             let kind = match draft.kind.trim() {
-                "mobile" => PhoneKind::Mobile,
-                "home" => PhoneKind::Home,
-                "work" => PhoneKind::Work,
-                _ => PhoneKind::Other,
+                // A number typed without saying what it is.
+                "" => PhoneKind::Other,
+                kind => kind.parse().unwrap_or_else(|_| {
+                    problems.add("phones", "Say whether each phone is mobile, home, work or other.");
+                    PhoneKind::Other
+                }),
             };
             phones.push(Phone { kind, number: problems.phone("phones", &draft.number) });
         }

@@ -192,6 +192,31 @@ impl Authorized<'_> {
         self.session.clock.now()
     }
 
+    pub(crate) fn sign_in_guard(&self) -> ClinicResult<crate::sign_in_guard::SignInGuard<'_>> {
+        self.session.sign_in_guard()
+    }
+
+    /// Rotates the database key (see `key_rotation.rs`), writing `event` into the re-encrypted
+    /// database with the rotation, then anchors the chain where it now stands.
+    pub(crate) fn rotate_database_key(
+        &mut self,
+        keep_user_ids: &[String],
+        event: &AuditEvent,
+        progress: &mut dyn FnMut(chartkeep_vault::backup::BackupProgress) -> bool,
+    ) -> ClinicResult<chartkeep_vault::RotationOutcome> {
+        let Session { vault, audit_key, actor, keyring, clock, .. } = &mut *self.session;
+        let now = crate::clock::timestamp(clock.now());
+        let mut record = |connection: &Connection| -> chartkeep_vault::VaultResult<()> {
+            let unrecorded = |_| chartkeep_vault::VaultError::RotationRefused("its audit entry could not be written");
+            crate::audit::append(connection, audit_key, actor, event, now.clone()).map_err(unrecorded)?;
+            store::rotation_done(connection).map_err(unrecorded)?;
+            Ok(())
+        };
+        let outcome = vault.rotate_database_key(keyring.as_ref(), keep_user_ids, &mut record, progress)?;
+        self.session.anchor_chain();
+        Ok(outcome)
+    }
+
     pub(crate) fn session_mut(&mut self) -> &mut Session {
         self.session
     }

@@ -3,17 +3,20 @@
 //! `authorization.rs`), the only way to the database after sign-in; every change goes through an
 //! [`AuditedChange`], whose only way to commit takes the audit event.
 
+mod anchoring;
 mod authorization;
 mod limits;
 mod second_factor;
 
+use anchoring::AnchorKeeper;
+pub use anchoring::{ANCHOR_EVERY, ANCHOR_EVERY_ENTRIES};
 pub use authorization::Authorized;
 pub use limits::{ABSOLUTE_SESSION_LIMIT, Expiry, SessionLimits};
 pub use second_factor::{SecondFactorGate, TotpEnrolment};
 
 use std::sync::Arc;
 
-use chartkeep_vault::{ChainAnchor, DeviceSecretStore, UnlockedVault};
+use chartkeep_vault::{DeviceSecretStore, UnlockedVault};
 use serde::Serialize;
 
 use crate::audit::{self, Actor, AuditAction, AuditEvent, AuditKey, ChainHead};
@@ -49,7 +52,9 @@ pub struct LockedSession {
 pub struct Session {
     vault: UnlockedVault,
     audit_key: AuditKey,
-    /// Where the chain's anchor is written when the session locks or ends.
+    /// Writes the chain's anchor into the keyring while the session works, and when it ends.
+    anchor: AnchorKeeper,
+    /// The keyring, for the sign-in files (the throttle counts wrong passwords in a session).
     keyring: Arc<dyn DeviceSecretStore>,
     user: SignedInUser,
     actor: Actor,
@@ -72,6 +77,9 @@ pub struct Session {
 pub struct AuditedChange<'s> {
     transaction: rusqlite::Transaction<'s>,
     audit_key: &'s AuditKey,
+    anchor: &'s AnchorKeeper,
+    /// Entries appended in this transaction.
+    entries: u32,
     actor: &'s Actor,
     clock: &'s dyn Clock,
     /// Set when the change happens under an emergency access: every entry gets the flag.
@@ -83,8 +91,14 @@ impl AuditedChange<'_> {
         &self.transaction
     }
 
+    /// This PC's workstation id, as the session's entries record it.
+    pub(crate) fn actor_workstation_id(&self) -> &str {
+        &self.actor.workstation_id
+    }
+
     /// Adds an entry inside this transaction (for a change that records more than one event).
     pub fn also_record(&mut self, event: &AuditEvent) -> ClinicResult<ChainHead> {
+        self.entries = self.entries.saturating_add(1);
         let at = timestamp(self.clock.now());
         match &self.emergency_access_id {
             Some(id) => {
@@ -103,6 +117,7 @@ impl AuditedChange<'_> {
         event: &AuditEvent,
         occurred_at: String,
     ) -> ClinicResult<ChainHead> {
+        self.entries = self.entries.saturating_add(1);
         audit::append(&self.transaction, self.audit_key, actor, event, occurred_at)
     }
 
@@ -118,10 +133,13 @@ impl AuditedChange<'_> {
         self.audit_key
     }
 
-    /// Appends the audit entry and commits the change with it, atomically.
+    /// Appends the audit entry and commits the change with it, atomically; the chain's anchor
+    /// follows when it is due.
     pub fn commit(mut self, event: &AuditEvent) -> ClinicResult<ChainHead> {
         let head = self.also_record(event)?;
+        chartkeep_vault::failpoints::hit("audit.before-commit")?;
         self.transaction.commit()?;
+        self.anchor.committed(&head, self.entries);
         Ok(head)
     }
 }
@@ -132,20 +150,22 @@ impl Session {
         user: SignedInUser,
         workstation: &crate::Workstation,
     ) -> ClinicResult<Session> {
-        let (workstation_id, clock, keyring) =
-            (&workstation.id, workstation.clock.clone(), workstation.keyring.clone());
-        let audit_key = AuditKey::from_vault(&vault);
+        let (clock, keyring) = (workstation.clock.clone(), workstation.keyring.clone());
+        let workstation_id = workstation.workstation_id(vault.vault_id())?;
+        let audit_key = AuditKey::from_vault(&vault)?;
+        let anchor = AnchorKeeper::new(keyring.clone(), vault.vault_id());
         let actor = Actor {
             user_id: Some(user.id.clone()),
             username: Some(user.username.clone()),
             roles: crate::roles::roles_text(&user.roles),
-            workstation_id: workstation_id.clone(),
+            workstation_id,
         };
         let limits = store::session_limits(vault.connection(), &user.roles)?;
         let now = clock.now();
         Ok(Session {
             vault,
             audit_key,
+            anchor,
             keyring,
             user,
             actor,
@@ -168,8 +188,26 @@ impl Session {
         self.vault.vault_id()
     }
 
+    /// The practice's data folder, where no file for a person may be written.
+    pub fn data_folder(&self) -> &std::path::Path {
+        self.vault.data_dir().root()
+    }
+
     pub(crate) fn clock(&self) -> &dyn Clock {
         self.clock.as_ref()
+    }
+
+    /// This PC's sign-in files for the practice (the throttle counts wrong passwords and codes
+    /// given in a session too).
+    pub(crate) fn sign_in_guard(&self) -> ClinicResult<crate::sign_in_guard::SignInGuard<'_>> {
+        let vault_id = self.vault.vault_id();
+        let entry = self.keyring.read(vault_id)?.ok_or(chartkeep_vault::VaultError::DeviceSecretMissing)?;
+        Ok(crate::sign_in_guard::SignInGuard::new(
+            self.vault.data_dir(),
+            self.keyring.as_ref(),
+            vault_id,
+            entry.device_secret,
+        ))
     }
 
     /// Starts a change that must be committed with its audit entry. Private to the session: use
@@ -185,6 +223,8 @@ impl Session {
         Ok(AuditedChange {
             transaction,
             audit_key: &self.audit_key,
+            anchor: &self.anchor,
+            entries: 0,
             actor: &self.actor,
             clock: self.clock.as_ref(),
             emergency_access_id,
@@ -207,7 +247,7 @@ impl Session {
     #[cfg(feature = "bench")]
     pub(crate) fn check_against_stored_anchor(&self) -> ClinicResult<audit::UnlockCheck> {
         let anchor = self.keyring.load_anchor(self.vault.vault_id())?;
-        audit::check_against_anchor(self.vault.connection(), &self.audit_key, anchor.as_ref())
+        audit::check_against_anchor(self.vault.connection(), &self.audit_key, &anchor, false)
     }
 
     /// The change that opens a session (setup, sign-in, recovery): it records the sign-in
@@ -219,6 +259,12 @@ impl Session {
     /// Records an event that changes nothing else (a lock, a denial).
     fn record(&mut self, event: &AuditEvent) -> ClinicResult<ChainHead> {
         self.begin_change()?.commit(event)
+    }
+
+    /// Ends the session at once after its user's account was locked by wrong passwords given
+    /// in it: from now on it only refuses, and the app logs it off.
+    pub(crate) fn end_after_lockout(&mut self) {
+        self.expired = true;
     }
 
     pub(crate) fn require_password_change(&mut self) {
@@ -254,12 +300,18 @@ impl Session {
     /// unlock notices a database that was rolled back, cut short or replaced. A keyring that
     /// fails now is logged; the next unlock then compares with the previous anchor.
     pub(crate) fn anchor_chain(&self) {
-        let stored = audit::chain_head(self.vault.connection()).and_then(|head| match head {
-            Some(head) => Ok(self.keyring.store_anchor(self.vault.vault_id(), &ChainAnchor::from(&head))?),
-            None => Ok(()),
-        });
-        if let Err(error) = stored {
-            tracing::error!(code = ?error.code(), "the audit chain's anchor could not be written to the keyring");
+        match audit::chain_head(self.vault.connection()) {
+            Ok(Some(head)) => self.anchor.write(&head),
+            Ok(None) => {}
+            Err(error) => tracing::error!(code = ?error.code(), "the audit chain's head could not be read"),
+        }
+    }
+
+    /// Anchors the entries committed since the last anchor, if any: the app's timer calls it,
+    /// so the last entries of a session that then goes quiet are anchored too.
+    pub fn anchor_if_due(&self) {
+        if self.anchor.entries_since.get() > 0 {
+            self.anchor.write_pending();
         }
     }
 

@@ -88,8 +88,7 @@ impl Session {
     pub fn verify_second_factor(&mut self, code: &str) -> ClinicResult<()> {
         self.check_live()?;
         let SecondFactorGate::CodeRequired { wrong_codes } = self.second_factor else { return Ok(()) };
-        let throttle_file = self.vault.data_dir().sign_in_throttle();
-        crate::throttle::check(&throttle_file, &self.user.username, self.clock.now())?;
+        self.sign_in_guard()?.check(&self.user.username, self.clock.now())?;
         let accepted = match self.matching_totp_step(code)? {
             Some(step) => Some(Accepted::Totp(step)),
             None => self.matching_recovery_code(code)?.map(Accepted::RecoveryCode),
@@ -97,7 +96,7 @@ impl Session {
         let Some(accepted) = accepted else {
             let wrong_codes = wrong_codes + 1;
             self.second_factor = SecondFactorGate::CodeRequired { wrong_codes };
-            crate::throttle::record_failure(&throttle_file, &self.user.username, self.clock.now());
+            self.sign_in_guard()?.record_failure(&self.user.username, self.clock.now())?;
             let failure =
                 AuditEvent::new(AuditAction::SecondFactorFailed, Outcome::Failed).object("user", &self.user.id);
             self.record(&failure)?;
@@ -131,7 +130,7 @@ impl Session {
         };
         change.commit(&AuditEvent::success(AuditAction::SecondFactorVerified).object("user", &user_id).reason(kind))?;
         self.second_factor = SecondFactorGate::Passed;
-        crate::throttle::clear(&throttle_file, &self.user.username);
+        self.sign_in_guard()?.clear(&self.user.username, self.clock.now())?;
         Ok(())
     }
 
@@ -157,19 +156,19 @@ impl Session {
         Ok(step.filter(|step| *step > last_used_step))
     }
 
-    fn recovery_code_hash(&self, code: &str) -> String {
+    fn recovery_code_hash(&self, code: &str) -> ClinicResult<String> {
         let normalised: String = code.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_uppercase();
-        let key = self.vault.derive_key("chartkeep/second-factor-recovery-codes/v1");
+        let key = self.vault.practice_key("chartkeep/second-factor-recovery-codes/v1")?;
         // HMAC accepts keys of any length, so this cannot fail for a 32-byte key.
         #[allow(clippy::expect_used)]
         let mut mac = Hmac::<Sha256>::new_from_slice(key.as_ref()).expect("HMAC takes any key length");
         mac.update(normalised.as_bytes());
-        hex::encode(mac.finalize().into_bytes())
+        Ok(hex::encode(mac.finalize().into_bytes()))
     }
 
     /// The stored hash of an unused recovery code equal to `code`, if any.
     fn matching_recovery_code(&self, code: &str) -> ClinicResult<Option<String>> {
-        let hash = self.recovery_code_hash(code);
+        let hash = self.recovery_code_hash(code)?;
         let unused: bool = self.vault.connection().query_row(
             "SELECT EXISTS (SELECT 1 FROM second_factor_recovery_codes
                             WHERE user_id = ?1 AND code_hash = ?2 AND used_at IS NULL)",
@@ -209,7 +208,8 @@ impl Session {
             ));
         };
         let codes = (0..RECOVERY_CODES).map(|_| random_grouped_code(2, 5)).collect::<ClinicResult<Vec<_>>>()?;
-        let hashes: Vec<String> = codes.iter().map(|code| self.recovery_code_hash(code)).collect();
+        let hashes: Vec<String> =
+            codes.iter().map(|code| self.recovery_code_hash(code)).collect::<ClinicResult<_>>()?;
         let user_id = self.user.id.clone();
         let now = timestamp(self.clock.now());
         let change = self.begin_change()?;

@@ -3,11 +3,12 @@
 //! counters must work while the database is closed and survive a restart, so they live in a
 //! small file beside it: usernames of the practice's staff and times, never typed text.
 //!
-//! Someone with write access to the data folder could delete the file to reset the counters;
-//! they would still need this PC's keyring and would face Argon2id on every guess.
+//! The file carries an HMAC keyed from this PC's device secret, and the keyring entry keeps the
+//! digests of its present state (`mod.rs`). A file that was edited, forged, rolled back or
+//! deleted is therefore noticed; then every account is locked for the lockout time (the safe
+//! side: the counters it held are unknown) and an integrity alert follows at the next sign-in.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
@@ -24,29 +25,22 @@ const LONGEST_DELAY: Duration = Duration::minutes(5);
 /// The bucket for usernames that do not belong to the practice (never stored as typed).
 pub const UNKNOWN_ACCOUNT: &str = "?";
 
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct ThrottleFile {
-    accounts: BTreeMap<String, AccountFailures>,
+/// The counters, as the file holds them under its MAC.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ThrottleState {
+    pub accounts: BTreeMap<String, AccountFailures>,
+    /// Set when the file was found tampered with: every account waits until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub everyone_locked_until: Option<i64>,
 }
 
-#[derive(Debug, Default, Clone, Serialize, Deserialize)]
-struct AccountFailures {
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AccountFailures {
     /// Unix times of the failures within the last hour.
-    failures: Vec<i64>,
-    locked_until: Option<i64>,
-}
-
-fn load(path: &Path) -> ThrottleFile {
-    std::fs::read(path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default()
-}
-
-fn save(path: &Path, file: &ThrottleFile) {
-    let written = serde_json::to_vec(file)
-        .map_err(|_| ClinicError::Internal("encoding failed"))
-        .and_then(|bytes| chartkeep_vault::write_atomically(path, &bytes).map_err(ClinicError::from));
-    if let Err(error) = written {
-        tracing::error!(%error, "could not save the sign-in throttle counters");
-    }
+    pub failures: Vec<i64>,
+    pub locked_until: Option<i64>,
 }
 
 fn recent(failures: &[i64], now: OffsetDateTime) -> Vec<i64> {
@@ -67,49 +61,55 @@ fn whole_minutes(duration: Duration) -> i64 {
     (duration.whole_seconds() + 59) / 60
 }
 
-/// Refuses an attempt on a locked account or one that must still wait.
-pub fn check(path: &Path, account: &str, now: OffsetDateTime) -> ClinicResult<()> {
-    let file = load(path);
-    let Some(entry) = file.accounts.get(account) else { return Ok(()) };
-    let now_unix = now.unix_timestamp();
-    if let Some(until) = entry.locked_until.filter(|until| *until > now_unix) {
-        return Err(ClinicError::AccountLocked { minutes: whole_minutes(Duration::seconds(until - now_unix)) });
+impl ThrottleState {
+    /// Refuses an attempt on a locked account or one that must still wait.
+    pub fn check(&self, account: &str, now: OffsetDateTime) -> ClinicResult<()> {
+        let now_unix = now.unix_timestamp();
+        let locked_until = self.accounts.get(account).and_then(|entry| entry.locked_until);
+        let until = [locked_until, self.everyone_locked_until].into_iter().flatten().filter(|until| *until > now_unix);
+        if let Some(until) = until.max() {
+            return Err(ClinicError::AccountLocked { minutes: whole_minutes(Duration::seconds(until - now_unix)) });
+        }
+        let Some(entry) = self.accounts.get(account) else { return Ok(()) };
+        let recent = recent(&entry.failures, now);
+        let Some(last) = recent.iter().max() else { return Ok(()) };
+        let wait_until = *last + delay_after(recent.len()).whole_seconds();
+        if wait_until > now_unix {
+            return Err(ClinicError::TooManyAttempts { seconds: wait_until - now_unix });
+        }
+        Ok(())
     }
-    let recent = recent(&entry.failures, now);
-    let Some(last) = recent.iter().max() else { return Ok(()) };
-    let wait_until = *last + delay_after(recent.len()).whole_seconds();
-    if wait_until > now_unix {
-        return Err(ClinicError::TooManyAttempts { seconds: wait_until - now_unix });
-    }
-    Ok(())
-}
 
-/// Counts a failure; the tenth within an hour locks the account.
-pub fn record_failure(path: &Path, account: &str, now: OffsetDateTime) {
-    let mut file = load(path);
-    let entry = file.accounts.entry(account.to_owned()).or_default();
-    let mut failures = recent(&entry.failures, now);
-    failures.push(now.unix_timestamp());
-    if failures.len() >= LOCKOUT_FAILURES {
-        entry.locked_until = Some((now + LOCKOUT).unix_timestamp());
-        failures.clear();
-        tracing::warn!("an account was locked after too many wrong passwords");
+    /// Counts a failure; the tenth within an hour locks the account. Returns whether it did.
+    pub fn record_failure(&mut self, account: &str, now: OffsetDateTime) -> bool {
+        let entry = self.accounts.entry(account.to_owned()).or_default();
+        let mut failures = recent(&entry.failures, now);
+        failures.push(now.unix_timestamp());
+        let locked = failures.len() >= LOCKOUT_FAILURES;
+        if locked {
+            entry.locked_until = Some((now + LOCKOUT).unix_timestamp());
+            failures.clear();
+            tracing::warn!("an account was locked after too many wrong passwords");
+        }
+        entry.failures = failures;
+        locked
     }
-    entry.failures = failures;
-    save(path, &file);
-}
 
-/// Forgets an account's failures and lockout: after a successful sign-in, or the Owner's unlock.
-pub fn clear(path: &Path, account: &str) {
-    let mut file = load(path);
-    if file.accounts.remove(account).is_some() {
-        save(path, &file);
+    /// Forgets an account's failures and lockout (and a lockout of everyone): after a
+    /// successful sign-in, or the Owner's unlock.
+    pub fn clear(&mut self, account: &str) {
+        self.accounts.remove(account);
+        self.everyone_locked_until = None;
     }
-}
 
-/// Whether an account is locked out now (for the Owner's user list).
-pub fn is_locked(path: &Path, account: &str, now: OffsetDateTime) -> bool {
-    matches!(check(path, account, now), Err(ClinicError::AccountLocked { .. }))
+    /// The state to adopt when the file cannot be trusted: every account locked out.
+    pub fn everyone_locked(now: OffsetDateTime) -> ThrottleState {
+        ThrottleState { accounts: BTreeMap::new(), everyone_locked_until: Some((now + LOCKOUT).unix_timestamp()) }
+    }
+
+    pub fn is_locked(&self, account: &str, now: OffsetDateTime) -> bool {
+        matches!(self.check(account, now), Err(ClinicError::AccountLocked { .. }))
+    }
 }
 
 #[cfg(test)]
@@ -121,39 +121,45 @@ mod tests {
 
     #[test]
     fn three_failures_are_free_then_delays_grow_then_ten_lock_the_account() {
-        let folder = tempfile::tempdir().unwrap();
-        let path = folder.path().join("throttle.json");
+        let mut state = ThrottleState::default();
         let mut now = START;
         for _ in 0..FREE_FAILURES - 1 {
-            record_failure(&path, "dana", now);
-            assert!(check(&path, "dana", now).is_ok());
+            state.record_failure("dana", now);
+            assert!(state.check("dana", now).is_ok());
         }
-        record_failure(&path, "dana", now);
-        assert!(matches!(check(&path, "dana", now), Err(ClinicError::TooManyAttempts { seconds: 5 })));
+        state.record_failure("dana", now);
+        assert!(matches!(state.check("dana", now), Err(ClinicError::TooManyAttempts { seconds: 5 })));
         now += Duration::seconds(5);
-        assert!(check(&path, "dana", now).is_ok());
-        record_failure(&path, "dana", now);
-        assert!(matches!(check(&path, "dana", now), Err(ClinicError::TooManyAttempts { seconds: 10 })));
-        assert!(check(&path, "sam", now).is_ok(), "other accounts are not affected");
+        assert!(state.check("dana", now).is_ok());
+        state.record_failure("dana", now);
+        assert!(matches!(state.check("dana", now), Err(ClinicError::TooManyAttempts { seconds: 10 })));
+        assert!(state.check("sam", now).is_ok(), "other accounts are not affected");
         for _ in FREE_FAILURES + 1..LOCKOUT_FAILURES {
             now += LONGEST_DELAY;
-            record_failure(&path, "dana", now);
+            state.record_failure("dana", now);
         }
-        assert!(matches!(check(&path, "dana", now), Err(ClinicError::AccountLocked { minutes: 15 })));
-        assert!(is_locked(&path, "dana", now + Duration::minutes(14)));
-        assert!(check(&path, "dana", now + LOCKOUT).is_ok(), "the lockout ends by itself");
-        record_failure(&path, "dana", now + LOCKOUT);
-        clear(&path, "dana");
-        assert!(check(&path, "dana", now + LOCKOUT).is_ok());
+        assert!(matches!(state.check("dana", now), Err(ClinicError::AccountLocked { minutes: 15 })));
+        assert!(state.is_locked("dana", now + Duration::minutes(14)));
+        assert!(state.check("dana", now + LOCKOUT).is_ok(), "the lockout ends by itself");
+        state.record_failure("dana", now + LOCKOUT);
+        state.clear("dana");
+        assert!(state.check("dana", now + LOCKOUT).is_ok());
     }
 
     #[test]
     fn failures_older_than_an_hour_no_longer_count() {
-        let folder = tempfile::tempdir().unwrap();
-        let path = folder.path().join("throttle.json");
+        let mut state = ThrottleState::default();
         for _ in 0..FREE_FAILURES {
-            record_failure(&path, "dana", START);
+            state.record_failure("dana", START);
         }
-        assert!(check(&path, "dana", START + FAILURE_WINDOW + Duration::seconds(1)).is_ok());
+        assert!(state.check("dana", START + FAILURE_WINDOW + Duration::seconds(1)).is_ok());
+    }
+
+    #[test]
+    fn a_state_that_cannot_be_trusted_locks_everyone_for_the_lockout_time() {
+        let state = ThrottleState::everyone_locked(START);
+        assert!(matches!(state.check("dana", START), Err(ClinicError::AccountLocked { minutes: 15 })));
+        assert!(state.check(UNKNOWN_ACCOUNT, START + Duration::minutes(10)).is_err());
+        assert!(state.check("dana", START + LOCKOUT).is_ok());
     }
 }

@@ -90,12 +90,13 @@ fn an_older_copy_grown_past_the_anchor_is_detected_by_the_hash_at_the_anchor() {
 #[test]
 fn an_edit_after_the_anchor_is_caught_at_unlock() {
     let practice = practice_with_history();
-    // Entries written after the last anchor, then edited before the next unlock.
+    // Entries written after the last anchor (the sign-in's), then edited before the next unlock.
     let workstation = open_workstation(&practice);
-    let session = log_in(&workstation);
+    let mut session = log_in(&workstation);
+    session.list_users().unwrap();
     drop(session); // a crash: no log-out, so no new anchor
     drop(workstation);
-    tamper(&practice, "UPDATE audit_log SET outcome = 'failed' WHERE seq = 10;");
+    tamper(&practice, "UPDATE audit_log SET outcome = 'failed' WHERE seq = 11;");
     assert_eq!(alerts_after_sign_in(&practice), ["chain_broken"]);
 }
 

@@ -146,7 +146,12 @@ fn the_access_report_lists_exactly_the_accesses_to_one_patient_in_the_period() {
     let Day { practice, workstation, mut owner, .. } = scripted_day();
     let pdf = practice.folder.path().join("access-report.pdf");
     let listed = owner
-        .patient_access_report(PATIENT, ("2026-11-25T00:00:00+01:00", "2026-11-26T00:00:00+01:00"), VIENNA, &pdf)
+        .patient_access_report(
+            PATIENT,
+            ("2026-11-25T00:00:00+01:00", "2026-11-26T00:00:00+01:00"),
+            VIENNA,
+            &chartkeep_clinic::ExportDestination::new_file(&pdf),
+        )
         .unwrap();
     assert_eq!(
         listed, 6,
@@ -170,7 +175,12 @@ fn the_access_report_lists_exactly_the_accesses_to_one_patient_in_the_period() {
     let view_lines = text.lines().filter(|line| line.contains("Staff clin (clin)") && line.contains(" View ")).count();
     assert_eq!(view_lines, 2, "the clinician's two views of this patient, not the other patient's:\n{text}");
     assert!(text.contains("2026-11-25 09:01"), "times on the wall clock of the reader:\n{text}");
-    let missing = owner.patient_access_report("nobody", ("2026-11-25T00:00:00Z", "2026-11-26T00:00:00Z"), VIENNA, &pdf);
+    let missing = owner.patient_access_report(
+        "nobody",
+        ("2026-11-25T00:00:00Z", "2026-11-26T00:00:00Z"),
+        VIENNA,
+        &chartkeep_clinic::ExportDestination::new_file(&pdf),
+    );
     assert_eq!(missing.unwrap_err().code(), ErrorCode::NotFound);
     owner.log_out().unwrap();
     drop(workstation);
@@ -184,7 +194,10 @@ fn the_filtered_view_exports_as_csv_that_round_trips_and_as_pdf_and_both_are_aud
     let sort = AuditSort { column: AuditSortColumn::Entry, descending: false };
     let page = owner.audit_entries(&filter, sort, 0, 500).unwrap();
     let csv_path = practice.folder.path().join("audit.csv");
-    assert_eq!(owner.export_audit_csv(&filter, sort, &csv_path).unwrap(), page.total);
+    assert_eq!(
+        owner.export_audit_csv(&filter, sort, &chartkeep_clinic::ExportDestination::new_file(&csv_path)).unwrap(),
+        page.total
+    );
     let mut reader = csv::Reader::from_path(&csv_path).unwrap();
     assert_eq!(reader.headers().unwrap().iter().next(), Some("entry"));
     let records: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>().unwrap();
@@ -197,7 +210,12 @@ fn the_filtered_view_exports_as_csv_that_round_trips_and_as_pdf_and_both_are_aud
     }
 
     let pdf_path = practice.folder.path().join("audit.pdf");
-    assert_eq!(owner.export_audit_pdf(&filter, sort, VIENNA, &pdf_path).unwrap(), page.total);
+    assert_eq!(
+        owner
+            .export_audit_pdf(&filter, sort, VIENNA, &chartkeep_clinic::ExportDestination::new_file(&pdf_path))
+            .unwrap(),
+        page.total
+    );
     let text = pdf_text(&pdf_path);
     assert!(
         text.contains("Audit trail") && text.contains("patient patient-1") && text.contains("Page 1 of 1"),
@@ -205,7 +223,13 @@ fn the_filtered_view_exports_as_csv_that_round_trips_and_as_pdf_and_both_are_aud
     );
 
     let nowhere = practice.folder.path().join("no-such-folder").join("audit.csv");
-    assert_eq!(owner.export_audit_csv(&filter, sort, &nowhere).unwrap_err().field(), Some("destination"));
+    assert_eq!(
+        owner
+            .export_audit_csv(&filter, sort, &chartkeep_clinic::ExportDestination::new_file(&nowhere))
+            .unwrap_err()
+            .field(),
+        Some("destination")
+    );
     owner.log_out().unwrap();
     drop(workstation);
     assert_eq!(

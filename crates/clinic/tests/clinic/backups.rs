@@ -56,7 +56,11 @@ fn canonical_dump(practice: &Practice) -> BTreeMap<String, Vec<String>> {
     let mut dump = BTreeMap::new();
     for table in tables
         .into_iter()
-        .filter(|table| !["backups", "backup_settings", "audit_chain_status"].contains(&table.as_str()))
+        // The backups' list and settings are carried over, the chain's status is the latest check,
+        // and the key slots are this PC's as they are now (recorded into the restored database).
+        .filter(|table| {
+            !["backups", "backup_settings", "audit_chain_status", "vault_key_slots"].contains(&table.as_str())
+        })
     {
         let mut statement = connection.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
         let columns = statement.column_count();

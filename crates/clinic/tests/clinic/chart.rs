@@ -302,8 +302,14 @@ fn the_patient_summary_prints_the_record_with_page_numbers_and_is_audited_as_a_d
     let latest = doctor.open_chart(&patient).unwrap().encounters[0].id.clone();
     doctor.add_addendum(&latest, "Addendum text for the summary.").unwrap();
     let pdf = practice.folder.path().join("summary.pdf");
-    let included =
-        doctor.print_patient_summary(&patient, 2, chartkeep_clinic::WallClock { offset_minutes: 60 }, &pdf).unwrap();
+    let included = doctor
+        .print_patient_summary(
+            &patient,
+            2,
+            chartkeep_clinic::WallClock { offset_minutes: 60 },
+            &chartkeep_clinic::ExportDestination::new_file(&pdf),
+        )
+        .unwrap();
     assert_eq!(included, 2, "the last N encounters, as chosen");
     let output = std::process::Command::new("pdftotext").args(["-layout"]).arg(&pdf).arg("-").output().unwrap();
     let text = String::from_utf8(output.stdout).unwrap();

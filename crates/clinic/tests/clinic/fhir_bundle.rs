@@ -442,7 +442,7 @@ fn the_fhir_export_follows_r4s_structure_rules_for_every_resource() {
     }
     let unsigned = doctor.start_encounter(&patient, EncounterKind::Visit, "").unwrap();
     let path = clinic.practice.folder.path().join("record.json");
-    let entries = doctor.export_patient_fhir(&patient, &path).unwrap();
+    let entries = doctor.export_patient_fhir(&patient, &chartkeep_clinic::ExportDestination::new_file(&path)).unwrap();
     let bundle: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     let problems = problems_of(&bundle);
     assert!(problems.is_empty(), "the bundle breaks R4's rules:\n{}", problems.join("\n"));
@@ -491,7 +491,7 @@ fn the_checks_catch_each_rule_a_broken_bundle_breaks() {
     clinic.doctor.save_draft_note(&encounter.id, EncounterKind::Visit, &note("Check")).unwrap();
     clinic.doctor.sign_note(&encounter.id).unwrap();
     let path = clinic.practice.folder.path().join("record.json");
-    clinic.doctor.export_patient_fhir(&patient, &path).unwrap();
+    clinic.doctor.export_patient_fhir(&patient, &chartkeep_clinic::ExportDestination::new_file(&path)).unwrap();
     let good: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     assert!(problems_of(&good).is_empty());
     let position = |kind: &str| {

@@ -18,6 +18,7 @@ mod patients;
 mod second_factor;
 mod session_limits;
 mod sign_in;
+mod trust;
 mod user_administration;
 
 use std::sync::{Arc, Mutex};

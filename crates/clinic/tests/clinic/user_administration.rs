@@ -25,7 +25,7 @@ fn the_last_active_owner_cannot_be_deactivated_or_lose_the_owner_role() {
     assert_eq!(demoted.roles, [Role::Clinician, Role::FrontDesk]);
     assert_eq!(owner.list_users().unwrap_err().code(), ErrorCode::Forbidden, "a role change applies at once");
     let second_id = second_owner.user().id.clone();
-    let alone = second_owner.deactivate_user(&second_id).unwrap_err();
+    let alone = second_owner.deactivate_user(&second_id, &mut |_| true).unwrap_err();
     assert_eq!(alone.field(), Some("user"));
     assert_eq!(second_owner.change_roles(&second_id, &[Role::Auditor]).unwrap_err().field(), Some("roles"));
 }
@@ -37,10 +37,17 @@ fn deactivation_ends_a_live_session_and_removes_the_key_slot() {
     let mut front_desk = first_sign_in(&workstation, "frontdesk", &issued);
     assert!(front_desk.my_permissions().is_ok());
 
-    let deactivated = owner.deactivate_user(&issued.user.id).unwrap();
-    assert!(!deactivated.active);
+    // The front desk's live session holds the database open, so the rotation that follows the
+    // deactivation cannot swap the re-encrypted copy in yet: the deactivation stands, the
+    // error says so, and the Owner is reminded until a rotation completes.
+    let pending = owner.deactivate_user(&issued.user.id, &mut |_| true).unwrap_err();
+    assert_eq!(pending.code(), ErrorCode::KeyRotationPending);
+    assert!(owner.database_key_rotation_needed().unwrap().is_some());
     assert_eq!(front_desk.my_permissions().unwrap_err().code(), ErrorCode::SessionEnded);
     front_desk.log_off_automatically().unwrap();
+    owner.rotate_database_key(&mut |_| true).unwrap();
+    assert!(owner.database_key_rotation_needed().unwrap().is_none(), "the reminder ends with the rotation");
+    assert!(!owner.list_users().unwrap().iter().any(|user| user.username == "frontdesk" && user.active));
     let slots = chartkeep_vault::read_key_slots(&practice.data_dir).unwrap();
     assert!(slots.find_user("frontdesk").is_none(), "the key slot is gone");
     let again = workstation.log_in("frontdesk", &Password::new(staff_password("frontdesk"))).unwrap_err();
@@ -69,7 +76,7 @@ fn bad_user_input_is_explained_per_field_and_creates_nothing() {
         assert_eq!(error.field(), Some(field));
     }
     assert_eq!(owner.list_users().unwrap().len(), 1);
-    assert_eq!(owner.deactivate_user("no-such-user").unwrap_err().code(), ErrorCode::NotFound);
+    assert_eq!(owner.deactivate_user("no-such-user", &mut |_| true).unwrap_err().code(), ErrorCode::NotFound);
 }
 
 #[test]
@@ -120,7 +127,7 @@ fn every_user_administration_entry_holds_the_old_and_new_roles() {
     owner.reset_password(&id, cheap_kdf()).unwrap();
     owner.unlock_account(&id).unwrap();
     owner.reset_second_factor(&id).unwrap();
-    owner.deactivate_user(&id).unwrap();
+    owner.deactivate_user(&id, &mut |_| true).unwrap();
     owner.reactivate_user(&id, cheap_kdf()).unwrap();
     owner.log_out().unwrap();
     drop(workstation);
