@@ -3,6 +3,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 CARGO ?= cargo
 KEYRING := scripts/with-private-keyring
+# Tests and the binaries the journeys run carry the named failpoints (inactive unless a test arms
+# one); `make package` builds without them.
+TEST_FEATURES := --features chartkeep-vault/failpoints
 
 .PHONY: help deps ui run test lint rust-tests ui-tests generate package clean-demo
 
@@ -23,14 +26,14 @@ run: ui
 
 lint: ui
 	$(CARGO) fmt --all --check
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --workspace --all-targets $(TEST_FEATURES) -- -D warnings
 
 ui-tests: deps
 	cd ui && npm run check && npm test
 
 rust-tests: ui
-	$(CARGO) build -p chartkeep -p chartkeep-admin
-	$(KEYRING) $(CARGO) test --workspace
+	$(CARGO) build -p chartkeep -p chartkeep-admin $(TEST_FEATURES)
+	$(KEYRING) $(CARGO) test --workspace $(TEST_FEATURES)
 
 test: deps
 	$(MAKE) lint ui-tests rust-tests

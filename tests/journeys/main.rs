@@ -14,3 +14,4 @@ mod desktop_smoke;
 mod emergency_access_in_app;
 mod front_desk_in_app;
 mod in_app;
+mod tamper_cli;

@@ -31,6 +31,7 @@ pub fn create(data_dir: &DataDir, folder: &Path, username: Option<&str>) -> Resu
                 path.display(),
                 record.verification_problems.join("; ")
             ),
+            details: None,
         });
     }
     Ok(Report { human: format!("Backed up and verified: {} ({} bytes).", path.display(), record.bytes), json })
@@ -62,6 +63,7 @@ fn report_verification(file: &Path, verification: &BackupVerification) -> Result
         return Err(Failure {
             code: "backup_unusable".into(),
             message: format!("{} failed its verification: {}", file.display(), verification.problems().join("; ")),
+            details: None,
         });
     }
     Ok(Report {

@@ -20,18 +20,20 @@ pub struct Report {
 pub struct Failure {
     pub(crate) code: String,
     pub(crate) message: String,
+    /// More for `--json` (the open integrity alerts, say).
+    pub(crate) details: Option<Value>,
 }
 
 impl From<ClinicError> for Failure {
     fn from(error: ClinicError) -> Self {
         let code = serde_json::to_value(error.code()).ok().and_then(|v| v.as_str().map(str::to_owned));
-        Failure { code: code.unwrap_or_else(|| "internal".into()), message: error.to_string() }
+        Failure { code: code.unwrap_or_else(|| "internal".into()), message: error.to_string(), details: None }
     }
 }
 
 impl From<String> for Failure {
     fn from(message: String) -> Self {
-        Failure { code: "invalid_input".into(), message }
+        Failure { code: "invalid_input".into(), message, details: None }
     }
 }
 
@@ -50,14 +52,18 @@ pub fn succeed(report: &Report, as_json: bool) -> std::process::ExitCode {
 #[allow(clippy::print_stderr, clippy::print_stdout)]
 pub fn fail_with(failure: &Failure, as_json: bool) -> std::process::ExitCode {
     if as_json {
-        println!("{}", json!({ "ok": false, "code": failure.code, "message": failure.message }));
+        let mut shown = json!({ "ok": false, "code": failure.code, "message": failure.message });
+        if let (Some(Value::Object(details)), Value::Object(shown)) = (&failure.details, &mut shown) {
+            shown.extend(details.clone());
+        }
+        println!("{shown}");
     }
     eprintln!("chartkeep-admin: {}", failure.message.replace('\n', " "));
     std::process::ExitCode::FAILURE
 }
 
 pub fn fail(message: &str, as_json: bool) -> std::process::ExitCode {
-    fail_with(&Failure { code: "internal".into(), message: message.to_owned() }, as_json)
+    fail_with(&Failure { code: "internal".into(), message: message.to_owned(), details: None }, as_json)
 }
 
 pub(crate) fn workstation(data_dir: &DataDir) -> Result<Workstation, Failure> {
@@ -180,6 +186,7 @@ fn sign_in(
             return Err(Failure {
                 code: "second_factor_enrolment_required".into(),
                 message: "This account must set up two-step sign-in in the Chartkeep app first.".into(),
+                details: None,
             });
         }
     }
@@ -208,24 +215,85 @@ pub(crate) fn signed_in_from_stdin(
     Ok((workstation, session))
 }
 
+/// Verifies the whole chain and reports the open integrity alerts with it: the exit status is 0
+/// only when the chain verifies and no alert stands (an alert is raised at sign-in, for example,
+/// when the database was rolled back to an older copy, whose own chain verifies).
 pub fn audit_verify(data_dir: &DataDir, username: Option<&str>) -> Outcome {
     let (_workstation, mut session) = signed_in_from_stdin(data_dir, username)?;
     let verification = session.verify_audit_chain()?;
+    let status = session.audit_integrity_status()?;
     session.log_out()?;
+    let alerts: Vec<Value> = status
+        .open_alerts
+        .iter()
+        .map(|alert| {
+            json!({ "kind": alert.kind, "detected_at": alert.detected_at, "seq": alert.seq, "description": alert.description })
+        })
+        .collect();
+    let listed: Vec<String> =
+        status.open_alerts.iter().map(|alert| format!("{} ({})", alert.kind, alert.description)).collect();
     let description = verification.describe();
-    match verification {
-        ChainVerification::Intact { entries, head } => Ok(Report {
-            human: description,
-            json: json!({ "ok": true, "entries": entries, "head_seq": head.map(|head| head.seq) }),
-        }),
-        ChainVerification::Broken { seq, fault } => Err(Failure {
+    let (entries, head_seq) = match &verification {
+        ChainVerification::Intact { entries, head } => (Some(*entries), head.as_ref().map(|head| head.seq)),
+        ChainVerification::Broken { .. } => (None, None),
+    };
+    let details = json!({ "entries": entries, "head_seq": head_seq, "alerts": alerts });
+    if let ChainVerification::Broken { seq, fault } = verification {
+        return Err(Failure {
             code: "audit_chain_broken".into(),
             message: format!(
-                "{description} (first bad entry: {seq}, {})",
-                serde_json::to_string(&fault).unwrap_or_default()
+                "{description} (first bad entry: {seq}, {}). Open integrity alerts: {}.",
+                serde_json::to_string(&fault).unwrap_or_default(),
+                listed.join("; ")
             ),
-        }),
+            details: Some(details),
+        });
     }
+    if !listed.is_empty() {
+        return Err(Failure {
+            code: "integrity_alerts".into(),
+            message: format!(
+                "{description} But {} integrity alert(s) are open and not acknowledged: {}. Acknowledge each in \
+                 the audit view once it is understood.",
+                listed.len(),
+                listed.join("; ")
+            ),
+            details: Some(details),
+        });
+    }
+    let mut json = details;
+    json["ok"] = json!(true);
+    Ok(Report { human: format!("{description} No integrity alert is open."), json })
+}
+
+/// Rotates the database key.
+pub fn rekey(data_dir: &DataDir, username: Option<&str>) -> Outcome {
+    let (_workstation, mut session) = signed_in_from_stdin(data_dir, username)?;
+    let rotated = session.rotate_database_key(&mut |_| true);
+    session.log_out()?;
+    let rotated = rotated?;
+    let needing = &rotated.users_needing_new_password;
+    let human = if needing.is_empty() {
+        format!(
+            "The database key was rotated ({} bytes re-encrypted); every user signs in as before.",
+            rotated.database_bytes
+        )
+    } else {
+        format!(
+            "The database key was rotated ({} bytes re-encrypted). These users need a new password from the Owner: {}.",
+            rotated.database_bytes,
+            needing.join(", ")
+        )
+    };
+    Ok(Report {
+        human,
+        json: json!({
+            "ok": true,
+            "carried_users": rotated.carried_users,
+            "users_needing_new_password": needing,
+            "database_bytes": rotated.database_bytes,
+        }),
+    })
 }
 
 /// Adds synthetic patients (and a day of appointments) to the practice.

@@ -80,6 +80,15 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Rotate the database key: every page is re-encrypted under a new key, so a copy of the
+    /// key-slot file or of the key made before opens nothing from then on. Signs in as the Owner
+    /// with the password on standard input.
+    Rekey {
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[arg(long)]
+        username: Option<String>,
+    },
     /// Regain access with the recovery key (first stdin line); the owner's new password follows
     /// on the second line.
     Recover {
@@ -224,6 +233,7 @@ enum AuditCommand {
 }
 
 fn main() -> ExitCode {
+    chartkeep_vault::restrict_new_files_to_owner();
     let cli = Cli::parse();
     let data_dir = match &cli.data_dir {
         Some(path) => chartkeep_vault::DataDir::at(path),
@@ -259,6 +269,7 @@ fn main() -> ExitCode {
             commands::audit_verify(&data_dir, username.as_deref())
         }
         Command::Recover { .. } => commands::recover(&data_dir),
+        Command::Rekey { username, .. } => commands::rekey(&data_dir, username.as_deref()),
         Command::Seed { patients, appointments_today, username, .. } => {
             commands::seed(&data_dir, patients, appointments_today, username.as_deref())
         }
