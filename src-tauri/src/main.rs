@@ -6,7 +6,9 @@ mod commands;
 mod dto;
 mod logging;
 mod private_file;
+mod save_dialog;
 mod session_lock;
+mod session_timer;
 mod state;
 #[cfg(test)]
 mod state_tests;
@@ -19,6 +21,7 @@ use chartkeep_vault::{DataDir, OsKeyring};
 use tauri::Manager;
 
 fn main() {
+    chartkeep_vault::restrict_new_files_to_owner();
     let data_dir = DataDir::from_environment();
     let _log_guard = data_dir.as_ref().ok().and_then(logging::start);
     let workstation = data_dir
@@ -36,6 +39,7 @@ fn main() {
         .setup(|app| {
             window::open_main_window(app)?;
             session_lock::follow_desktop_lock(app.handle().clone());
+            session_timer::start(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -54,6 +58,8 @@ fn main() {
             commands::access::create_user,
             commands::access::change_roles,
             commands::access::deactivate_user,
+            commands::access::rotate_database_key,
+            commands::access::database_key_rotation_needed,
             commands::access::reactivate_user,
             commands::access::reset_password,
             commands::access::unlock_account,

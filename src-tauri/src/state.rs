@@ -2,6 +2,7 @@
 //! the app's screen flow only; every rule lives in the core crates.
 
 mod backups;
+mod key_rotation;
 mod recovery_key;
 
 use std::sync::Mutex;
@@ -105,13 +106,15 @@ impl AppState {
             if unconfirmed_recovery_key.is_some() {
                 return Err(CommandError::invalid("lastCharacters", "Confirm the recovery key first."));
             }
-            match use_case(session) {
-                Err(error @ (ClinicError::SessionExpired | ClinicError::SessionEnded)) => {
-                    log_off_automatically(screen);
-                    Err(error.into())
-                }
-                result => result.map_err(CommandError::from),
+            let result = use_case(session);
+            // A use case may end its session as it refuses (wrong passwords that locked the
+            // account): the database is closed at once, whatever the error says.
+            let ended = matches!(result, Err(ClinicError::SessionExpired | ClinicError::SessionEnded))
+                || (result.is_err() && session.check_live().is_err());
+            if ended {
+                log_off_automatically(screen);
             }
+            result.map_err(CommandError::from)
         })
     }
 
@@ -201,6 +204,22 @@ impl AppState {
             }
             status_of(workstation, screen)
         })
+    }
+
+    /// What the session timer does on each tick, whatever the page does: a session that ran out
+    /// (idle, absolute limit, deactivated user) is logged off, which closes the database and
+    /// wipes its key; a working one has its last entries anchored. Returns whether it logged a
+    /// session off. A tick that finds the screen busy (a long command holds it: the session is
+    /// in use) does nothing.
+    pub fn tick(&self) -> bool {
+        let Ok(mut screen) = self.screen.try_lock() else { return false };
+        let Screen::SignedIn { session, .. } = &mut *screen else { return false };
+        if session.check_live().is_ok() {
+            session.anchor_if_due();
+            return false;
+        }
+        log_off_automatically(&mut screen);
+        true
     }
 
     /// On exit: a backup when one is due, then record the log-off and close the database.

@@ -102,7 +102,8 @@ fn a_lock_on_the_recovery_key_step_keeps_the_key_for_after_the_unlock() {
     assert_eq!(locked_with_key_pending(&state.lock().unwrap()), Some(true), "the lock screen knows, shows nothing");
     assert_eq!(state.pending_recovery_key().unwrap_err().code, ErrorCodeView::NotSignedIn, "not while locked");
     let kit = folder.path().join("Recovery Kit.pdf");
-    assert_eq!(state.save_recovery_kit(&kit).unwrap_err().code, ErrorCodeView::NotSignedIn);
+    let chosen = chartkeep_clinic::ExportDestination::chosen_in_save_dialog(&kit);
+    assert_eq!(state.save_recovery_kit(&chosen).unwrap_err().code, ErrorCodeView::NotSignedIn);
     assert_eq!(state.confirm_recovery_key(&last_six(&key)).unwrap_err().code, ErrorCodeView::NotSignedIn);
 
     let wrong = state.unlock(&Password::new("not the owner password")).unwrap_err();
@@ -114,13 +115,16 @@ fn a_lock_on_the_recovery_key_step_keeps_the_key_for_after_the_unlock() {
     assert_eq!(state.pending_recovery_key().unwrap().recovery_key, key, "the same key, shown again");
     assert_eq!(refused_code(&state), ErrorCodeView::InvalidInput, "still to be confirmed before anything else");
 
-    state.save_recovery_kit(&kit).unwrap();
+    state.save_recovery_kit(&chosen).unwrap();
     assert!(std::fs::read(&kit).unwrap().starts_with(b"%PDF"));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(std::fs::metadata(&kit).unwrap().permissions().mode() & 0o777, 0o600, "the owner's alone");
     }
+    let into_the_data_folder =
+        chartkeep_clinic::ExportDestination::chosen_in_save_dialog(folder.path().join("practice/keyslots.json"));
+    assert_eq!(state.save_recovery_kit(&into_the_data_folder).unwrap_err().code, ErrorCodeView::InvalidInput);
     assert_eq!(signed_in_with_key_pending(&state.confirm_recovery_key(&last_six(&key)).unwrap()), Some(false));
 }
 
@@ -182,4 +186,32 @@ fn a_backup_that_ends_while_locked_is_recorded_at_the_unlock_and_a_restore_signs
     assert!(matches!(state.status().unwrap(), AppStatus::SignedOut), "everyone signs in again");
     assert_eq!(refused_code(&state), ErrorCodeView::NotSignedIn);
     assert!(matches!(state.log_in("owner", &Password::new(OWNER_PASSWORD)).unwrap(), AppStatus::SignedIn { .. }));
+}
+
+/// Whether this process holds the practice's database file open.
+fn database_is_open(folder: &tempfile::TempDir) -> bool {
+    let database = folder.path().join("practice").join("chartkeep.db");
+    std::fs::read_dir("/proc/self/fd")
+        .unwrap()
+        .flatten()
+        .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|target| target == database))
+}
+
+#[test]
+fn rust_ends_an_idle_session_by_itself_when_the_page_has_gone_silent() {
+    let folder = tempfile::tempdir().unwrap();
+    let (state, clock) = app_state(&folder);
+    set_up(&state);
+    let key = state.pending_recovery_key().unwrap().recovery_key;
+    state.confirm_recovery_key(&last_six(&key)).unwrap();
+    assert!(state.is_signed_in());
+    assert!(database_is_open(&folder));
+    // The page calls nothing more: no command, no activity. Only the timer's ticks come.
+    assert!(!state.tick(), "a live session is left alone");
+    clock.advance(time::Duration::minutes(16));
+    assert!(state.tick(), "the timer logged the idle session off");
+    assert!(!state.is_signed_in());
+    assert!(!database_is_open(&folder), "the database is closed and its key dropped");
+    assert!(matches!(state.status().unwrap(), AppStatus::Locked { .. }));
+    assert!(!state.tick(), "nothing more to end");
 }

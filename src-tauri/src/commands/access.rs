@@ -6,8 +6,8 @@ use tauri::State;
 
 use super::Reply;
 use crate::dto::{
-    AccessSettingsView, AppStatus, EmergencyAccessForReviewView, IssuedPasswordView, NewUserForm, RoleView,
-    TotpEnrolmentView, UserSummaryView, roles_from_views,
+    AccessSettingsView, AppStatus, EmergencyAccessForReviewView, IssuedPasswordView, KeyRotationView, NewUserForm,
+    RoleView, TotpEnrolmentView, UserSummaryView, roles_from_views,
 };
 use crate::state::AppState;
 
@@ -39,9 +39,23 @@ pub fn change_roles(state: State<'_, AppState>, user_id: String, roles: Vec<Role
     state.with_session(|session| session.change_roles(&user_id, &roles_from_views(&roles))).map(UserSummaryView::from)
 }
 
+/// Deactivates a user and rotates the database key ("backup-progress" events as it
+/// re-encrypts; `cancel_backup` stops it before the swap).
+#[tauri::command(async)]
+pub fn deactivate_user(app: tauri::AppHandle, state: State<'_, AppState>, user_id: String) -> Reply<UserSummaryView> {
+    state.deactivate_user(&user_id, &mut super::backups::progress_events(&app)).map(UserSummaryView::from)
+}
+
+/// Rotates the database key by hand, with progress.
+#[tauri::command(async)]
+pub fn rotate_database_key(app: tauri::AppHandle, state: State<'_, AppState>) -> Reply<KeyRotationView> {
+    state.rotate_database_key(&mut super::backups::progress_events(&app)).map(KeyRotationView::from)
+}
+
+/// Since when a rotation has been needed and not completed, for the Owner's reminder.
 #[tauri::command]
-pub fn deactivate_user(state: State<'_, AppState>, user_id: String) -> Reply<UserSummaryView> {
-    state.with_session(|session| session.deactivate_user(&user_id)).map(UserSummaryView::from)
+pub fn database_key_rotation_needed(state: State<'_, AppState>) -> Reply<Option<String>> {
+    state.with_session(|session| session.database_key_rotation_needed())
 }
 
 #[tauri::command(async)]

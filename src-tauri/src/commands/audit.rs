@@ -1,17 +1,17 @@
 //! Commands of the audit view: pages of the trail, the integrity status, verification, alerts,
 //! and exports to files the user chose. Each is arguments in, one core call, a DTO out.
 
-use std::path::PathBuf;
-
 use chartkeep_clinic::WallClock;
 use chartkeep_clinic::audit::query::AuditFilter;
 use tauri::State;
 
 use super::Reply;
+use crate::dto::SavedFileView;
 use crate::dto::audit::{
     AuditFilterView, AuditPageView, AuditSortView, ChoiceView, IntegrityStatusView, StaffChoiceView, VerificationView,
     audit_action_choices as action_choices,
 };
+use crate::save_dialog::{SaveDialog, ask_where_to_save};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -67,44 +67,67 @@ pub fn acknowledge_integrity_alert(state: State<'_, AppState>, alert_id: String,
     state.with_session(|session| session.acknowledge_integrity_alert(&alert_id, &comment))
 }
 
+/// The filtered audit trail as CSV, where the person chooses; `None` when they closed the dialog.
 #[tauri::command(async)]
 pub fn export_audit_csv(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     filter: AuditFilterView,
     sort: AuditSortView,
-    path: PathBuf,
-) -> Reply<u32> {
+    suggested_name: String,
+) -> Reply<Option<SavedFileView>> {
     let filter = AuditFilter::try_from(filter)?;
-    let count = state.with_session(|session| session.export_audit_csv(&filter, sort.into(), &path))?;
-    Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    let dialog = SaveDialog {
+        title: "Export the audit trail as CSV",
+        suggested_name: &suggested_name,
+        kind: "CSV",
+        extension: "csv",
+    };
+    let Some(destination) = ask_where_to_save(&app, dialog) else { return Ok(None) };
+    let count = state.with_session(|session| session.export_audit_csv(&filter, sort.into(), &destination))?;
+    Ok(Some(SavedFileView::of(&destination, count)))
 }
 
+/// The filtered audit trail as a PDF report, where the person chooses.
 #[tauri::command(async)]
 pub fn export_audit_pdf(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     filter: AuditFilterView,
     sort: AuditSortView,
     offset_minutes: i16,
-    path: PathBuf,
-) -> Reply<u32> {
+    suggested_name: String,
+) -> Reply<Option<SavedFileView>> {
     let filter = AuditFilter::try_from(filter)?;
+    let dialog = SaveDialog {
+        title: "Export the audit trail as PDF",
+        suggested_name: &suggested_name,
+        kind: "PDF",
+        extension: "pdf",
+    };
+    let Some(destination) = ask_where_to_save(&app, dialog) else { return Ok(None) };
     let wall_clock = WallClock { offset_minutes };
-    let count = state.with_session(|session| session.export_audit_pdf(&filter, sort.into(), wall_clock, &path))?;
-    Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    let count =
+        state.with_session(|session| session.export_audit_pdf(&filter, sort.into(), wall_clock, &destination))?;
+    Ok(Some(SavedFileView::of(&destination, count)))
 }
 
-/// "Who accessed this record" for one patient over a period, as a PDF.
+/// "Who accessed this record" for one patient over a period, as a PDF where the person chooses.
 #[tauri::command(async)]
 pub fn patient_access_report(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     patient_id: String,
     from: String,
     to: String,
     offset_minutes: i16,
-    path: PathBuf,
-) -> Reply<u32> {
+    suggested_name: String,
+) -> Reply<Option<SavedFileView>> {
+    let dialog =
+        SaveDialog { title: "Save the access report", suggested_name: &suggested_name, kind: "PDF", extension: "pdf" };
+    let Some(destination) = ask_where_to_save(&app, dialog) else { return Ok(None) };
     let wall_clock = WallClock { offset_minutes };
-    let count =
-        state.with_session(|session| session.patient_access_report(&patient_id, (&from, &to), wall_clock, &path))?;
-    Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    let count = state
+        .with_session(|session| session.patient_access_report(&patient_id, (&from, &to), wall_clock, &destination))?;
+    Ok(Some(SavedFileView::of(&destination, count)))
 }

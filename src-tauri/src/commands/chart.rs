@@ -2,16 +2,16 @@
 //! sign, addenda), allergies, medications and problems, amendments accepted on the chart, the
 //! printed summary and the FHIR export.
 
-use std::path::PathBuf;
-
 use chartkeep_clinic::WallClock;
 use tauri::State;
 
 use super::Reply;
+use crate::dto::SavedFileView;
 use crate::dto::chart::{
     ChartItemVersionView, ChartItemView, EncounterView, ItemFormView, OpenedChartView, SoapNoteView, encounter_kind,
 };
 use crate::dto::front_desk::AmendmentRequestView;
+use crate::save_dialog::{SaveDialog, ask_where_to_save};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -28,7 +28,7 @@ pub fn start_encounter(
     occurred_at: String,
 ) -> Reply<EncounterView> {
     state
-        .with_session(|session| session.start_encounter(&patient_id, encounter_kind(&kind), &occurred_at))
+        .with_session(|session| session.start_encounter(&patient_id, encounter_kind(&kind)?, &occurred_at))
         .map(Into::into)
 }
 
@@ -41,7 +41,7 @@ pub fn save_draft_note(
     note: SoapNoteView,
 ) -> Reply<EncounterView> {
     state
-        .with_session(|session| session.save_draft_note(&encounter_id, encounter_kind(&kind), &note.into()))
+        .with_session(|session| session.save_draft_note(&encounter_id, encounter_kind(&kind)?, &note.into()))
         .map(Into::into)
 }
 
@@ -125,24 +125,46 @@ pub fn accept_amendment_to_note(
         .map(Into::into)
 }
 
-/// Prints the patient summary (the last `encounters` signed encounters) to a PDF.
+/// Prints the patient summary (the last `encounters` signed encounters) to a PDF where the
+/// person chooses in the save dialog; `None` when they closed it.
 #[tauri::command(async)]
 pub fn print_patient_summary(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     patient_id: String,
     encounters: u32,
     offset_minutes: i16,
-    path: PathBuf,
-) -> Reply<u32> {
+    suggested_name: String,
+) -> Reply<Option<SavedFileView>> {
+    let dialog = SaveDialog {
+        title: "Save the patient summary",
+        suggested_name: &suggested_name,
+        kind: "PDF",
+        extension: "pdf",
+    };
+    let Some(destination) = ask_where_to_save(&app, dialog) else { return Ok(None) };
     let wall_clock = WallClock { offset_minutes };
-    let included = state
-        .with_session(|session| session.print_patient_summary(&patient_id, encounters as usize, wall_clock, &path))?;
-    Ok(u32::try_from(included).unwrap_or(u32::MAX))
+    let included = state.with_session(|session| {
+        session.print_patient_summary(&patient_id, encounters as usize, wall_clock, &destination)
+    })?;
+    Ok(Some(SavedFileView::of(&destination, included)))
 }
 
-/// Exports the patient's record as a FHIR R4 Bundle (JSON).
+/// Exports the patient's record as a FHIR R4 Bundle (JSON) where the person chooses.
 #[tauri::command(async)]
-pub fn export_patient_fhir(state: State<'_, AppState>, patient_id: String, path: PathBuf) -> Reply<u32> {
-    let entries = state.with_session(|session| session.export_patient_fhir(&patient_id, &path))?;
-    Ok(u32::try_from(entries).unwrap_or(u32::MAX))
+pub fn export_patient_fhir(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    patient_id: String,
+    suggested_name: String,
+) -> Reply<Option<SavedFileView>> {
+    let dialog = SaveDialog {
+        title: "Export the record as FHIR",
+        suggested_name: &suggested_name,
+        kind: "FHIR JSON",
+        extension: "json",
+    };
+    let Some(destination) = ask_where_to_save(&app, dialog) else { return Ok(None) };
+    let entries = state.with_session(|session| session.export_patient_fhir(&patient_id, &destination))?;
+    Ok(Some(SavedFileView::of(&destination, entries)))
 }

@@ -206,7 +206,7 @@ pub fn record_amendment_request(
 ) -> Reply<AmendmentRequestView> {
     let new = NewAmendmentRequest {
         received_on: request.received_on,
-        item: amendment_item(&request.item),
+        item: amendment_item(&request.item)?,
         item_id: request.item_id,
         requested_change: request.requested_change,
     };
@@ -249,5 +249,5 @@ pub fn date_order(state: State<'_, AppState>) -> Reply<String> {
 
 #[tauri::command]
 pub fn set_date_order(state: State<'_, AppState>, order: String) -> Reply<()> {
-    state.with_session(|session| session.set_date_order(DateOrder::parse(&order)))
+    state.with_session(|session| session.set_date_order(DateOrder::parse(&order)?))
 }

@@ -10,7 +10,8 @@ pub mod patients;
 use chartkeep_vault::{Password, RecoveryKey};
 use tauri::State;
 
-use crate::dto::{AppStatus, CommandError, PendingRecoveryKeyView, SetupForm};
+use crate::dto::{AppStatus, CommandError, PendingRecoveryKeyView, SavedFileView, SetupForm};
+use crate::save_dialog::{SaveDialog, ask_where_to_save};
 use crate::state::AppState;
 
 type Reply<T> = Result<T, CommandError>;
@@ -32,9 +33,18 @@ pub fn pending_recovery_key(state: State<'_, AppState>) -> Reply<PendingRecovery
     state.pending_recovery_key()
 }
 
+/// Saves the Recovery Kit PDF where the owner chooses; `None` when they closed the dialog.
 #[tauri::command(async)]
-pub fn save_recovery_kit(state: State<'_, AppState>, path: std::path::PathBuf) -> Reply<()> {
-    state.save_recovery_kit(&path)
+pub fn save_recovery_kit(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    suggested_name: String,
+) -> Reply<Option<SavedFileView>> {
+    let dialog =
+        SaveDialog { title: "Save the Recovery Kit", suggested_name: &suggested_name, kind: "PDF", extension: "pdf" };
+    let Some(destination) = ask_where_to_save(&app, dialog) else { return Ok(None) };
+    state.save_recovery_kit(&destination)?;
+    Ok(Some(SavedFileView::of(&destination, 1)))
 }
 
 #[tauri::command]

@@ -59,6 +59,7 @@ pub enum PermissionView {
     ReadChart,
     WriteChart,
     SignNotes,
+    ExportChart,
     ManageBackups,
     RunScheduledBackup,
     RecordDisclosure,
@@ -83,6 +84,7 @@ impl From<Permission> for PermissionView {
             Permission::ReadChart => PermissionView::ReadChart,
             Permission::WriteChart => PermissionView::WriteChart,
             Permission::SignNotes => PermissionView::SignNotes,
+            Permission::ExportChart => PermissionView::ExportChart,
             Permission::ManageBackups => PermissionView::ManageBackups,
             Permission::RunScheduledBackup => PermissionView::RunScheduledBackup,
             Permission::RecordDisclosure => PermissionView::RecordDisclosure,
@@ -90,6 +92,27 @@ impl From<Permission> for PermissionView {
             Permission::MergePatients => PermissionView::MergePatients,
             Permission::ReviewEnteredInError => PermissionView::ReviewEnteredInError,
             Permission::ImportPatients => PermissionView::ImportPatients,
+        }
+    }
+}
+
+/// What rotating the database key did.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename = "KeyRotation")]
+pub struct KeyRotationView {
+    pub carried_users: u32,
+    /// "Full name (username)" of users who need a new password from the Owner.
+    pub users_needing_new_password: Vec<String>,
+    pub database_bytes: f64,
+}
+
+impl From<chartkeep_clinic::KeyRotation> for KeyRotationView {
+    fn from(rotation: chartkeep_clinic::KeyRotation) -> Self {
+        KeyRotationView {
+            carried_users: u32::try_from(rotation.carried_users).unwrap_or(u32::MAX),
+            users_needing_new_password: rotation.users_needing_new_password,
+            database_bytes: rotation.database_bytes as f64,
         }
     }
 }

@@ -219,6 +219,7 @@ pub enum BackupStepView {
     Writing,
     Reading,
     Checking,
+    Reencrypting,
 }
 
 /// How far a backup, verification or restore has got, sent as the "backup-progress" event. The
@@ -241,6 +242,7 @@ impl BackupProgressView {
                 BackupStep::Writing => BackupStepView::Writing,
                 BackupStep::Reading => BackupStepView::Reading,
                 BackupStep::Checking => BackupStepView::Checking,
+                BackupStep::Reencrypting => BackupStepView::Reencrypting,
             },
             done: progress.done as f64,
             total: progress.total as f64,

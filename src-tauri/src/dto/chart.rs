@@ -242,7 +242,8 @@ impl From<Encounter> for EncounterView {
     }
 }
 
-pub fn encounter_kind(text: &str) -> EncounterKind {
+/// Reads an encounter's kind strictly: an unknown one is refused.
+pub fn encounter_kind(text: &str) -> chartkeep_clinic::ClinicResult<EncounterKind> {
     EncounterKind::parse(text)
 }
 

@@ -394,7 +394,9 @@ pub struct AmendmentRequestFormView {
     pub requested_change: String,
 }
 
-pub fn amendment_item(code: &str) -> AmendmentItem {
+/// Reads what an amendment request is about strictly: an unknown value is refused (it decides
+/// who may decide the request).
+pub fn amendment_item(code: &str) -> chartkeep_clinic::ClinicResult<AmendmentItem> {
     AmendmentItem::parse(code)
 }
 

@@ -21,8 +21,8 @@ pub mod patients;
 mod redacted;
 
 pub use access::{
-    AccessSettingsView, EmergencyAccessForReviewView, IssuedPasswordView, NewUserForm, PermissionView, RoleView,
-    SecondFactorStateView, TotpEnrolmentView, UserSummaryView, roles_from_views,
+    AccessSettingsView, EmergencyAccessForReviewView, IssuedPasswordView, KeyRotationView, NewUserForm, PermissionView,
+    RoleView, SecondFactorStateView, TotpEnrolmentView, UserSummaryView, roles_from_views,
 };
 use chartkeep_clinic::{ClinicError, ErrorCode, Session};
 use serde::{Deserialize, Serialize};
@@ -39,6 +39,24 @@ pub struct CommandError {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub fields: Option<Vec<FieldErrorView>>,
+}
+
+/// A file saved where the person chose in the save dialog, and how many entries it holds.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename = "SavedFile")]
+pub struct SavedFileView {
+    pub path: String,
+    pub count: u32,
+}
+
+impl SavedFileView {
+    pub fn of(destination: &chartkeep_clinic::ExportDestination, count: u64) -> Self {
+        SavedFileView {
+            path: destination.path().to_string_lossy().into_owned(),
+            count: u32::try_from(count).unwrap_or(u32::MAX),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -86,6 +104,8 @@ pub enum ErrorCodeView {
     DestinationUnavailable,
     /// Cancelled by the person; nothing changed.
     Cancelled,
+    /// A user was deactivated, but rotating the database key did not complete yet.
+    KeyRotationPending,
     /// No one is signed in (or the screen is locked): the app layer's own code.
     NotSignedIn,
     Internal,
@@ -121,6 +141,7 @@ impl From<ErrorCode> for ErrorCodeView {
             ErrorCode::BackupUnusable => ErrorCodeView::BackupUnusable,
             ErrorCode::DestinationUnavailable => ErrorCodeView::DestinationUnavailable,
             ErrorCode::Cancelled => ErrorCodeView::Cancelled,
+            ErrorCode::KeyRotationPending => ErrorCodeView::KeyRotationPending,
             ErrorCode::Internal => ErrorCodeView::Internal,
         }
     }
@@ -260,6 +281,7 @@ fn typescript_bindings() -> String {
     let declarations = [
         ErrorCodeView::decl(),
         FieldErrorView::decl(),
+        SavedFileView::decl(),
         CommandError::decl(),
         RoleView::decl(),
         PermissionView::decl(),
@@ -269,6 +291,7 @@ fn typescript_bindings() -> String {
         SetupForm::decl(),
         PendingRecoveryKeyView::decl(),
         UserSummaryView::decl(),
+        KeyRotationView::decl(),
         NewUserForm::decl(),
         IssuedPasswordView::decl(),
         access::RolePolicyView::decl(),

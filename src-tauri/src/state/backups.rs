@@ -14,7 +14,7 @@ use super::{AppState, CommandResult, Screen, status_of};
 use crate::dto::{AppStatus, CommandError};
 
 /// Clears the "running" flag however the backup ends.
-struct Running<'a>(&'a std::sync::atomic::AtomicBool);
+pub(super) struct Running<'a>(pub(super) &'a std::sync::atomic::AtomicBool);
 
 impl Drop for Running<'_> {
     fn drop(&mut self) {

@@ -7,7 +7,6 @@ use chartkeep_vault::{KdfChoice, Password, RecoveryKey};
 
 use super::{AppState, CommandResult, Screen, log_off_automatically, status_of};
 use crate::dto::{AppStatus, CommandError, PendingRecoveryKeyView, SetupForm};
-use crate::private_file::write_private_file;
 
 /// How many characters of the recovery key the owner types back after setup.
 const CONFIRM_CHARACTERS: usize = 6;
@@ -38,8 +37,9 @@ impl AppState {
         self.with_pending_key(|_, key| Ok(PendingRecoveryKeyView { recovery_key: key.expose().to_owned() }))
     }
 
-    /// Writes the Recovery Kit PDF where the owner chose, readable only by them.
-    pub fn save_recovery_kit(&self, path: &std::path::Path) -> CommandResult<()> {
+    /// Writes the Recovery Kit PDF where the owner chose, readable only by them, confined as
+    /// every file the app writes for a person is (see `export_file.rs` in the clinic crate).
+    pub fn save_recovery_kit(&self, destination: &chartkeep_clinic::ExportDestination) -> CommandResult<()> {
         self.with_pending_key(|session, key| {
             let practice_name = session.practice_name()?;
             let kit = chartkeep_documents::RecoveryKit {
@@ -50,9 +50,8 @@ impl AppState {
             };
             let pdf = chartkeep_documents::render_recovery_kit_pdf(&kit)
                 .map_err(|error| CommandError::invalid("path", &error.to_string()))?;
-            write_private_file(path, &pdf).map_err(|error| {
-                CommandError::invalid("path", &format!("The Recovery Kit could not be saved there: {error}"))
-            })
+            let data_folder = session.data_folder().to_path_buf();
+            chartkeep_clinic::write_confined_file(destination, &data_folder, &pdf).map_err(CommandError::from)
         })
     }
 
