@@ -2,7 +2,7 @@
 // backup (damaged, another practice's, made by a newer Chartkeep, gone) under the file; a new
 // password Rust refuses under the password. Branches on codes and field names only.
 import type { CommandError } from '../../generated/bindings';
-import { needsFreshStatus } from '../api/commands';
+import { needsFreshStatus } from '../api/invoke';
 import { normaliseFieldName } from '../forms/fieldErrors';
 
 export type RestoreField = 'file' | 'key' | 'password';
