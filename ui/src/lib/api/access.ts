@@ -1,5 +1,6 @@
-// The access-control commands: activity, user administration, my account, settings. Like
-// commands.ts, each resolves with the command's value or rejects with a CommandError.
+// The access-control commands (commands/access.rs): activity, user administration, my account
+// and the second factor, the access settings, and the review of emergency access. Each resolves
+// with the command's value or rejects with a CommandError (see invoke.ts).
 import type {
   AccessSettingsView,
   AppStatus,
@@ -7,9 +8,10 @@ import type {
   IssuedPasswordView,
   NewUserForm,
   Role,
+  TotpEnrolmentView,
   UserSummaryView,
 } from '../../generated/bindings';
-import { call } from './commands';
+import { call } from './invoke';
 
 /** Activity at the screen; answers the lock screen once the session has run out. */
 export function touch(): Promise<AppStatus> {
@@ -44,10 +46,6 @@ export function unlockAccount(userId: string): Promise<UserSummaryView> {
   return call<UserSummaryView>('unlock_account', { userId });
 }
 
-export function resetSecondFactor(userId: string): Promise<UserSummaryView> {
-  return call<UserSummaryView>('reset_second_factor', { userId });
-}
-
 export function changeOwnPassword(current: string, newPassword: string): Promise<AppStatus> {
   return call<AppStatus>('change_own_password', { current, newPassword });
 }
@@ -58,6 +56,23 @@ export function accessSettings(): Promise<AccessSettingsView> {
 
 export function updateAccessSettings(settings: AccessSettingsView): Promise<AccessSettingsView> {
   return call<AccessSettingsView>('update_access_settings', { settings });
+}
+
+export function verifySecondFactor(code: string): Promise<AppStatus> {
+  return call<AppStatus>('verify_second_factor', { code });
+}
+
+export function beginSecondFactorEnrolment(): Promise<TotpEnrolmentView> {
+  return call<TotpEnrolmentView>('begin_second_factor_enrolment');
+}
+
+/** Resolves with the ten recovery codes, to be shown once. */
+export function confirmSecondFactorEnrolment(code: string): Promise<string[]> {
+  return call<string[]>('confirm_second_factor_enrolment', { code });
+}
+
+export function resetSecondFactor(userId: string): Promise<UserSummaryView> {
+  return call<UserSummaryView>('reset_second_factor', { userId });
 }
 
 export function unreviewedEmergencyAccesses(): Promise<EmergencyAccessForReviewView[]> {

@@ -1,18 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AuditFilterView, AuditSortView } from '../../generated/bindings';
-import {
-  acknowledgeIntegrityAlert,
-  auditActionChoices,
-  auditEntries,
-  auditIntegrityStatus,
-  auditPatientByMrn,
-  auditStaffChoices,
-  exportAuditCsv,
-  exportAuditPdf,
-  integrityAlertsToShow,
-  patientAccessReport,
-  verifyAuditChain,
-} from './audit';
+import { acknowledgeIntegrityAlert, auditActionChoices, auditEntries, auditIntegrityStatus, auditPatientByMrn, auditStaffChoices, exportAuditCsv, exportAuditPdf, integrityAlertsToShow, patientAccessReport, verifyAuditChain } from './audit';
 
 describe('audit commands', () => {
   // Stands in for the bridge Tauri puts into the window, to check command and argument names.

@@ -1,6 +1,6 @@
-// The audit view's commands: pages of the trail, the choices for its filters, the integrity
-// status and verification, alerts, and exports to files. Like commands.ts, each resolves with
-// the command's value or rejects with a CommandError.
+// The audit view's commands (commands/audit.rs): pages of the trail, the choices for its
+// filters, the integrity status and verification, alerts, and exports to files. Each resolves
+// with the command's value or rejects with a CommandError (see invoke.ts).
 import type {
   AuditFilterView,
   AuditPageView,
@@ -10,7 +10,7 @@ import type {
   StaffChoiceView,
   VerificationView,
 } from '../../generated/bindings';
-import { call } from './commands';
+import { call } from './invoke';
 
 /** One page of the trail: `limit` is 1 to 500. Reading offset 0 is itself audited. */
 export function auditEntries(
@@ -24,6 +24,15 @@ export function auditEntries(
 
 export function auditActionChoices(): Promise<ChoiceView[]> {
   return call<ChoiceView[]>('audit_action_choices');
+}
+
+/**
+ * The patient with this MRN, for the patient filter and the access report: `code` is the
+ * patient's id, `label` reads "Family, Given (MRN 1000009)". Rejects with invalid_input (field
+ * "mrn") for digits that are no MRN, and not_found when no patient has it.
+ */
+export function auditPatientByMrn(mrn: string): Promise<ChoiceView> {
+  return call<ChoiceView>('audit_patient_by_mrn', { mrn });
 }
 
 export function auditStaffChoices(): Promise<StaffChoiceView[]> {
@@ -72,13 +81,4 @@ export function patientAccessReport(
   path: string,
 ): Promise<number> {
   return call<number>('patient_access_report', { patientId, from, to, offsetMinutes, path });
-}
-
-/**
- * The patient with this MRN, for the patient filter and the access report: `code` is the
- * patient's id, `label` reads "Family, Given (MRN 1000009)". Rejects with invalid_input (field
- * "mrn") for digits that are no MRN, and not_found when no patient has it.
- */
-export function auditPatientByMrn(mrn: string): Promise<ChoiceView> {
-  return call<ChoiceView>('audit_patient_by_mrn', { mrn });
 }

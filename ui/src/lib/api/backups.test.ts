@@ -1,22 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BackupProgressView, BackupSettingsView } from '../../generated/bindings';
-import {
-  backUpNow,
-  backupSettings,
-  backupStatus,
-  backupTick,
-  backups,
-  cancelBackup,
-  inspectBackup,
-  inspectBackupForNewPc,
-  localOffsetMinutes,
-  onBackupProgress,
-  onDailyBackupFinished,
-  restoreBackup,
-  restoreOntoThisPc,
-  updateBackupSettings,
-  verifyBackup,
-} from './backups';
+import { backUpNow, backups, backupSettings, backupStatus, backupTick, cancelBackup, inspectBackup, inspectBackupForNewPc, localOffsetMinutes, onBackupProgress, onDailyBackupFinished, restoreBackup, restoreOntoThisPc, updateBackupSettings, verifyBackup } from './backups';
 
 describe('backup commands', () => {
   // Stands in for the bridge Tauri puts into the window, to check command and argument names.

@@ -1,7 +1,7 @@
 // Backups: the Owner's settings, the list and the home screen's status, "Back up now" with its
 // progress and Cancel, verifying a file, restoring on this PC (everyone signs in again) and onto
-// a new PC from the first-run screen, and the daily schedule's tick. Like commands.ts, each
-// resolves with the command's value or rejects with a CommandError.
+// a new PC from the first-run screen, and the daily schedule's tick (commands/backups.rs). Each
+// resolves with the command's value or rejects with a CommandError (see invoke.ts).
 import { listen } from '@tauri-apps/api/event';
 import type {
   AppStatus,
@@ -13,10 +13,11 @@ import type {
   BackupVerificationView,
   RestoreOutcomeView,
 } from '../../generated/bindings';
-import { call } from './commands';
+import { call } from './invoke';
 
 /** The event long backup work sends as it goes (a backup, a verification, a restore). */
 export const BACKUP_PROGRESS_EVENT = 'backup-progress';
+
 /** Sent when a daily backup started by the tick ends: `true` when it was made and verified. */
 export const DAILY_BACKUP_FINISHED_EVENT = 'daily-backup-finished';
 

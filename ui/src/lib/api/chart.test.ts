@@ -1,21 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ItemFormView, SoapNoteView } from '../../generated/bindings';
-import {
-  acceptAmendmentToItem,
-  acceptAmendmentToNote,
-  addAddendum,
-  chartItemHistory,
-  discardDraftNote,
-  encounter,
-  exportPatientFhir,
-  markChartItemEnteredInError,
-  printPatientSummary,
-  recordChartItem,
-  saveDraftNote,
-  signNote,
-  startEncounter,
-  updateChartItem,
-} from './chart';
+import { acceptAmendmentToItem, acceptAmendmentToNote, addAddendum, chartItemHistory, discardDraftNote, encounter, exportPatientFhir, markChartItemEnteredInError, printPatientSummary, recordChartItem, saveDraftNote, signNote, startEncounter, updateChartItem } from './chart';
 
 describe('chart commands', () => {
   // Stands in for the bridge Tauri puts into the window, to check command and argument names.

@@ -1,18 +1,24 @@
-// The clinical chart's commands: encounters and their notes (draft, autosave, sign, addenda),
-// allergies, medications and problems with their History, amendments accepted on the chart, the
-// printed summary and the FHIR export. Opening the chart (`openChart`) is in frontDesk.ts. Like
-// commands.ts, each resolves with the command's value or rejects with a CommandError.
+// The clinical chart's commands (commands/chart.rs): opening the chart, encounters and their
+// notes (draft, autosave, sign, addenda), allergies, medications and problems with their History,
+// amendments accepted on the chart, the printed summary and the FHIR export. Each resolves with
+// the command's value or rejects with a CommandError (see invoke.ts).
 import type {
   AmendmentRequestView,
   ChartItemVersionView,
   ChartItemView,
   EncounterView,
   ItemFormView,
+  OpenedChartView,
   SoapNoteView,
 } from '../../generated/bindings';
-import { call } from './commands';
+import { call } from './invoke';
 
 export type EncounterKind = 'visit' | 'phone' | 'telehealth' | 'other';
+
+/** Rejects with `forbidden` for users who may not read charts and hold no emergency access. */
+export function openChart(patientId: string): Promise<OpenedChartView> {
+  return call<OpenedChartView>('open_chart', { patientId });
+}
 
 /** A draft for the signed-in clinician; `occurredAt` (RFC 3339) empty means now. */
 export function startEncounter(patientId: string, kind: EncounterKind, occurredAt: string): Promise<EncounterView> {

@@ -1,23 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AmendmentRequestFormView, DisclosureFormView, NewAppointmentView } from '../../generated/bindings';
+import type { AmendmentRequestFormView, DisclosureFormView, ImportMappingView, NewAppointmentView } from '../../generated/bindings';
+import { openChart } from './chart';
 import {
   bookAppointment,
+  cancelImport,
   clinicians,
   correctDisclosure,
   dateOrder,
-  daySchedule,
-  decideAmendmentRequest,
-  openChart,
-  patientAmendmentRequests,
-  patientAppointments,
-  patientDisclosures,
-  recordAmendmentRequest,
-  recordDisclosure,
-  registerWalkIn,
-  requestEmergencyAccess,
-  rescheduleAppointment,
-  setAppointmentStatus,
-} from './frontDesk';
+  dryRunImport,
+  importFields,
+  importMapping,
+  importMappingNames,
+  importPatients,
+  previewImport,
+  saveImportMapping,
+  setDateOrder,
+  daySchedule, decideAmendmentRequest, patientAmendmentRequests, patientAppointments, patientDisclosures, recordAmendmentRequest, recordDisclosure, registerWalkIn, requestEmergencyAccess, rescheduleAppointment, setAppointmentStatus } from './frontDesk';
 
 describe('front desk commands', () => {
   const bridge = vi.fn<(command: string, args: unknown) => Promise<unknown>>();
@@ -103,5 +101,64 @@ describe('front desk commands', () => {
     const overlap = { code: 'needs_confirmation', message: 'Dr Who already has a booking then. Book anyway?', field: 'starts_at' };
     bridge.mockRejectedValueOnce(overlap);
     await expect(bookAppointment(appointment, false)).rejects.toEqual(overlap);
+  });
+});
+
+describe('import commands and the date order', () => {
+  // Stands in for the bridge Tauri puts into the window, to check command and argument names.
+  const bridge = vi.fn<(command: string, args: unknown) => Promise<unknown>>();
+  const mapping: ImportMappingView = {
+    columns: [{ column: 'LAST', field: 'family_name', dateFormat: null, optional: false }],
+    stripNameDigits: true,
+  };
+
+  beforeEach(() => {
+    bridge.mockReset();
+    bridge.mockResolvedValue(null);
+    vi.stubGlobal('window', { __TAURI_INTERNALS__: { invoke: bridge } });
+  });
+
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('call the Rust commands by name with camelCase arguments', async () => {
+    await importFields();
+    await importMappingNames();
+    await importMapping('synthea');
+    await saveImportMapping('Old system', mapping);
+    await previewImport('/tmp/patients.csv', null);
+    await previewImport('/tmp/patients.csv', mapping);
+    await dryRunImport('/tmp/patients.csv', mapping);
+    await importPatients('/tmp/patients.csv', mapping, true);
+    await cancelImport();
+    await setDateOrder('mdy');
+    expect(bridge.mock.calls.map(([command, args]) => [command, args])).toEqual([
+      ['import_fields', {}],
+      ['import_mapping_names', {}],
+      ['import_mapping', { name: 'synthea' }],
+      ['save_import_mapping', { name: 'Old system', mapping }],
+      ['preview_import', { path: '/tmp/patients.csv', mapping: null }],
+      ['preview_import', { path: '/tmp/patients.csv', mapping }],
+      ['dry_run_import', { path: '/tmp/patients.csv', mapping }],
+      ['import_patients', { path: '/tmp/patients.csv', mapping, skipInvalidRows: true }],
+      ['cancel_import', {}],
+      ['set_date_order', { order: 'mdy' }],
+    ]);
+  });
+
+  it('read the date order as day first (any other answer too) unless the practice writes month first', async () => {
+    bridge.mockResolvedValueOnce('mdy');
+    expect(await dateOrder()).toBe('mdy');
+    bridge.mockResolvedValueOnce('dmy');
+    expect(await dateOrder()).toBe('dmy');
+    bridge.mockResolvedValueOnce('something else');
+    expect(await dateOrder()).toBe('dmy');
+  });
+
+  it('reject with the CommandError naming the field', async () => {
+    const invalid = { code: 'invalid_input', message: '3 rows are not valid (the first on line 4).', field: 'file' };
+    bridge.mockRejectedValueOnce(invalid);
+    await expect(importPatients('/tmp/p.csv', mapping, false)).rejects.toEqual(invalid);
   });
 });

@@ -1,23 +1,29 @@
-// The front desk's other commands: clinicians and each clinician's day, booking and the
-// appointment's status, disclosures, amendment requests, emergency access and the chart, and
-// the practice's date order. Like commands.ts, each resolves with the command's value or
-// rejects with a CommandError.
+// The front desk's commands (commands/front_desk.rs): clinicians and each clinician's day,
+// booking and the appointment's status, importing patients from a CSV file, disclosures,
+// amendment requests, emergency access, and the practice's date order. Each resolves with the
+// command's value or rejects with a CommandError (see invoke.ts).
+import { listen } from '@tauri-apps/api/event';
 import type {
   AmendmentRequestFormView,
   AmendmentRequestView,
   AppointmentStatus,
   AppointmentView,
+  ChoiceView,
   ClinicianDayView,
   DisclosureFormView,
   DisclosureView,
   EmergencyAccessView,
+  ImportMappingView,
+  ImportPreviewView,
+  ImportProgressView,
+  ImportReportView,
+  ImportSummaryView,
   NewAppointmentView,
-  OpenedChartView,
   StaffChoiceView,
 } from '../../generated/bindings';
-import { call } from './commands';
+import { call } from './invoke';
 
-/** "dmy" (07/03/1984 is the 7th of March) or "mdy". */
+/** How the practice writes dates: "dmy" (07/03/1984 is 7 March) or "mdy" (July 3). */
 export type DateOrder = 'dmy' | 'mdy';
 
 export function clinicians(): Promise<StaffChoiceView[]> {
@@ -68,6 +74,57 @@ export function patientAppointments(patientId: string): Promise<AppointmentView[
   return call<AppointmentView[]>('patient_appointments', { patientId });
 }
 
+/** The fields a file's column can fill: code and words. */
+export function importFields(): Promise<ChoiceView[]> {
+  return call<ChoiceView[]>('import_fields');
+}
+
+/** "synthea" (the built-in layout of Synthea's patients.csv) first, then the saved mappings. */
+export function importMappingNames(): Promise<string[]> {
+  return call<string[]>('import_mapping_names');
+}
+
+export function importMapping(name: string): Promise<ImportMappingView> {
+  return call<ImportMappingView>('import_mapping', { name });
+}
+
+/** Saves a mapping under a name, replacing one of the same name. */
+export function saveImportMapping(name: string, mapping: ImportMappingView): Promise<void> {
+  return call<void>('save_import_mapping', { name, mapping });
+}
+
+/** The file's column names and first rows; through the mapping too, when one is given. */
+export function previewImport(path: string, mapping: ImportMappingView | null): Promise<ImportPreviewView> {
+  return call<ImportPreviewView>('preview_import', { path, mapping });
+}
+
+/** Checks every row without importing anything; sends "import-progress" events. */
+export function dryRunImport(path: string, mapping: ImportMappingView): Promise<ImportReportView> {
+  return call<ImportReportView>('dry_run_import', { path, mapping });
+}
+
+/**
+ * Imports the file in one go (all valid rows or nothing); sends "import-progress" events. With
+ * invalid rows it is refused unless `skipInvalidRows`.
+ */
+export function importPatients(
+  path: string,
+  mapping: ImportMappingView,
+  skipInvalidRows: boolean,
+): Promise<ImportSummaryView> {
+  return call<ImportSummaryView>('import_patients', { path, mapping, skipInvalidRows });
+}
+
+/** Stops the running check or import; the command then fails and nothing is imported. */
+export function cancelImport(): Promise<void> {
+  return call<void>('cancel_import');
+}
+
+/** Calls `handler` with each progress event of a check or import; resolves with the way to stop. */
+export async function onImportProgress(handler: (progress: ImportProgressView) => void): Promise<() => void> {
+  return listen<ImportProgressView>('import-progress', (event) => handler(event.payload));
+}
+
 export function recordDisclosure(patientId: string, disclosure: DisclosureFormView): Promise<DisclosureView> {
   return call<DisclosureView>('record_disclosure', { patientId, disclosure });
 }
@@ -105,11 +162,10 @@ export function requestEmergencyAccess(patientId: string, reason: string): Promi
   return call<EmergencyAccessView>('request_emergency_access', { patientId, reason });
 }
 
-/** Rejects with `forbidden` for users who may not read charts and hold no emergency access. */
-export function openChart(patientId: string): Promise<OpenedChartView> {
-  return call<OpenedChartView>('open_chart', { patientId });
-}
-
 export async function dateOrder(): Promise<DateOrder> {
   return (await call<string>('date_order')) === 'mdy' ? 'mdy' : 'dmy';
+}
+
+export function setDateOrder(order: DateOrder): Promise<void> {
+  return call<void>('set_date_order', { order });
 }

@@ -1,14 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PatientFormView } from '../../generated/bindings';
+import type { DuplicateReviewItemView, PatientFormView, PatientSummaryView } from '../../generated/bindings';
 import { emptyPatientForm } from '../patients/form';
 import {
   checkForDuplicates,
+  dismissDuplicateReview,
+  duplicateReviewQueue,
+  enteredInErrorPatients,
   markPatientEnteredInError,
+  mergePatients,
+  mergePreview,
   openPatient,
+  patientForMerge,
   patientHistory,
   patientMerges,
   registerPatient,
   searchPatients,
+  unmergePatients,
   updatePatient,
 } from './patients';
 
@@ -60,5 +67,60 @@ describe('patient commands', () => {
     };
     bridge.mockRejectedValueOnce(invalid);
     await expect(registerPatient(form, [])).rejects.toEqual(invalid);
+  });
+});
+
+describe('duplicate review, merges and records entered in error', () => {
+  // Stands in for the bridge Tauri puts into the window, to check command and argument names.
+  const bridge = vi.fn<(command: string, args: unknown) => Promise<unknown>>();
+
+  beforeEach(() => {
+    bridge.mockReset();
+    bridge.mockResolvedValue(null);
+    vi.stubGlobal('window', { __TAURI_INTERNALS__: { invoke: bridge } });
+  });
+
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('call the Rust commands by name with camelCase arguments', async () => {
+    await duplicateReviewQueue();
+    await dismissDuplicateReview('p-1');
+    await mergePreview('p-1', 'p-2');
+    await mergePatients('p-1', 'p-2');
+    await unmergePatients('m-1');
+    await patientForMerge('1000042');
+    await enteredInErrorPatients();
+    expect(bridge.mock.calls.map(([command, args]) => [command, args])).toEqual([
+      ['duplicate_review_queue', {}],
+      ['dismiss_duplicate_review', { patientId: 'p-1' }],
+      ['merge_preview', { survivorId: 'p-1', duplicateId: 'p-2' }],
+      ['merge_patients', { survivorId: 'p-1', duplicateId: 'p-2' }],
+      ['unmerge_patients', { mergeId: 'm-1' }],
+      ['patient_for_merge', { mrn: '1000042' }],
+      ['entered_in_error_patients', {}],
+    ]);
+  });
+
+  it('give the duplicate review list as Rust sends it, each record beside the one it resembles', async () => {
+    const summary = (id: string, mrn: string, familyName: string, givenNames: string): PatientSummaryView => ({
+      id,
+      mrn,
+      familyName,
+      givenNames,
+      preferredName: '',
+      dateOfBirth: '1970-01-02',
+      age: 56,
+      status: 'active',
+      lastVisit: null,
+      foundThroughAlias: null,
+    });
+    const items: DuplicateReviewItemView[] = [
+      { flagged: summary('p-2', '1000017', 'Smyth', 'Jon'), resembles: summary('p-1', '1000009', 'Smith', 'John') },
+      { flagged: summary('p-3', '1000025', 'Ortega', 'Jose'), resembles: null },
+    ];
+    bridge.mockResolvedValueOnce(items);
+    expect(await duplicateReviewQueue()).toEqual(items);
   });
 });

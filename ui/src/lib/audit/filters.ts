@@ -21,7 +21,19 @@ export interface FilterForm {
 /** Errors by the form's own field names, and `filter` for the filter as a whole. */
 export type FilterErrors = Partial<Record<keyof FilterForm | 'filter', string>>;
 
-/** The names the Rust side may give each field of the form, for `fieldOfError`. */
+/** The input of each field of the filter bar, focused when Rust names the field. */
+export const FILTER_IDS: Record<keyof FilterErrors, string> = {
+  fromDay: 'audit-filter-from',
+  toDay: 'audit-filter-to',
+  userId: 'audit-filter-user',
+  patientMrn: 'audit-filter-patient',
+  action: 'audit-filter-action',
+  outcome: 'audit-filter-outcome',
+  emergencyOnly: 'audit-filter-emergency',
+  filter: 'audit-filter-apply',
+};
+
+/** The other names the Rust side may give each field of the filter bar. */
 export const FILTER_FIELDS = {
   fromDay: ['from'],
   toDay: ['to'],

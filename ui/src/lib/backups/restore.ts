@@ -2,8 +2,8 @@
 // backup (damaged, another practice's, made by a newer Chartkeep, gone) under the file; a new
 // password Rust refuses under the password. Branches on codes and field names only.
 import type { CommandError } from '../../generated/bindings';
-import { needsFreshStatus } from '../api/commands';
-import { normaliseFieldName } from '../forms/fieldErrors';
+import { needsFreshStatus } from '../api/invoke';
+import { placeErrors } from '../forms/fieldErrors';
 
 export type RestoreField = 'file' | 'key' | 'password';
 
@@ -29,13 +29,8 @@ export function restoreErrorField(error: CommandError): RestoreField | null {
   if (error.field === null) {
     return null;
   }
-  const named = normaliseFieldName(error.field);
-  for (const [field, names] of Object.entries(FIELD_NAMES) as [RestoreField, readonly string[]][]) {
-    if (names.some((name) => normaliseFieldName(name) === named)) {
-      return field;
-    }
-  }
-  return null;
+  const placed = placeErrors({ code: error.code, message: error.message, field: error.field }, FIELD_NAMES);
+  return (Object.keys(placed.byField)[0] as RestoreField | undefined) ?? null;
 }
 
 /** Whether the app should ask for its status again after this error during a restore on this PC. */

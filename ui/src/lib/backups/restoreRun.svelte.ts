@@ -3,7 +3,7 @@
 // it when the screen is left before the final swap.
 import type { BackupProgressView } from '../../generated/bindings';
 import { cancelBackup, onBackupProgress } from '../api/backups';
-import { asCommandError } from '../api/commands';
+import { asCommandError } from '../api/invoke';
 import { whileMounted } from './listen';
 import { track, type TrackedProgress } from './progress';
 

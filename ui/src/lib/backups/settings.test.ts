@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { BackupSettingsView, CommandError } from '../../generated/bindings';
-import { errorsOf, firstErrorField, formOf, recipientsOf, settingsOf } from './settings';
+import { firstFieldInError, placeErrors } from '../forms/fieldErrors';
+import { formOf, recipientsOf, SETTINGS_FIELDS, SETTINGS_ORDER, settingsOf } from './settings';
+
+const errorsOf = (error: CommandError) => placeErrors(error, SETTINGS_FIELDS);
+const firstErrorField = (errors: ReturnType<typeof errorsOf>['byField']) => firstFieldInError(errors, SETTINGS_ORDER);
 
 const KEY_A = 'age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq';
 const KEY_B = 'age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj';
@@ -76,7 +80,7 @@ describe('Rust\u2019s errors on the form', () => {
       field: 'destination',
     };
     expect(errorsOf(error)).toEqual({
-      errors: { destination: 'Choose a folder that exists (connect the drive first).' },
+      byField: { destination: 'Choose a folder that exists (connect the drive first).' },
       rest: null,
     });
   });
@@ -94,7 +98,7 @@ describe('Rust\u2019s errors on the form', () => {
         { field: 'on_log_off_after_hours', message: 'Choose between 1 and 720 hours.' },
       ],
     };
-    const { errors, rest } = errorsOf(error);
+    const { byField: errors, rest } = errorsOf(error);
     expect(errors).toEqual({
       dailyAt: 'Write the time as HH:MM, for example 18:30.',
       keepWeekly: 'Keep at most 260 weekly backups.',
@@ -108,7 +112,7 @@ describe('Rust\u2019s errors on the form', () => {
 
   it('keeps an error that names no field of the form for above the button', () => {
     const error: CommandError = { code: 'forbidden', message: 'Only the Owner manages backups.', field: null };
-    expect(errorsOf(error)).toEqual({ errors: {}, rest: 'Only the Owner manages backups.' });
+    expect(errorsOf(error)).toEqual({ byField: {}, rest: 'Only the Owner manages backups.' });
     expect(firstErrorField({})).toBeNull();
   });
 });

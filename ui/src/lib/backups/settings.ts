@@ -1,8 +1,7 @@
 // The backup settings form: what the Owner types (text, so a half-typed number is still shown
 // as typed) and the settings Rust takes, and where each of Rust's field errors goes. Rust checks
 // every value; this only turns "not a whole number" into a sentence before sending.
-import type { BackupSettingsView, CommandError } from '../../generated/bindings';
-import { fieldOfError } from '../forms/fieldErrors';
+import type { BackupSettingsView } from '../../generated/bindings';
 
 export interface SettingsForm {
   destination: string;
@@ -96,28 +95,13 @@ export function settingsOf(form: SettingsForm): { settings: BackupSettingsView }
   };
 }
 
-/**
- * Rust's errors under the fields they name: every entry of `fields` when the form had several
- * wrong values (several for one field are put together), otherwise `field`. What names no
- * field of the form is returned as `rest`, to show above the Save button.
- */
-export function errorsOf(error: CommandError): { errors: FormErrors; rest: string | null } {
-  const entries = error.fields && error.fields.length > 0 ? error.fields : [{ field: error.field, message: error.message }];
-  const errors: FormErrors = {};
-  const rest: string[] = [];
-  for (const entry of entries) {
-    const field = entry.field === null ? null : fieldOfError({ ...error, field: entry.field }, SETTINGS_FIELDS);
-    if (field === null) {
-      rest.push(entry.message);
-    } else {
-      errors[field] = errors[field] ? `${errors[field]} ${entry.message}` : entry.message;
-    }
-  }
-  return { errors, rest: rest.length > 0 ? rest.join(' ') : null };
-}
-
-/** The first field with an error, in the order the form shows them. */
-export function firstErrorField(errors: FormErrors): SettingsField | null {
-  const order: SettingsField[] = ['destination', 'dailyAt', 'logOffHours', 'keepDaily', 'keepWeekly', 'keepMonthly', 'recipients'];
-  return order.find((field) => errors[field] !== undefined) ?? null;
-}
+/** The fields in the order the form shows them, to focus the first one in error. */
+export const SETTINGS_ORDER: readonly SettingsField[] = [
+  'destination',
+  'dailyAt',
+  'logOffHours',
+  'keepDaily',
+  'keepWeekly',
+  'keepMonthly',
+  'recipients',
+];

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { placeErrors } from '../forms/fieldErrors';
 import type { ChartItemVersionView, ChartItemView, CommandError, ItemFormView } from '../../generated/bindings';
 import {
   emptyForm,
@@ -9,7 +10,6 @@ import {
   itemDetails,
   itemTitle,
   severityLabel,
-  sortErrors,
   statusLabel,
 } from './items';
 
@@ -80,19 +80,19 @@ describe('chart items', () => {
         { field: 'name', message: 'Enter the medication.' },
       ],
     };
-    expect(sortErrors(several, fields)).toEqual({
+    expect(placeErrors(several, fields)).toEqual({
       byField: { stop: 'The stop date comes before the start.', name: 'Enter the medication.' },
       rest: null,
     });
     const one: CommandError = { code: 'invalid_input', message: 'An ICD-10 code looks like J45.', field: 'icd10' };
-    expect(sortErrors(one, fieldsOf('problem').map((field) => field.name))).toEqual({
+    expect(placeErrors(one, fieldsOf('problem').map((field) => field.name))).toEqual({
       byField: { icd10: 'An ICD-10 code looks like J45.' },
       rest: null,
     });
     const elsewhere: CommandError = { code: 'invalid_input', message: 'Mark those first.', field: 'allergies' };
-    expect(sortErrors(elsewhere, fields)).toEqual({ byField: {}, rest: 'Mark those first.' });
+    expect(placeErrors(elsewhere, fields)).toEqual({ byField: {}, rest: 'Mark those first.' });
     const none: CommandError = { code: 'internal', message: 'Nothing was changed.', field: null };
-    expect(sortErrors(none, fields)).toEqual({ byField: {}, rest: 'Nothing was changed.' });
+    expect(placeErrors(none, fields)).toEqual({ byField: {}, rest: 'Nothing was changed.' });
   });
 
   it('show History newest first, with every value at first and then what changed', () => {

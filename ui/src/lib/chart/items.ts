@@ -1,9 +1,8 @@
 // Allergies, medications and problems as the chart shows and edits them: the form of each kind,
 // the words for its choices, one line to read an item by, where Rust's field errors go, and
 // History's versions with what changed. Rust checks every value; these only present them.
-import type { ChartItemVersionView, ChartItemView, CommandError, ItemFormView } from '../../generated/bindings';
+import type { ChartItemVersionView, ChartItemView, ItemFormView } from '../../generated/bindings';
 import type { DateOrder } from '../api/frontDesk';
-import { normaliseFieldName } from '../forms/fieldErrors';
 import { formatDate, formatInstant } from '../patients/format';
 
 /** The three lists of the chart. "No known allergies" is an allergy item of its own kind. */
@@ -165,35 +164,6 @@ export const KIND_WORDS: Record<ListKind, { plural: string; one: string; add: st
   medication: { plural: 'Medications', one: 'medication', add: 'Add a medication', none: 'No medications recorded.' },
   problem: { plural: 'Problems', one: 'problem', add: 'Add a problem', none: 'No problems recorded.' },
 };
-
-/** The messages of a failed save by form field; `rest` is what names no field of the form. */
-export interface SortedErrors {
-  byField: Partial<Record<string, string>>;
-  rest: string | null;
-}
-
-/**
- * Puts each of Rust's field errors under the form field it names (`fields` when a form had
- * several wrong fields, otherwise `field`); anything else is for the whole form.
- */
-export function sortErrors(error: CommandError, formFields: readonly string[]): SortedErrors {
-  const known = new Map(formFields.map((name) => [normaliseFieldName(name), name]));
-  const listed = error.fields ?? (error.field !== null ? [{ field: error.field, message: error.message }] : []);
-  const byField: Partial<Record<string, string>> = {};
-  const unplaced: string[] = [];
-  for (const entry of listed) {
-    const name = known.get(normaliseFieldName(entry.field));
-    if (name !== undefined && byField[name] === undefined) {
-      byField[name] = entry.message;
-    } else if (name === undefined) {
-      unplaced.push(entry.message);
-    }
-  }
-  if (listed.length === 0) {
-    unplaced.push(error.message);
-  }
-  return { byField, rest: unplaced.length > 0 ? unplaced.join(' ') : null };
-}
 
 const CHANGE_LABELS: Record<string, string> = {
   recorded: 'Recorded',

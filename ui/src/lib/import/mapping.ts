@@ -3,14 +3,12 @@
 // saved mapping or preset, or from guesses by the column names; `mappingOf` turns them into the
 // mapping the Rust side reads. The Rust side decides what is valid; these only help choose.
 import type { ColumnMappingView, ImportMappingView } from '../../generated/bindings';
+import type { DateOrder } from '../api/frontDesk';
 
 /** The field value of a column that is not imported. */
 export const IGNORE = '';
 
 export type DateFormat = 'iso' | 'day_first' | 'month_first';
-
-/** The practice's date order, as the settings keep it. */
-export type PracticeDateOrder = 'dmy' | 'mdy';
 
 export interface MappingRow {
   /** The column's name in the file. */
@@ -89,7 +87,7 @@ export function dateEvidence(values: readonly string[]): DateFormat | 'either' |
 }
 
 /** The format to start with for a date column: what the sample shows, else the practice's order. */
-export function guessDateFormat(values: readonly string[], order: PracticeDateOrder): DateFormat {
+export function guessDateFormat(values: readonly string[], order: DateOrder): DateFormat {
   const evidence = dateEvidence(values);
   if (evidence === 'iso' || evidence === 'day_first' || evidence === 'month_first') {
     return evidence;
@@ -147,7 +145,7 @@ export function guessField(column: string, fields: readonly { code: string; labe
   return IGNORE;
 }
 
-function startingDateFormat(field: string, values: readonly string[], order: PracticeDateOrder): DateFormat | null {
+function startingDateFormat(field: string, values: readonly string[], order: DateOrder): DateFormat | null {
   return isDateField(field) ? guessDateFormat(values, order) : null;
 }
 
@@ -159,7 +157,7 @@ export function guessedRows(
   headers: readonly string[],
   sample: readonly string[][],
   fields: readonly { code: string; label: string }[],
-  order: PracticeDateOrder,
+  order: DateOrder,
 ): MappingRow[] {
   const taken = new Set<string>();
   return headers.map((column, index) => {
@@ -180,7 +178,7 @@ export function rowsFromMapping(
   headers: readonly string[],
   sample: readonly string[][],
   mapping: ImportMappingView,
-  order: PracticeDateOrder,
+  order: DateOrder,
 ): MappingRow[] {
   return headers.map((column, index) => {
     const mapped = mapping.columns.find((candidate) => sameColumn(candidate.column, column));
@@ -213,7 +211,7 @@ export function withField(
   index: number,
   field: string,
   values: readonly string[],
-  order: PracticeDateOrder,
+  order: DateOrder,
 ): MappingRow[] {
   return rows.map((row, at) => {
     if (at !== index) {

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandError } from '../../generated/bindings';
+import { firstFieldInError, normaliseFieldName, placeErrors } from '../forms/fieldErrors';
 import {
   duplicateProbe,
   emptyPatientForm,
-  errorFor,
-  fieldKey,
-  firstErrorField,
-  formErrorsOf,
+  FORM_FIELDS,
+  formFieldsOf,
   formForEditing,
   formToSend,
   inputIdOf,
@@ -89,36 +88,42 @@ describe('errors of the form', () => {
     ],
   };
 
+  const errorsOf = (error: CommandError) => placeErrors(error, FORM_FIELDS);
+
   it('puts each message of a form with several wrong fields next to its field', () => {
-    const errors = formErrorsOf(several);
-    expect(errorFor(errors, 'family_name')).toBe('Enter the family name.');
-    expect(errorFor(errors, 'address.postal_code')).toBe('The postal code can be at most 20 characters.');
-    expect(errorFor(errors, 'deceased_on')).toBe('Enter the date of death as a date.');
-    expect(errorFor(errors, 'email')).toBeNull();
-    expect(errors.other).toEqual([]);
+    const errors = errorsOf(several);
+    expect(errors.byField.family_name).toBe('Enter the family name.');
+    expect(errors.byField['address.postal_code']).toBe('The postal code can be at most 20 characters.');
+    expect(errors.byField.deceased_on).toBe('Enter the date of death as a date.');
+    expect(errors.byField.email).toBeUndefined();
+    expect(errors.rest).toBeNull();
   });
 
   it('uses the one field when there is no list', () => {
-    const errors = formErrorsOf({ code: 'invalid_input', message: 'Enter an email address.', field: 'email' });
+    const errors = errorsOf({ code: 'invalid_input', message: 'Enter an email address.', field: 'email' });
     expect(errors.byField).toEqual({ email: 'Enter an email address.' });
   });
 
   it('keeps errors about nothing on the form apart', () => {
-    expect(formErrorsOf({ code: 'not_found', message: 'That patient was not found.', field: null }).other).toEqual([
+    expect(errorsOf({ code: 'not_found', message: 'That patient was not found.', field: null }).rest).toBe(
       'That patient was not found.',
-    ]);
-    expect(formErrorsOf({ code: 'invalid_input', message: 'Merged.', field: 'patient' }).other).toEqual(['Merged.']);
+    );
+    expect(errorsOf({ code: 'invalid_input', message: 'Merged.', field: 'patient' }).rest).toBe('Merged.');
   });
 
   it('names fields alike in either case style', () => {
-    expect(fieldKey('address.postal_code')).toBe(fieldKey('address.postalCode'));
-    expect(errorFor(formErrorsOf(several), 'address.postalCode')).not.toBeNull();
+    expect(normaliseFieldName('address.postal_code')).toBe(normaliseFieldName('address.postalCode'));
+    const camel = { ...several, fields: [{ field: 'address.postalCode', message: 'Too long.' }] };
+    expect(errorsOf(camel).byField['address.postal_code']).toBe('Too long.');
   });
 
   it('finds the input of a field and the first field to fix', () => {
     expect(inputIdOf('register', 'address.postal_code')).toBe('register-address-postal-code');
     expect(inputIdOf('register', 'phones')).toBe('register-phone-0');
     expect(inputIdOf('edit', 'family_name')).toBe('edit-family-name');
-    expect(firstErrorField(formErrorsOf({ ...several, fields: several.fields?.slice(1) }))).toBe('address.postal_code');
+    expect(formFieldsOf('edit').phones).toBe('edit-phone-0');
+    expect(Object.keys(formFieldsOf('register'))).toEqual([...FORM_FIELDS]);
+    const later = errorsOf({ ...several, fields: several.fields?.slice(1) });
+    expect(firstFieldInError(later.byField, FORM_FIELDS)).toBe('address.postal_code');
   });
 });

@@ -1,7 +1,8 @@
 // The registration and edit form as plain data: an empty form, a copy to edit, what is sent,
-// when there is enough to look for duplicates, and where each error from Rust is shown. Rust
+// when there is enough to look for duplicates, and the input each field's errors go under. Rust
 // validates everything; nothing here decides whether a record is valid.
-import type { CommandError, PatientFormView, PhoneView } from '../../generated/bindings';
+import type { PatientFormView, PhoneView } from '../../generated/bindings';
+import { normaliseFieldName } from '../forms/fieldErrors';
 
 export const PHONE_KINDS = [
   { value: 'mobile', label: 'Mobile' },
@@ -130,59 +131,18 @@ export function duplicateProbe(form: PatientFormView): string | null {
   return JSON.stringify([family, form.givenNames.trim().toLowerCase(), named ? born : '', phones]);
 }
 
-/** "address.postal_code", "address.postalCode" and "Address.Postal-Code" alike. */
-export function fieldKey(field: string): string {
-  return field
-    .split('.')
-    .map((part) => part.replace(/[\s_-]+/g, '').toLowerCase())
-    .join('.');
-}
-
-export interface FormErrors {
-  /** Messages by field key (see `fieldKey`), for the fields the form shows. */
-  byField: Record<string, string>;
-  /** Messages about nothing the form shows: shown above the buttons. */
-  other: string[];
-}
-
-/**
- * Puts each message of an error next to its field: every entry of `fields` when the form had
- * several wrong fields, otherwise the one `field`. Errors about no field of the form (or with
- * no field) go into `other`.
- */
-export function formErrorsOf(error: CommandError, known: readonly string[] = FORM_FIELDS): FormErrors {
-  const knownKeys = new Set(known.map(fieldKey));
-  const entries = error.fields && error.fields.length > 0 ? error.fields : [{ field: error.field ?? '', message: error.message }];
-  const result: FormErrors = { byField: {}, other: [] };
-  for (const { field, message } of entries) {
-    const key = fieldKey(field);
-    if (field !== '' && knownKeys.has(key)) {
-      result.byField[key] ??= message;
-    } else if (!result.other.includes(message)) {
-      result.other.push(message);
-    }
-  }
-  return result;
-}
-
-/** The message for one field of the form, if any. */
-export function errorFor(errors: FormErrors, field: FormField | string): string | null {
-  return errors.byField[fieldKey(field)] ?? null;
-}
+/** The messages under the form's fields, by FORM_FIELDS name (see FormState's `errors`). */
+export type FormErrors = Partial<Record<string, string>>;
 
 /** The id of the input for `field` (the first phone number for "phones"). */
 export function inputIdOf(prefix: string, field: string): string {
-  if (fieldKey(field) === 'phones') {
+  if (normaliseFieldName(field) === 'phones') {
     return `${prefix}-phone-0`;
   }
   return `${prefix}-${field.replace(/[._]/g, '-')}`;
 }
 
-/** The first field with an error, in the form's order, to put focus on. */
-export function firstErrorField(errors: FormErrors, known: readonly string[] = FORM_FIELDS): string | null {
-  return known.find((field) => errors.byField[fieldKey(field)] !== undefined) ?? null;
-}
-
-export function noErrors(): FormErrors {
-  return { byField: {}, other: [] };
+/** Each field of the form with its input's id under `prefix`, in the order the form shows them. */
+export function formFieldsOf(prefix: string): Record<FormField, string> {
+  return Object.fromEntries(FORM_FIELDS.map((field) => [field, inputIdOf(prefix, field)])) as Record<FormField, string>;
 }

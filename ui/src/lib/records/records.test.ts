@@ -11,6 +11,7 @@ import { emptyForm } from '../chart/items';
 import { emptyNote } from '../chart/notes';
 import {
   acceptMode,
+  decideLabel,
   amendableItems,
   amendmentItemLabel,
   appliedInChart,
@@ -215,5 +216,13 @@ describe('what an amendment request is about', () => {
       "the patient's amendment request received 11/20/2026",
     );
     expect(requestReference('r-9', [request('allergy')], 'dmy')).toBe("the patient's amendment request");
+  });
+
+  it('word the decide button by what deciding does', () => {
+    expect(decideLabel(false, 'item')).toBe('Record the decision');
+    expect(decideLabel(true, 'item')).toBe('Accept and save the new version');
+    expect(decideLabel(true, 'note')).toBe('Accept and add the addendum');
+    expect(decideLabel(true, 'details')).toBe('Accept, then correct the details');
+    expect(decideLabel(true, 'decision')).toBe('Record the decision');
   });
 });

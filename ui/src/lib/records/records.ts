@@ -118,6 +118,23 @@ export function acceptMode(item: string): AcceptMode {
   return item === 'demographics' ? 'details' : 'decision';
 }
 
+/** The words of the decide dialog's button, for what deciding does. */
+export function decideLabel(accepting: boolean, mode: AcceptMode): string {
+  if (!accepting) {
+    return 'Record the decision';
+  }
+  switch (mode) {
+    case 'item':
+      return 'Accept and save the new version';
+    case 'note':
+      return 'Accept and add the addendum';
+    case 'details':
+      return 'Accept, then correct the details';
+    default:
+      return 'Record the decision';
+  }
+}
+
 /** The items of a list that an amendment can change ("No known allergies" is no allergy to correct). */
 export function amendableItems(chart: OpenedChartView, kind: ListKind): ChartItemView[] {
   const items = kind === 'allergy' ? chart.allergies : kind === 'medication' ? chart.medications : chart.problems;

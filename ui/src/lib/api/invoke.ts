@@ -1,15 +1,10 @@
-// The one place that talks to the Rust side. Every function resolves with the command's value
+// The one place that talks to the Rust side: `call` invokes a command, and the command wrappers
+// (one module per Rust command file: session, access, audit, backups, chart, frontDesk,
+// patients) all go through it. Every wrapper resolves with the command's value
 // or rejects with a CommandError (never anything else), so screens can show `message` and put
 // it next to `field`. The UI branches on `code` only, never on the wording of `message`.
 import { invoke } from '@tauri-apps/api/core';
-import type {
-  AppStatus,
-  CommandError,
-  ErrorCode,
-  FieldError,
-  PendingRecoveryKeyView,
-  SetupForm,
-} from '../../generated/bindings';
+import type { CommandError, ErrorCode, FieldError } from '../../generated/bindings';
 
 /** Every code the Rust side can send. `satisfies` makes the build fail when the list drifts. */
 const ERROR_CODES = {
@@ -118,46 +113,4 @@ export async function call<T>(command: string, args?: Record<string, unknown>): 
   } catch (error) {
     throw asCommandError(error);
   }
-}
-
-export function appStatus(): Promise<AppStatus> {
-  return call<AppStatus>('app_status');
-}
-
-/** Creates the practice; the status that comes back asks for the recovery key step. */
-export function setUpPractice(form: SetupForm): Promise<AppStatus> {
-  return call<AppStatus>('set_up_practice', { form });
-}
-
-/** The recovery key, only while it waits for the owner's confirmation after setup. */
-export function pendingRecoveryKey(): Promise<PendingRecoveryKeyView> {
-  return call<PendingRecoveryKeyView>('pending_recovery_key');
-}
-
-export function saveRecoveryKit(path: string): Promise<void> {
-  return call<void>('save_recovery_kit', { path });
-}
-
-export function confirmRecoveryKey(lastCharacters: string): Promise<AppStatus> {
-  return call<AppStatus>('confirm_recovery_key', { lastCharacters });
-}
-
-export function logIn(username: string, password: string): Promise<AppStatus> {
-  return call<AppStatus>('log_in', { username, password });
-}
-
-export function unlock(password: string): Promise<AppStatus> {
-  return call<AppStatus>('unlock', { password });
-}
-
-export function lock(): Promise<AppStatus> {
-  return call<AppStatus>('lock');
-}
-
-export function logOut(): Promise<AppStatus> {
-  return call<AppStatus>('log_out');
-}
-
-export function recover(recoveryKey: string, newPassword: string): Promise<AppStatus> {
-  return call<AppStatus>('recover', { recoveryKey, newPassword });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupSecret } from './commands';
+import { groupSecret } from './secret';
 
 describe('groupSecret', () => {
   it('groups a secret in fours for typing by hand', () => {
