@@ -191,7 +191,7 @@ fn a_backup_restores_onto_a_new_pc_from_the_first_run_screen() {
     // The new PC: a fresh data folder, and no keyring entry for the practice.
     let slots: serde_json::Value =
         serde_json::from_slice(&std::fs::read(old_pc.join("keyslots.json")).unwrap()).unwrap();
-    let vault_id = slots["vault_id"].as_str().expect("the practice's vault id").to_owned();
+    let vault_id = slots["body"]["vault_id"].as_str().expect("the practice's vault id").to_owned();
     chartkeep_vault::DeviceSecretStore::delete(&chartkeep_vault::OsKeyring, &vault_id).unwrap();
 
     let browser = launch_app(&new_pc, &temp);

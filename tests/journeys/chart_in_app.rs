@@ -242,7 +242,10 @@ fn a_clinician_writes_signs_and_amends_a_note_records_an_allergy_and_prints_the_
     for expected in ["Okonkwo, Ifeoma", "Penicillin", ASSESSMENT, ADDENDUM] {
         assert!(text.contains(expected), "the summary holds {expected:?}: {text}");
     }
-    assert!(text.to_lowercase().contains("printed by cleo clinician"), "the summary says who printed it: {text}");
+    assert!(
+        text.contains("Printed by") && text.contains("Cleo Clinician (cleo)"),
+        "the summary says who printed it: {text}"
+    );
     let pages = screenshots().join("chart-7-summary-pdf");
     let rendered =
         Command::new("pdftoppm").args(["-png", "-r", "60", "-f", "1", "-l", "1"]).arg(&summary).arg(&pages).status();

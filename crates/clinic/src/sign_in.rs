@@ -97,6 +97,8 @@ impl Workstation {
         )?;
         change.commit(&AuditEvent::success(AuditAction::Login))?;
         events::clear(&self.data_dir().failed_logins());
+        // The throttle's counters were MAC'd with the old device secret: they start afresh.
+        let _ = std::fs::remove_file(self.data_dir().sign_in_throttle());
         session.anchor_chain();
         tracing::warn!("access was recovered with the recovery key; other users need new passwords");
         Ok(session)

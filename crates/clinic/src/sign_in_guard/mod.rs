@@ -97,26 +97,23 @@ impl<'a> SignInGuard<'a> {
     fn load_throttle(&self, entry: &KeyringEntry) -> Result<(ThrottleState, Option<String>), ()> {
         let path = self.data_dir.sign_in_throttle();
         let expected = &entry.throttle_digests;
-        let Ok(meta) = std::fs::metadata(&path) else {
-            return if expected.is_empty() { Ok((ThrottleState::default(), None)) } else { Err(()) };
-        };
+        if expected.is_empty() {
+            // Nothing was recorded with this device secret yet (a new practice, an entry made anew
+            // by a recovery, an upgrade): whatever the file says cannot be vouched for, and no
+            // count can have been lost. It starts afresh.
+            return Ok((ThrottleState::default(), None));
+        }
+        let Ok(meta) = std::fs::metadata(&path) else { return Err(()) };
         if meta.len() > THROTTLE_FILE_LIMIT {
             return Err(());
         }
         let Some(file) =
             std::fs::read(&path).ok().and_then(|bytes| serde_json::from_slice::<ThrottleFile>(&bytes).ok())
         else {
-            // A file of the format before MACs, with nothing recorded since: its counters are
-            // simply dropped. Anything else unreadable was tampered with.
-            return if expected.is_empty() { Ok((ThrottleState::default(), None)) } else { Err(()) };
+            return Err(());
         };
         let mac = self.throttle_mac(&file.state);
-        let authentic = subtle_equal(&mac, &file.mac);
-        if authentic && (expected.is_empty() || expected.contains(&mac)) {
-            Ok((file.state, Some(mac)))
-        } else {
-            Err(())
-        }
+        if subtle_equal(&mac, &file.mac) && expected.contains(&mac) { Ok((file.state, Some(mac))) } else { Err(()) }
     }
 
     /// Reads the throttle's state, applies `change`, and writes it back when it changed. A state
