@@ -1,6 +1,7 @@
 //! Rust's own clock on the session: every few seconds, whether or not the page calls, a session
-//! that ran out is logged off (the database closed, its key wiped) and the page is told to show
-//! the lock screen. A page that hangs, or stops calling, cannot keep the database open.
+//! that ran out is logged off (the database closed, its key wiped) and the page hears
+//! "status-changed" (as when the desktop locks) and shows the lock screen. A page that hangs, or
+//! stops calling, cannot keep the database open.
 
 use std::time::Duration;
 
@@ -12,9 +13,6 @@ use crate::state::AppState;
 /// this much later than its timeout.
 pub const TICK: Duration = Duration::from_secs(5);
 
-/// The event the page hears when Rust ended the session by itself.
-pub const SESSION_ENDED: &str = "session-ended";
-
 /// Starts the timer for the app's lifetime.
 pub fn start(app: tauri::AppHandle) {
     let spawned = std::thread::Builder::new().name("session-timer".into()).spawn(move || {
@@ -22,7 +20,7 @@ pub fn start(app: tauri::AppHandle) {
             std::thread::sleep(TICK);
             if app.state::<AppState>().tick() {
                 tracing::info!("an idle or expired session was ended by the session timer");
-                let _ = app.emit(SESSION_ENDED, ());
+                let _ = app.emit(crate::session_lock::STATUS_CHANGED, ());
             }
         }
     });

@@ -6,6 +6,7 @@ import type {
   AppStatus,
   EmergencyAccessForReviewView,
   IssuedPasswordView,
+  KeyRotation,
   NewUserForm,
   Role,
   TotpEnrolmentView,
@@ -30,8 +31,22 @@ export function changeRoles(userId: string, roles: Role[]): Promise<UserSummaryV
   return call<UserSummaryView>('change_roles', { userId, roles });
 }
 
+/**
+ * Deactivates a user, then rotates the database key (every page re-encrypted, reported as
+ * "backup-progress" events) so a copy of the key slots they kept opens nothing.
+ */
 export function deactivateUser(userId: string): Promise<UserSummaryView> {
   return call<UserSummaryView>('deactivate_user', { userId });
+}
+
+/** Rotates the database key by hand, with progress. */
+export function rotateDatabaseKey(): Promise<KeyRotation> {
+  return call<KeyRotation>('rotate_database_key');
+}
+
+/** Since when a rotation of the database key has been needed and not completed; null if none. */
+export function databaseKeyRotationNeeded(): Promise<string | null> {
+  return call<string | null>('database_key_rotation_needed');
 }
 
 export function reactivateUser(userId: string): Promise<IssuedPasswordView> {

@@ -34,9 +34,9 @@ describe('audit commands', () => {
     await integrityAlertsToShow();
     await verifyAuditChain();
     await acknowledgeIntegrityAlert('a-1', 'Restored from backup.');
-    await exportAuditCsv(filter, sort, '/tmp/audit.csv');
-    await exportAuditPdf(filter, sort, 60, '/tmp/audit.pdf');
-    await patientAccessReport('p-1', 'from', 'to', -300, '/tmp/report.pdf');
+    await exportAuditCsv(filter, sort, 'audit.csv');
+    await exportAuditPdf(filter, sort, 60, 'audit.pdf');
+    await patientAccessReport('p-1', 'from', 'to', -300, 'report.pdf');
     await auditPatientByMrn('1000009');
     expect(bridge.mock.calls.map(([command, args]) => [command, args])).toEqual([
       ['audit_entries', { filter, sort, offset: 100, limit: 100 }],
@@ -46,9 +46,9 @@ describe('audit commands', () => {
       ['integrity_alerts_to_show', {}],
       ['verify_audit_chain', {}],
       ['acknowledge_integrity_alert', { alertId: 'a-1', comment: 'Restored from backup.' }],
-      ['export_audit_csv', { filter, sort, path: '/tmp/audit.csv' }],
-      ['export_audit_pdf', { filter, sort, offsetMinutes: 60, path: '/tmp/audit.pdf' }],
-      ['patient_access_report', { patientId: 'p-1', from: 'from', to: 'to', offsetMinutes: -300, path: '/tmp/report.pdf' }],
+      ['export_audit_csv', { filter, sort, suggestedName: 'audit.csv' }],
+      ['export_audit_pdf', { filter, sort, offsetMinutes: 60, suggestedName: 'audit.pdf' }],
+      ['patient_access_report', { patientId: 'p-1', from: 'from', to: 'to', offsetMinutes: -300, suggestedName: 'report.pdf' }],
       ['audit_patient_by_mrn', { mrn: '1000009' }],
     ]);
   });

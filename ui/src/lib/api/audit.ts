@@ -7,6 +7,7 @@ import type {
   AuditSortView,
   ChoiceView,
   IntegrityStatusView,
+  SavedFile,
   StaffChoiceView,
   VerificationView,
 } from '../../generated/bindings';
@@ -57,28 +58,35 @@ export function acknowledgeIntegrityAlert(alertId: string, comment: string): Pro
   return call<void>('acknowledge_integrity_alert', { alertId, comment });
 }
 
-/** Writes the filtered view to `path` as CSV; resolves with the number of entries. */
-export function exportAuditCsv(filter: AuditFilterView, sort: AuditSortView, path: string): Promise<number> {
-  return call<number>('export_audit_csv', { filter, sort, path });
+/**
+ * Writes the filtered view as CSV where the person chooses in the save dialog, which Rust opens
+ * (the page only suggests a file name); null when they closed it.
+ */
+export function exportAuditCsv(
+  filter: AuditFilterView,
+  sort: AuditSortView,
+  suggestedName: string,
+): Promise<SavedFile | null> {
+  return call<SavedFile | null>('export_audit_csv', { filter, sort, suggestedName });
 }
 
-/** Writes the filtered view to `path` as PDF, in local times; at most 5,000 entries. */
+/** The filtered view as PDF, in local times (at most 5,000 entries), where the person chooses. */
 export function exportAuditPdf(
   filter: AuditFilterView,
   sort: AuditSortView,
   offsetMinutes: number,
-  path: string,
-): Promise<number> {
-  return call<number>('export_audit_pdf', { filter, sort, offsetMinutes, path });
+  suggestedName: string,
+): Promise<SavedFile | null> {
+  return call<SavedFile | null>('export_audit_pdf', { filter, sort, offsetMinutes, suggestedName });
 }
 
-/** "Who accessed this record" for one patient over [from, to), as a PDF at `path`. */
+/** "Who accessed this record" for one patient over [from, to), as a PDF where the person chooses. */
 export function patientAccessReport(
   patientId: string,
   from: string,
   to: string,
   offsetMinutes: number,
-  path: string,
-): Promise<number> {
-  return call<number>('patient_access_report', { patientId, from, to, offsetMinutes, path });
+  suggestedName: string,
+): Promise<SavedFile | null> {
+  return call<SavedFile | null>('patient_access_report', { patientId, from, to, offsetMinutes, suggestedName });
 }

@@ -52,8 +52,8 @@ describe('chart commands', () => {
     await chartItemHistory('i-1');
     await acceptAmendmentToItem('r-1', 'The patient is right', 'i-1', 5, item);
     await acceptAmendmentToNote('r-2', 'The date was wrong', 'e-1', 'The visit was on Tuesday.');
-    await printPatientSummary('p-1', 5, 60, '/tmp/summary.pdf');
-    await exportPatientFhir('p-1', '/tmp/bundle.json');
+    await printPatientSummary('p-1', 5, 60, 'summary.pdf');
+    await exportPatientFhir('p-1', 'bundle.json');
     expect(bridge.mock.calls.map(([command, args]) => [command, args])).toEqual([
       ['start_encounter', { patientId: 'p-1', kind: 'visit', occurredAt: '' }],
       ['save_draft_note', { encounterId: 'e-1', kind: 'phone', note }],
@@ -70,16 +70,16 @@ describe('chart commands', () => {
         'accept_amendment_to_note',
         { requestId: 'r-2', reason: 'The date was wrong', encounterId: 'e-1', addendum: 'The visit was on Tuesday.' },
       ],
-      ['print_patient_summary', { patientId: 'p-1', encounters: 5, offsetMinutes: 60, path: '/tmp/summary.pdf' }],
-      ['export_patient_fhir', { patientId: 'p-1', path: '/tmp/bundle.json' }],
+      ['print_patient_summary', { patientId: 'p-1', encounters: 5, offsetMinutes: 60, suggestedName: 'summary.pdf' }],
+      ['export_patient_fhir', { patientId: 'p-1', suggestedName: 'bundle.json' }],
     ]);
   });
 
   it('resolve with what Rust answers', async () => {
-    bridge.mockResolvedValueOnce(3);
-    expect(await printPatientSummary('p-1', 5, 0, '/tmp/summary.pdf')).toBe(3);
-    bridge.mockResolvedValueOnce(12);
-    expect(await exportPatientFhir('p-1', '/tmp/bundle.json')).toBe(12);
+    bridge.mockResolvedValueOnce({ path: '/home/d/summary.pdf', count: 3 });
+    expect(await printPatientSummary('p-1', 5, 0, 'summary.pdf')).toEqual({ path: '/home/d/summary.pdf', count: 3 });
+    bridge.mockResolvedValueOnce(null);
+    expect(await exportPatientFhir('p-1', 'bundle.json')).toBeNull();
   });
 
   it('reject with the CommandError of a signed note, a stale edit or several wrong fields', async () => {

@@ -9,6 +9,7 @@ import type {
   EncounterView,
   ItemFormView,
   OpenedChartView,
+  SavedFile,
   SoapNoteView,
 } from '../../generated/bindings';
 import { call } from './invoke';
@@ -85,17 +86,20 @@ export function acceptAmendmentToNote(
   return call<AmendmentRequestView>('accept_amendment_to_note', { requestId, reason, encounterId, addendum });
 }
 
-/** The summary PDF with the last `encounters` signed encounters; resolves with how many went in. */
+/**
+ * The summary PDF with the last `encounters` signed encounters, where the person chooses in the
+ * save dialog Rust opens; resolves with where and how many went in, or null when they closed it.
+ */
 export function printPatientSummary(
   patientId: string,
   encounters: number,
   offsetMinutes: number,
-  path: string,
-): Promise<number> {
-  return call<number>('print_patient_summary', { patientId, encounters, offsetMinutes, path });
+  suggestedName: string,
+): Promise<SavedFile | null> {
+  return call<SavedFile | null>('print_patient_summary', { patientId, encounters, offsetMinutes, suggestedName });
 }
 
-/** The record as a FHIR R4 Bundle (JSON); resolves with the number of entries. */
-export function exportPatientFhir(patientId: string, path: string): Promise<number> {
-  return call<number>('export_patient_fhir', { patientId, path });
+/** The record as a FHIR R4 Bundle (JSON), where the person chooses; null when they closed the dialog. */
+export function exportPatientFhir(patientId: string, suggestedName: string): Promise<SavedFile | null> {
+  return call<SavedFile | null>('export_patient_fhir', { patientId, suggestedName });
 }

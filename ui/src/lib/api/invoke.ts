@@ -35,6 +35,7 @@ const ERROR_CODES = {
   backup_unusable: true,
   destination_unavailable: true,
   cancelled: true,
+  key_rotation_pending: true,
   not_signed_in: true,
   internal: true,
 } as const satisfies Record<ErrorCode, true>;

@@ -22,7 +22,7 @@ describe('session commands', () => {
     await appStatus();
     await setUpPractice({ practiceName: 'P', ownerFullName: 'O', ownerUsername: 'o', ownerPassword: 'pw' });
     await pendingRecoveryKey();
-    await saveRecoveryKit('/home/o/Chartkeep Recovery Kit.pdf');
+    await saveRecoveryKit('Chartkeep Recovery Kit.pdf');
     await confirmRecoveryKey('AB7XYZ');
     await logIn('o', 'pw');
     await unlock('pw');
@@ -33,7 +33,7 @@ describe('session commands', () => {
       ['app_status', {}],
       ['set_up_practice', { form: { practiceName: 'P', ownerFullName: 'O', ownerUsername: 'o', ownerPassword: 'pw' } }],
       ['pending_recovery_key', {}],
-      ['save_recovery_kit', { path: '/home/o/Chartkeep Recovery Kit.pdf' }],
+      ['save_recovery_kit', { suggestedName: 'Chartkeep Recovery Kit.pdf' }],
       ['confirm_recovery_key', { lastCharacters: 'AB7XYZ' }],
       ['log_in', { username: 'o', password: 'pw' }],
       ['unlock', { password: 'pw' }],

@@ -4,6 +4,7 @@
 import type {
   AppStatus,
   PendingRecoveryKeyView,
+  SavedFile,
   SetupForm,
 } from '../../generated/bindings';
 import { call } from './invoke';
@@ -22,8 +23,9 @@ export function pendingRecoveryKey(): Promise<PendingRecoveryKeyView> {
   return call<PendingRecoveryKeyView>('pending_recovery_key');
 }
 
-export function saveRecoveryKit(path: string): Promise<void> {
-  return call<void>('save_recovery_kit', { path });
+/** Saves the Recovery Kit where the owner chooses in the save dialog Rust opens; null when closed. */
+export function saveRecoveryKit(suggestedName: string): Promise<SavedFile | null> {
+  return call<SavedFile | null>('save_recovery_kit', { suggestedName });
 }
 
 export function confirmRecoveryKey(lastCharacters: string): Promise<AppStatus> {

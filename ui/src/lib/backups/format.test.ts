@@ -134,6 +134,24 @@ describe('checkRows', () => {
     expect(rows[2].label).toBe('Contents match the manifest');
   });
 
+  it('shows the recipients check after the manifest when the practice ran it', () => {
+    const rows = checkRows({
+      passed: false,
+      createdAt: null,
+      checks: [
+        { check: 'opens', passed: true, detail: 'Opens.' },
+        { check: 'manifest', passed: true, detail: 'Authentic.' },
+        { check: 'recipients', passed: false, detail: 'It is sealed to other keys than the practice\u2019s database records.' },
+      ],
+    });
+    expect(rows.map((row) => [row.check, row.state]).slice(0, 4)).toEqual([
+      ['opens', 'passed'],
+      ['manifest', 'passed'],
+      ['recipients', 'failed'],
+      ['contents', 'not_reached'],
+    ]);
+  });
+
   it('keeps a check this build does not know, after the others', () => {
     const rows = checkRows({
       passed: true,

@@ -80,10 +80,15 @@ export function triggerLabel(trigger: BackupTrigger): string {
   return TRIGGERS[trigger] ?? trigger;
 }
 
-/** The checks a verification runs, in the order it runs them, with what each one means. */
-export const CHECKS: readonly { check: string; label: string }[] = [
+/**
+ * The checks a verification runs, in the order it runs them, with what each one means. The
+ * recipients are checked only by the practice itself (not with a recovery key on another PC):
+ * when that check is absent it is left out, not shown as "not reached".
+ */
+export const CHECKS: readonly { check: string; label: string; optional?: boolean }[] = [
   { check: 'opens', label: 'Opens with the practice\u2019s key' },
   { check: 'manifest', label: 'Manifest is authentic' },
+  { check: 'recipients', label: 'Sealed to the keys the practice recorded', optional: true },
   { check: 'contents', label: 'Contents match the manifest' },
   { check: 'pages', label: 'Every page is intact' },
   { check: 'structure', label: 'Database structure' },
@@ -106,7 +111,10 @@ export interface CheckRow {
  * reached". A check this build does not know is listed after the others, under its code.
  */
 export function checkRows(verification: BackupVerificationView): CheckRow[] {
-  const known = CHECKS.map(({ check, label }): CheckRow => {
+  const asked = CHECKS.filter(
+    ({ check, optional }) => !optional || verification.checks.some((candidate) => candidate.check === check),
+  );
+  const known = asked.map(({ check, label }): CheckRow => {
     const found = verification.checks.find((candidate) => candidate.check === check);
     return found
       ? { check, label, state: found.passed ? 'passed' : 'failed', detail: found.detail }

@@ -8,12 +8,14 @@ import { formatBytes } from './format';
 export const BACKUP_STEPS: readonly BackupStep[] = ['snapshot', 'writing', 'reading', 'checking'];
 export const VERIFY_STEPS: readonly BackupStep[] = ['reading', 'checking'];
 export const RESTORE_STEPS: readonly BackupStep[] = ['reading', 'checking'];
+export const ROTATION_STEPS: readonly BackupStep[] = ['reencrypting'];
 
 const STEP_WORDS: Record<BackupStep, string> = {
   snapshot: 'Copying the database',
   writing: 'Encrypting and writing the backup',
   reading: 'Decrypting the backup',
   checking: 'Checking the copy',
+  reencrypting: 'Re-encrypting the practice database under a new key',
 };
 
 export function stepWords(step: BackupStep): string {
