@@ -4,8 +4,9 @@ SHELL := /bin/bash
 CARGO ?= cargo
 KEYRING := scripts/with-private-keyring
 # Tests and the binaries the journeys run carry the named failpoints (inactive unless a test arms
-# one); `make package` builds without them.
-TEST_FEATURES := --features chartkeep-vault/failpoints
+# one) and the admin tool's developer commands (`seed`, `bench`); `make package` builds without
+# either.
+TEST_FEATURES := --features chartkeep-vault/failpoints,chartkeep-admin/bench
 
 .PHONY: help deps ui run test lint rust-tests ui-tests generate package clean-demo
 
@@ -21,7 +22,7 @@ ui: deps
 	cd ui && npm run build
 
 run: ui
-	$(CARGO) build -p chartkeep -p chartkeep-admin
+	$(CARGO) build -p chartkeep -p chartkeep-admin --features chartkeep-admin/bench
 	scripts/run-demo
 
 lint: ui

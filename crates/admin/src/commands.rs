@@ -296,7 +296,8 @@ pub fn rekey(data_dir: &DataDir, username: Option<&str>) -> Outcome {
     })
 }
 
-/// Adds synthetic patients (and a day of appointments) to the practice.
+/// Adds synthetic patients (and a day of appointments) to the practice: developer builds only.
+#[cfg(feature = "bench")]
 pub fn seed(data_dir: &DataDir, patients: u64, appointments_today: bool, username: Option<&str>) -> Outcome {
     let (_workstation, mut session) = signed_in_from_stdin(data_dir, username)?;
     let seeded = chartkeep_clinic::bench_support::patients::seed_patients(&mut session, patients, 2026)?;

@@ -4,8 +4,11 @@
 //! from arguments. Exit status 0 means success; any failure prints one plain line and exits 1.
 
 mod backup;
+#[cfg(feature = "bench")]
 mod bench;
 mod commands;
+#[cfg(feature = "bench")]
+mod developer;
 mod import;
 mod stdin_lines;
 
@@ -53,20 +56,6 @@ enum Command {
         #[arg(long)]
         owner_is_clinician: bool,
     },
-    /// Fill the practice with synthetic patients (and today's appointments), for demos and
-    /// tests: never real data. Signs in with the password on standard input.
-    Seed {
-        #[arg(long)]
-        patients: u64,
-        /// Also book a day of appointments for every clinician, from 08:00 UTC today.
-        #[arg(long)]
-        appointments_today: bool,
-        #[arg(long, required = true)]
-        password_stdin: bool,
-        /// Sign in as this user (default: the practice's owner).
-        #[arg(long)]
-        username: Option<String>,
-    },
     /// Show the vault id, key slots, keyring state and schema version.
     Status {
         /// Also open the vault with this password (first line of standard input).
@@ -106,59 +95,10 @@ enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
-    /// Measure performance on practices built for the purpose in a temporary folder.
-    Bench {
-        #[command(subcommand)]
-        command: BenchCommand,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-enum BenchCommand {
-    /// Sign-in time with Argon2id calibrated on this PC.
-    Unlock {
-        #[arg(long, default_value_t = 5)]
-        runs: u32,
-    },
-    /// The search box at N synthetic patients, on SQLCipher and on a plain copy.
-    Search {
-        #[arg(long, default_value_t = 1_000_000)]
-        patients: u64,
-        /// How many queries of each kind.
-        #[arg(long, default_value_t = 100)]
-        runs: usize,
-    },
-    /// Opening a chart and saving a note at N patients and M encounters, on SQLCipher and on a
-    /// plain copy.
-    Chart {
-        #[arg(long, default_value_t = 1_000_000)]
-        patients: u64,
-        #[arg(long, default_value_t = 10_000_000)]
-        encounters: u64,
-        /// How many charts to open and notes to save.
-        #[arg(long, default_value_t = 200)]
-        runs: usize,
-    },
-    /// Backup, verification and restore of a database of about N MB, beside a plain file copy.
-    Backup {
-        #[arg(long, default_value_t = 1024)]
-        size_mb: u64,
-    },
-    /// The CSV import: a Synthea-layout file of N rows into a practice of M patients.
-    Import {
-        #[arg(long, default_value_t = 100_000)]
-        rows: u64,
-        /// Patients already in the practice, for the duplicate check to run against.
-        #[arg(long, default_value_t = 100_000)]
-        existing: u64,
-    },
-    /// Full chain verification, the check at unlock, and the audit view's filtered queries.
-    Audit {
-        #[arg(long, default_value_t = 1_000_000)]
-        entries: u64,
-        #[arg(long, default_value_t = 20)]
-        runs: u32,
-    },
+    /// Developer builds only (feature `bench`): synthetic practices and benchmarks.
+    #[cfg(feature = "bench")]
+    #[command(flatten)]
+    Developer(developer::DeveloperCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -270,9 +210,6 @@ fn main() -> ExitCode {
         }
         Command::Recover { .. } => commands::recover(&data_dir),
         Command::Rekey { username, .. } => commands::rekey(&data_dir, username.as_deref()),
-        Command::Seed { patients, appointments_today, username, .. } => {
-            commands::seed(&data_dir, patients, appointments_today, username.as_deref())
-        }
         Command::Import {
             command: ImportCommand::Patients { file, mapping, dry_run, skip_invalid_rows, username, .. },
         } => {
@@ -294,14 +231,8 @@ fn main() -> ExitCode {
         Command::Backup { command: BackupCommand::Restore { file, username, .. } } => {
             backup::restore(&data_dir, &file, username.as_deref())
         }
-        Command::Bench { command: BenchCommand::Unlock { runs } } => bench::unlock(runs),
-        Command::Bench { command: BenchCommand::Audit { entries, runs } } => bench::audit(entries, runs),
-        Command::Bench { command: BenchCommand::Search { patients, runs } } => bench::search(patients, runs),
-        Command::Bench { command: BenchCommand::Chart { patients, encounters, runs } } => {
-            bench::chart(patients, encounters, runs)
-        }
-        Command::Bench { command: BenchCommand::Backup { size_mb } } => bench::backup(size_mb),
-        Command::Bench { command: BenchCommand::Import { rows, existing } } => bench::import(rows, existing),
+        #[cfg(feature = "bench")]
+        Command::Developer(command) => developer::run(command, &data_dir),
     };
     match output {
         Ok(report) => commands::succeed(&report, cli.json),

@@ -1,0 +1,98 @@
+//! What only developer builds carry (feature `bench`): a synthetic practice for demos and tests
+//! (`seed`) and the benchmarks (`bench …`). They write plain copies of synthetic practices and
+//! reach the database past the permission checks, so the package the practice installs is built
+//! without them (`make package`).
+
+use chartkeep_vault::DataDir;
+use clap::Subcommand;
+
+use crate::bench;
+use crate::commands::{self, Failure, Report};
+
+#[derive(Debug, Subcommand)]
+pub enum DeveloperCommand {
+    /// Fill the practice with synthetic patients (and today's appointments), for demos and
+    /// tests: never real data. Signs in with the password on standard input.
+    Seed {
+        #[arg(long)]
+        patients: u64,
+        /// Also book a day of appointments for every clinician, from 08:00 UTC today.
+        #[arg(long)]
+        appointments_today: bool,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// Sign in as this user (default: the practice's owner).
+        #[arg(long)]
+        username: Option<String>,
+    },
+    /// Measure performance on practices built for the purpose in a temporary folder.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Sign-in time with Argon2id calibrated on this PC.
+    Unlock {
+        #[arg(long, default_value_t = 5)]
+        runs: u32,
+    },
+    /// The search box at N synthetic patients, on SQLCipher and on a plain copy.
+    Search {
+        #[arg(long, default_value_t = 1_000_000)]
+        patients: u64,
+        /// How many queries of each kind.
+        #[arg(long, default_value_t = 100)]
+        runs: usize,
+    },
+    /// Opening a chart and saving a note at N patients and M encounters, on SQLCipher and on a
+    /// plain copy.
+    Chart {
+        #[arg(long, default_value_t = 1_000_000)]
+        patients: u64,
+        #[arg(long, default_value_t = 10_000_000)]
+        encounters: u64,
+        /// How many charts to open and notes to save.
+        #[arg(long, default_value_t = 200)]
+        runs: usize,
+    },
+    /// Backup, verification and restore of a database of about N MB, beside a plain file copy.
+    Backup {
+        #[arg(long, default_value_t = 1024)]
+        size_mb: u64,
+    },
+    /// The CSV import: a Synthea-layout file of N rows into a practice of M patients.
+    Import {
+        #[arg(long, default_value_t = 100_000)]
+        rows: u64,
+        /// Patients already in the practice, for the duplicate check to run against.
+        #[arg(long, default_value_t = 100_000)]
+        existing: u64,
+    },
+    /// Full chain verification, the check at unlock, and the audit view's filtered queries.
+    Audit {
+        #[arg(long, default_value_t = 1_000_000)]
+        entries: u64,
+        #[arg(long, default_value_t = 20)]
+        runs: u32,
+    },
+}
+
+/// Runs a developer command.
+pub fn run(command: DeveloperCommand, data_dir: &DataDir) -> Result<Report, Failure> {
+    match command {
+        DeveloperCommand::Seed { patients, appointments_today, username, .. } => {
+            commands::seed(data_dir, patients, appointments_today, username.as_deref())
+        }
+        DeveloperCommand::Bench { command: BenchCommand::Unlock { runs } } => bench::unlock(runs),
+        DeveloperCommand::Bench { command: BenchCommand::Audit { entries, runs } } => bench::audit(entries, runs),
+        DeveloperCommand::Bench { command: BenchCommand::Search { patients, runs } } => bench::search(patients, runs),
+        DeveloperCommand::Bench { command: BenchCommand::Chart { patients, encounters, runs } } => {
+            bench::chart(patients, encounters, runs)
+        }
+        DeveloperCommand::Bench { command: BenchCommand::Backup { size_mb } } => bench::backup(size_mb),
+        DeveloperCommand::Bench { command: BenchCommand::Import { rows, existing } } => bench::import(rows, existing),
+    }
+}
