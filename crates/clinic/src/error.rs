@@ -40,7 +40,8 @@ pub enum ErrorCode {
     DestinationUnavailable,
     /// The person cancelled; nothing changed.
     Cancelled,
-    /// A user was deactivated, but rotating the database key did not complete yet.
+    /// Rotating the database key could not complete now (the database is in use, a rotation is
+    /// being completed); after a deactivation, the deactivation stands.
     KeyRotationPending,
     Internal,
 }
@@ -178,9 +179,9 @@ impl ClinicError {
                     ErrorCode::DestinationUnavailable
                 }
                 VaultError::Cancelled => ErrorCode::Cancelled,
+                VaultError::RotationRefused(_) => ErrorCode::KeyRotationPending,
                 VaultError::Randomness
                 | VaultError::RecoveryRecipientUnconfirmed
-                | VaultError::RotationRefused(_)
                 | VaultError::KeyDerivation(_)
                 | VaultError::Database(_)
                 | VaultError::Io { .. } => ErrorCode::Internal,
