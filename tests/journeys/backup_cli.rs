@@ -7,9 +7,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::time::Duration;
 
-use chartkeep_clinic::backups::verify_backup_with_key;
 use chartkeep_tests::workspace_binary;
 use chartkeep_vault::RecoveryKey;
 use serde_json::Value;
@@ -97,89 +95,6 @@ fn backups_in(folder: &Path) -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = std::fs::read_dir(folder).unwrap().flatten().map(|entry| entry.path()).collect();
     found.sort();
     found
-}
-
-fn passes_verification(file: &Path, key: &RecoveryKey) -> bool {
-    let work = tempfile::tempdir().unwrap();
-    verify_backup_with_key(file, key, work.path(), &mut |_| true).is_ok_and(|report| report.passed)
-}
-
-fn kill_after(mut child: Child, delay: Duration) -> bool {
-    std::thread::sleep(delay);
-    let finished = child.try_wait().unwrap().is_some();
-    let _ = child.kill();
-    let _ = child.wait();
-    finished
-}
-
-#[test]
-fn a_backup_killed_at_any_moment_never_leaves_a_backup_that_is_not_whole() {
-    let root = tempfile::tempdir().unwrap();
-    let data_dir = root.path().join("practice");
-    let key = practice_with(&data_dir, 4_000);
-    let folder = root.path().join("usb");
-    std::fs::create_dir_all(&folder).unwrap();
-    let out = folder.to_str().unwrap();
-    let mut killed_midway = 0;
-    for delay_ms in [0, 30, 60, 100, 150, 200, 300, 450, 650, 900] {
-        let child = start(&data_dir, &["backup", "create", "--out", out, "--password-stdin"], &format!("{PASSWORD}\n"));
-        if !kill_after(child, Duration::from_millis(delay_ms)) {
-            killed_midway += 1;
-        }
-        for file in backups_in(&folder) {
-            let name = file.file_name().unwrap().to_string_lossy().into_owned();
-            if name.ends_with(".ckbackup") && !name.starts_with('.') {
-                assert!(passes_verification(&file, &key), "{name} carries a backup's name but is not whole");
-            } else {
-                assert!(name.starts_with('.') && name.ends_with(".partial"), "unexpected file {name}");
-                assert!(!passes_verification(&file, &key), "a partial file must never pass");
-            }
-        }
-        assert!(patients_in(&data_dir) >= 4_000, "the database still opens after a kill at {delay_ms} ms");
-    }
-    assert!(killed_midway >= 3, "the kills landed during the backup ({killed_midway} did)");
-    // A whole backup still comes out afterwards, and the audit chain verifies.
-    let made =
-        admin(&data_dir, &["--json", "backup", "create", "--out", out, "--password-stdin"], &format!("{PASSWORD}\n"));
-    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
-    let verified = admin(&data_dir, &["audit", "verify", "--password-stdin"], &format!("{PASSWORD}\n"));
-    assert!(verified.status.success(), "{}", String::from_utf8_lossy(&verified.stderr));
-}
-
-#[test]
-fn a_restore_killed_at_any_moment_leaves_the_old_database_or_the_new_one() {
-    let root = tempfile::tempdir().unwrap();
-    let data_dir = root.path().join("practice");
-    let key = practice_with(&data_dir, 3_000);
-    let folder = root.path().join("usb");
-    std::fs::create_dir_all(&folder).unwrap();
-    let made = admin(
-        &data_dir,
-        &["--json", "backup", "create", "--out", folder.to_str().unwrap(), "--password-stdin"],
-        &format!("{PASSWORD}\n"),
-    );
-    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
-    let backup = json(&made)["path"].as_str().unwrap().to_owned();
-    let seeded = admin(&data_dir, &["seed", "--patients", "500", "--password-stdin"], &format!("{PASSWORD}\n"));
-    assert!(seeded.status.success());
-    let (old, new) = (patients_in(&data_dir), 3_000);
-    assert_eq!(old, 3_500);
-    let stdin = format!("{}\n{PASSWORD}\n", key.expose());
-    let mut outcomes = std::collections::BTreeSet::new();
-    for delay_ms in [0, 40, 80, 120, 180, 250, 350, 500, 700, 1000] {
-        let child = start(&data_dir, &["backup", "restore", &backup, "--recovery-key-stdin"], &stdin);
-        kill_after(child, Duration::from_millis(delay_ms));
-        let count = patients_in(&data_dir);
-        assert!(count == old || count == new, "after a kill at {delay_ms} ms the database holds {count} patients");
-        outcomes.insert(count);
-        let verified = admin(&data_dir, &["audit", "verify", "--password-stdin"], &format!("{PASSWORD}\n"));
-        assert!(verified.status.success(), "the chain verifies: {}", String::from_utf8_lossy(&verified.stderr));
-    }
-    let restored = admin(&data_dir, &["--json", "backup", "restore", &backup, "--recovery-key-stdin"], &stdin);
-    assert!(restored.status.success(), "{}", String::from_utf8_lossy(&restored.stderr));
-    assert_eq!(patients_in(&data_dir), new);
-    assert!(Path::new(json(&restored)["pre_restore_copy"].as_str().unwrap()).exists());
-    println!("restore kills left: {outcomes:?}");
 }
 
 /// A tmpfs of `megabytes` mounted at `path`, unmounted when dropped.

@@ -10,6 +10,7 @@ mod backup_cli;
 mod backup_in_app;
 mod canary_scan;
 mod chart_in_app;
+mod crash_points;
 mod desktop_smoke;
 mod emergency_access_in_app;
 mod front_desk_in_app;

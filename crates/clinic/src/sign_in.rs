@@ -174,6 +174,7 @@ impl Workstation {
             self.buffer_event(FailureReason::InactiveUser, Some(username));
             return Err(VaultError::WrongCredentials.into());
         };
+        drop_slots_of_users_the_database_lacks(&mut vault)?;
         let user_id = record.id.clone();
         let must_change_password = record.must_change_password;
         let user =
@@ -221,11 +222,16 @@ impl Workstation {
     ) -> ClinicResult<UnlockCheck> {
         // A keyring that gives the device secret but not the anchor is treated as one whose
         // anchor does not read: an alert, and the whole chain verified.
-        let anchor = self.keyring.load_anchor(vault.vault_id()).unwrap_or_else(|error| {
-            tracing::error!(%error, "the audit chain's anchor could not be read");
-            AnchorState::Unreadable
-        });
-        audit::check_against_anchor(vault.connection(), &AuditKey::from_vault(vault)?, &anchor, anchor_may_be_absent)
+        let (anchor, restored) = match self.keyring.read(vault.vault_id()) {
+            Ok(Some(entry)) => (entry.anchor, entry.restored_anchor),
+            Ok(None) => (AnchorState::Absent, None),
+            Err(error) => {
+                tracing::error!(%error, "the audit chain's anchor could not be read");
+                (AnchorState::Unreadable, None)
+            }
+        };
+        let key = AuditKey::from_vault(vault)?;
+        audit::check_against_anchor(vault.connection(), &key, &anchor, restored.as_ref(), anchor_may_be_absent)
     }
 
     /// Ends a locked session from the lock screen ("Switch user"). The database is already
@@ -258,6 +264,24 @@ impl Workstation {
             tracing::error!(%error, "a sign-in event could not be buffered");
         }
     }
+}
+
+/// Drops the key slots of users the database does not have: left by a restore of an older
+/// backup, or by a user's creation cut off between its slot and its row.
+fn drop_slots_of_users_the_database_lacks(vault: &mut UnlockedVault) -> ClinicResult<()> {
+    let known: Vec<String> = store::all_users(vault.connection())?.into_iter().map(|user| user.id).collect();
+    let strangers: Vec<String> = vault
+        .key_slots()
+        .users()
+        .iter()
+        .filter(|slot| !known.contains(&slot.user_id))
+        .map(|slot| slot.user_id.clone())
+        .collect();
+    for user_id in strangers {
+        vault.remove_slot(&user_id)?;
+        tracing::info!("a key slot of a user the database does not have was removed");
+    }
+    Ok(())
 }
 
 /// Appends buffered events to the chain (each once) inside the sign-in's transaction, and raises

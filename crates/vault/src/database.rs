@@ -65,6 +65,35 @@ pub(crate) fn open_reader(path: &Path, key: &DatabaseKey) -> VaultResult<Connect
     Ok(connection)
 }
 
+/// What SQLCipher's page check (every page's HMAC) and then SQLite's structure check find wrong
+/// in the database behind `connection`; empty when both pass. A page that fails its HMAC leaves
+/// the connection unusable, so the structure check runs only when the pages pass.
+pub(crate) fn integrity_problems(connection: &Connection) -> Vec<String> {
+    let mut problems = Vec::new();
+    let read = connection.pragma_query(None, "cipher_integrity_check", |row| {
+        problems.push(format!("page check: {}", row.get::<_, String>(0)?));
+        Ok(())
+    });
+    if let Err(error) = read {
+        problems.push(format!("page check stopped: {error}"));
+    }
+    if !problems.is_empty() {
+        return problems;
+    }
+    let mut structure = Vec::new();
+    let read = connection.pragma_query(None, "integrity_check", |row| {
+        structure.push(row.get::<_, String>(0)?);
+        Ok(())
+    });
+    if let Err(error) = read {
+        structure.push(error.to_string());
+    }
+    if structure != ["ok"] {
+        problems.extend(structure.into_iter().map(|problem| format!("structure check: {problem}")));
+    }
+    problems
+}
+
 /// Opens an unencrypted SQLite file with the same settings as the practice's database: only
 /// for benchmarks that compare SQLCipher with plain SQLite on a copy of synthetic data, so both
 /// sides have the same cache and the same durability. No practice data is ever kept unencrypted.

@@ -42,6 +42,9 @@ pub struct KeyringEntry {
     /// This PC's id in audit entries (kept here, where the data folder's users cannot change it).
     pub workstation_id: Option<String>,
     pub anchor: AnchorState,
+    /// The head of a database being restored in place: accepted beside `anchor` until the next
+    /// sign-in settles on whichever database is there (a crash during the swap leaves either).
+    pub restored_anchor: Option<ChainAnchor>,
     /// The key-slot file's generation as this PC last wrote or checked it.
     pub key_slots_generation: u64,
     /// Checks of the database keys the key slots may open (one; two while a rotation completes).
@@ -70,6 +73,7 @@ impl KeyringEntry {
             device_secret,
             workstation_id: None,
             anchor: AnchorState::Absent,
+            restored_anchor: None,
             key_slots_generation: 0,
             database_key_checks: Vec::new(),
             throttle_digests: Vec::new(),
@@ -102,6 +106,7 @@ pub trait DeviceSecretStore: Send + Sync + std::fmt::Debug {
         if let Some(old) = kept {
             entry.workstation_id = old.workstation_id;
             entry.anchor = old.anchor;
+            entry.restored_anchor = old.restored_anchor;
             entry.key_slots_generation = old.key_slots_generation;
             entry.database_key_checks = old.database_key_checks;
             entry.next_sign_in_event = old.next_sign_in_event;
@@ -122,9 +127,13 @@ pub trait DeviceSecretStore: Send + Sync + std::fmt::Debug {
         Ok(self.read(vault_id)?.map_or(AnchorState::Absent, |entry| entry.anchor))
     }
 
-    /// Replaces the anchor beside the device secret. The entry must exist.
+    /// Replaces the anchor beside the device secret (settling a restore's, if one waited). The
+    /// entry must exist.
     fn store_anchor(&self, vault_id: &str, anchor: &ChainAnchor) -> VaultResult<()> {
-        self.update(vault_id, &mut |entry| entry.anchor = AnchorState::Present(anchor.clone()))
+        self.update(vault_id, &mut |entry| {
+            entry.anchor = AnchorState::Present(anchor.clone());
+            entry.restored_anchor = None;
+        })
     }
 }
 
@@ -143,6 +152,8 @@ struct EntryValue {
     workstation_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     audit_anchor: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    restored_anchor: Option<serde_json::Value>,
     #[serde(default)]
     key_slots_generation: u64,
     #[serde(default)]
@@ -202,6 +213,11 @@ pub(crate) fn decode_entry(text: &str) -> VaultResult<KeyringEntry> {
         device_secret: DeviceSecret::from_bytes(array),
         workstation_id: value.workstation_id.clone(),
         anchor: decode_anchor(value.audit_anchor.as_ref()),
+        // A restore's anchor that does not read is no anchor to accept.
+        restored_anchor: match decode_anchor(value.restored_anchor.as_ref()) {
+            AnchorState::Present(anchor) => Some(anchor),
+            AnchorState::Absent | AnchorState::Unreadable => None,
+        },
         key_slots_generation: value.key_slots_generation,
         database_key_checks: value.database_key_checks.clone(),
         throttle_digests: value.throttle_digests.clone(),
@@ -220,11 +236,16 @@ pub(crate) fn encode_entry(entry: &KeyringEntry) -> VaultResult<Zeroizing<String
         AnchorState::Unreadable => Some(serde_json::json!("unreadable")),
         AnchorState::Absent => None,
     };
+    let restored_anchor = entry
+        .restored_anchor
+        .as_ref()
+        .map(|anchor| serde_json::json!({ "seq": anchor.seq, "hash": hex::encode(&anchor.hash) }));
     let value = EntryValue {
         format: FORMAT,
         device_secret: hex::encode(entry.device_secret.as_bytes()),
         workstation_id: entry.workstation_id.clone(),
         audit_anchor,
+        restored_anchor,
         key_slots_generation: entry.key_slots_generation,
         database_key_checks: entry.database_key_checks.clone(),
         throttle_digests: entry.throttle_digests.clone(),
@@ -266,6 +287,7 @@ mod tests {
         let mut entry = KeyringEntry::new(DeviceSecret::from_bytes([7; 32]));
         entry.workstation_id = Some(uuid::Uuid::new_v4().to_string());
         entry.anchor = AnchorState::Present(ChainAnchor { seq: 12, hash: vec![3; 32] });
+        entry.restored_anchor = Some(ChainAnchor { seq: 9, hash: vec![4; 32] });
         entry.key_slots_generation = 9;
         entry.database_key_checks = vec!["a".repeat(32), "b".repeat(32)];
         entry.throttle_digests = vec!["c".repeat(64), "d".repeat(64)];

@@ -2,7 +2,8 @@
 //! show that every write leaves the old state or the new one and never a mix. Compiled only with
 //! the `failpoints` feature (test builds); without it every point is an empty function.
 //!
-//! A point fails when a test in the same process armed it ([`arm`]), or kills the process with
+//! A point fails when a test armed it on the same thread ([`arm`]: tests run side by side in one
+//! process, so arming is per thread), or kills the process with
 //! `SIGKILL` when the environment names it (`CHARTKEEP_FAILPOINT=<name>`, or `<name>#<n>` for its
 //! n-th pass, for the kill tests that run Chartkeep as a child process). Every point a run passes
 //! is appended to the file named by `CHARTKEEP_FAILPOINT_LOG`, so a test can show which points a
@@ -24,7 +25,9 @@ mod enabled {
         Kill,
     }
 
-    static ARMED: Mutex<Vec<(String, Action)>> = Mutex::new(Vec::new());
+    thread_local! {
+        static ARMED: std::cell::RefCell<Vec<(String, Action)>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
     static PASSES: Mutex<Vec<(String, u64)>> = Mutex::new(Vec::new());
 
     /// How many times this process has passed `name`, this pass included.
@@ -42,14 +45,13 @@ mod enabled {
         }
     }
 
-    /// Arms `name` in this process (every thread) until [`disarm_all`].
+    /// Arms `name` on this thread until [`disarm_all`].
     pub fn arm(name: &str, action: Action) {
-        let mut armed = ARMED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        armed.push((name.to_owned(), action));
+        ARMED.with(|armed| armed.borrow_mut().push((name.to_owned(), action)));
     }
 
     pub fn disarm_all() {
-        ARMED.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+        ARMED.with(|armed| armed.borrow_mut().clear());
     }
 
     pub(crate) fn action_at(name: &str) -> Option<Action> {
@@ -68,8 +70,7 @@ mod enabled {
                 return Some(Action::Kill);
             }
         }
-        let armed = ARMED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        armed.iter().find(|(armed, _)| armed == name).map(|(_, action)| *action)
+        ARMED.with(|armed| armed.borrow().iter().find(|(armed, _)| armed == name).map(|(_, action)| *action))
     }
 
     pub(crate) fn kill_this_process() -> ! {

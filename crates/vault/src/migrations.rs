@@ -43,6 +43,7 @@ pub fn migrate_to(connection: &mut Connection, target: u32) -> VaultResult<()> {
         transaction.execute_batch(migration.sql)?;
     }
     transaction.pragma_update(None, "user_version", target)?;
+    crate::failpoints::hit("migration.before-commit")?;
     transaction.commit()?;
     Ok(())
 }
@@ -70,5 +71,6 @@ fn keep_encrypted_copy(connection: &Connection, path: &Path, copies: &Path, vers
     let target = copies.join(format!("chartkeep-schema{version}-{stamp}.db"));
     std::fs::copy(path, &target).map_err(VaultError::io(&target))?;
     std::fs::File::open(&target).and_then(|file| file.sync_all()).map_err(VaultError::io(&target))?;
+    crate::failpoints::hit("migration.copy-kept")?;
     Ok(())
 }

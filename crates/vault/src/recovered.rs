@@ -87,6 +87,7 @@ impl RecoveredVault {
         let recorded = recorded_slots(&connection)?.map_or(0, |recorded| recorded.generation());
         slots.raise_generation_to(recorded);
         keyring.store(slots.vault_id(), &device_secret)?;
+        crate::failpoints::hit("bind.keyring-stored")?;
         let check = database_key_check(&device_secret, &database_key);
         slots.save(&data_dir.key_slots(), &database_key)?;
         record_slots(&connection, &slots)?;

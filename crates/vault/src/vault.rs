@@ -284,6 +284,12 @@ impl UnlockedVault {
         ))
     }
 
+    /// What SQLCipher's page check and SQLite's structure check find wrong in the database as it
+    /// is now; empty when both pass.
+    pub fn integrity_problems(&self) -> Vec<String> {
+        crate::database::integrity_problems(&self.connection)
+    }
+
     /// What the unlock found wrong in the files beside the database (each to be reported once).
     pub fn take_trust_findings(&mut self) -> Vec<TrustFinding> {
         std::mem::take(&mut self.findings)

@@ -67,8 +67,20 @@ pub(crate) fn check_against_anchor(
     connection: &Connection,
     key: &AuditKey,
     anchor: &AnchorState,
+    restored: Option<&ChainAnchor>,
     anchor_may_be_absent: bool,
 ) -> ClinicResult<UnlockCheck> {
+    // A restore in place left the restored chain's head as a second anchor: the database a
+    // crash left in place is either the old one (the anchor) or the restored one (this).
+    if let Some(restored) = restored {
+        let hash_there: Option<Vec<u8>> = connection
+            .query_row("SELECT hash FROM audit_log WHERE seq = ?1", [restored.seq], |row| row.get(0))
+            .optional()?;
+        if hash_there.as_deref() == Some(restored.hash.as_slice()) {
+            let start = ChainHead { seq: restored.seq, hash: restored.hash.clone() };
+            return Ok(from_verification(CheckScope::SinceAnchor, verify_after(connection, key, Some(&start))?));
+        }
+    }
     let anchor = match anchor {
         AnchorState::Present(anchor) => anchor,
         AnchorState::Absent | AnchorState::Unreadable => {

@@ -216,15 +216,10 @@ impl Session {
                 return Err(error);
             }
         };
-        let users: Vec<String> =
-            restored.prepare("SELECT id FROM users")?.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
         restored.close().map_err(|(_, error)| ClinicError::Database(error))?;
         self.anchor_chain();
         let (vault, keyring) = self.end_for_restore();
-        let done = vault.replace_database_with(prepared.snapshot, &users)?;
-        if let Err(error) = keyring.store_anchor(&done.vault_id, &ChainAnchor::from(&head)) {
-            tracing::error!(%error, "the restored audit chain's anchor could not be written to the keyring");
-        }
+        let done = vault.replace_database_with(prepared.snapshot, keyring.as_ref(), Some(ChainAnchor::from(&head)))?;
         tracing::warn!("the practice database was replaced by a backup");
         Ok(RestoreOutcome {
             summary: prepared.summary,

@@ -151,6 +151,7 @@ impl Session {
             ));
         }
         let imported = save(change.connection(), &analysis, &user_id, &timestamp(now))?;
+        chartkeep_vault::failpoints::hit("import.rows-written")?;
         let summary = ImportSummary {
             imported,
             flagged_for_review: analysis.duplicates.len() as u64,

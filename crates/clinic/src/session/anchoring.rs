@@ -56,6 +56,10 @@ impl AnchorKeeper {
     }
 
     pub(super) fn write(&self, head: &ChainHead) {
+        if chartkeep_vault::failpoints::hit("anchor.writing").is_err() {
+            *self.pending.borrow_mut() = Some(head.clone());
+            return;
+        }
         if let Err(error) = self.keyring.store_anchor(&self.vault_id, &ChainAnchor::from(head)) {
             tracing::error!(%error, "the audit chain's anchor could not be written to the keyring");
             *self.pending.borrow_mut() = Some(head.clone());

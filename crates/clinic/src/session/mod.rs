@@ -247,7 +247,7 @@ impl Session {
     #[cfg(feature = "bench")]
     pub(crate) fn check_against_stored_anchor(&self) -> ClinicResult<audit::UnlockCheck> {
         let anchor = self.keyring.load_anchor(self.vault.vault_id())?;
-        audit::check_against_anchor(self.vault.connection(), &self.audit_key, &anchor, false)
+        audit::check_against_anchor(self.vault.connection(), &self.audit_key, &anchor, None, false)
     }
 
     /// The change that opens a session (setup, sign-in, recovery): it records the sign-in

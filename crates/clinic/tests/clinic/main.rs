@@ -12,6 +12,7 @@ mod chart;
 mod disclosures_and_amendments;
 mod duplicates_and_merges;
 mod emergency_access;
+mod faults;
 mod fhir_bundle;
 mod import;
 mod patients;

@@ -11,12 +11,13 @@ use super::snapshot::{Snapshot, with_suffix};
 use super::writer::sync_folder;
 use crate::data_dir::{ClaimedDataDir, DataDir, create_private_dir};
 use crate::database::{open_encrypted, open_keyed};
+use crate::device_keyring::{ChainAnchor, DeviceSecretStore};
 use crate::error::{VaultError, VaultResult};
 use crate::key_slots::KeySlots;
 use crate::recovered::RecoveredVault;
 use crate::recovery::seal_to_recipient;
 use crate::secrets::DeviceSecret;
-use crate::trust::{record_slots, recorded_slots};
+use crate::trust::record_slots;
 use crate::vault::UnlockedVault;
 
 /// Where copies of replaced databases are kept, in the data folder.
@@ -86,45 +87,39 @@ fn stamp_now() -> String {
 
 impl UnlockedVault {
     /// Replaces this practice's database with a restored snapshot of it (made with the same
-    /// database key), closing the vault. Key slots of users the restored database does not have
-    /// are removed; everyone else keeps their password. The restored database records the key
-    /// slots as they now are, as a generation after any either database recorded, before the
-    /// swap; the file follows it.
+    /// database key), closing the vault. The restored database records the key slots as they are
+    /// (so the file and either database agree, whichever a crash leaves), and the keyring accepts
+    /// the restored chain's head (`restored_head`) beside the current anchor until the next
+    /// sign-in settles it: a crash before the rename leaves the old database, after it the new
+    /// one, and neither raises a false alert. Slots of users the restored database does not have
+    /// are dropped at that sign-in.
     pub fn replace_database_with(
         self,
         mut snapshot: Snapshot,
-        keep_user_ids: &[String],
+        keyring: &dyn DeviceSecretStore,
+        restored_head: Option<ChainAnchor>,
     ) -> VaultResult<RestoredInPlace> {
         if snapshot.key.as_bytes() != self.database_key().as_bytes() {
             return Err(VaultError::BackupOfAnotherPractice);
         }
         let data_dir = self.data_dir().clone();
         let key = self.database_key().clone();
-        let mut slots = self.key_slots().clone();
+        let slots = self.key_slots().clone();
         let vault_id = slots.vault_id().to_owned();
-        let gone: Vec<String> = slots
-            .users()
-            .iter()
-            .filter(|slot| !keep_user_ids.contains(&slot.user_id))
-            .map(|slot| slot.user_id.clone())
-            .collect();
-        for user_id in gone {
-            slots.remove_user(&user_id);
-        }
-        let current_record = recorded_slots(self.connection())?.map_or(0, |recorded| recorded.generation());
         {
             let restored = open_keyed(snapshot.path(), &key)?;
-            let restored_record = recorded_slots(&restored)?.map_or(0, |recorded| recorded.generation());
-            slots.raise_generation_to(current_record.max(restored_record));
-            slots.prepare_next_generation();
             record_slots(&restored, &slots)?;
             restored.close().map_err(|(_, error)| VaultError::Database(error))?;
         }
+        crate::failpoints::hit("restore.recorded")?;
         self.lock()?;
         let pre_restore_copy = keep_pre_restore_copy(&data_dir, &stamp_now())?
             .ok_or_else(|| VaultError::DatabaseMissing(data_dir.database()))?;
+        crate::failpoints::hit("restore.copy-kept")?;
+        keyring.update(&vault_id, &mut |entry| entry.restored_anchor = restored_head.clone())?;
+        crate::failpoints::hit("restore.before-swap")?;
         swap_in(&data_dir, &mut snapshot)?;
-        slots.save_as_is(&data_dir.key_slots(), &key)?;
+        crate::failpoints::hit("restore.swapped")?;
         Ok(RestoredInPlace { vault_id, pre_restore_copy })
     }
 }
@@ -143,11 +138,14 @@ pub fn install_onto_this_pc(
         return Err(VaultError::BackupDamaged("the restored database must be prepared in the data folder".into()));
     }
     keep_pre_restore_copy(data_dir, &stamp_now())?;
+    crate::failpoints::hit("new-pc.copy-kept")?;
     let recovery = seal_to_recipient(&backup.manifest.recovery_recipient, &snapshot.key)?;
     // The slots' device check is replaced when the vault is bound to this PC.
     let mut slots = KeySlots::new(&backup.manifest.vault_id, &DeviceSecret::generate()?, recovery);
     swap_in(data_dir, &mut snapshot)?;
+    crate::failpoints::hit("new-pc.swapped")?;
     slots.save(&data_dir.key_slots(), &snapshot.key)?;
+    crate::failpoints::hit("new-pc.slots-saved")?;
     let connection = open_encrypted(&data_dir.database(), &snapshot.key, &data_dir.pre_migration_copies())?;
     Ok(RecoveredVault::from_parts(data_dir.clone(), connection, snapshot.key.clone(), slots))
 }

@@ -93,6 +93,7 @@ impl BackupSource {
                 }
             }
         }
+        crate::failpoints::hit("snapshot.copied")?;
         // The copied header says WAL; a snapshot is one self-contained file.
         target.pragma_update(None, "journal_mode", "DELETE")?;
         target.close().map_err(|(_, error)| VaultError::Database(error))?;
@@ -154,30 +155,10 @@ impl Snapshot {
             }
             Err(error) => return Err(error),
         };
-        let mut problems = Vec::new();
-        let mut pages = Vec::new();
-        let read = connection.pragma_query(None, "cipher_integrity_check", |row| {
-            pages.push(row.get::<_, String>(0)?);
-            Ok(())
-        });
-        problems.extend(pages.into_iter().map(|problem| format!("page check: {problem}")));
-        if let Err(error) = read {
-            problems.push(format!("page check stopped: {error}"));
-        }
-        if !problems.is_empty() {
+        let problems = crate::database::integrity_problems(&connection);
+        if problems.iter().any(|problem| problem.starts_with("page check")) {
             // A page that fails its HMAC leaves the connection unusable; report what was found.
             return Ok(SnapshotCheck { problems, schema_version: 0, row_counts: BTreeMap::new() });
-        }
-        let mut structure = Vec::new();
-        let read = connection.pragma_query(None, "integrity_check", |row| {
-            structure.push(row.get::<_, String>(0)?);
-            Ok(())
-        });
-        if let Err(error) = read {
-            structure.push(error.to_string());
-        }
-        if structure != ["ok"] {
-            problems.extend(structure.into_iter().map(|problem| format!("structure check: {problem}")));
         }
         let schema_version: u32 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
         let row_counts = row_counts(&connection)?;

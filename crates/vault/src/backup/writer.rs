@@ -144,11 +144,14 @@ pub(crate) fn write_backup_file(
     writer.write_all(&footer(trailer_text.len() as u64)).map_err(write_error(&partial.path))?;
     let buffered = writer.finish().map_err(write_error(&partial.path))?;
     let file = buffered.into_inner().map_err(|error| write_error(&partial.path)(error.into_error()))?;
+    crate::failpoints::hit("backup.encrypted")?;
     file.sync_all().map_err(write_error(&partial.path))?;
     drop(file);
+    crate::failpoints::hit("backup.synced")?;
     std::fs::rename(&partial.path, &final_path).map_err(VaultError::io(&final_path))?;
     let mut partial = partial;
     partial.done = true;
+    crate::failpoints::hit("backup.renamed")?;
     sync_folder(folder)?;
     let bytes = std::fs::metadata(&final_path).map_err(VaultError::io(&final_path))?.len();
     Ok(WrittenBackup { path: final_path, bytes, manifest })

@@ -190,7 +190,9 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> VaultResult<()> {
     file.write_all(bytes).map_err(VaultError::io(&temporary))?;
     file.sync_all().map_err(VaultError::io(&temporary))?;
     drop(file);
+    crate::failpoints::hit("atomic-write.before-rename")?;
     fs::rename(&temporary, path).map_err(VaultError::io(path))?;
+    crate::failpoints::hit("atomic-write.renamed")?;
     #[cfg(unix)]
     fs::File::open(folder).and_then(|dir| dir.sync_all()).map_err(VaultError::io(folder))?;
     Ok(())
