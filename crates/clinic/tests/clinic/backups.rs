@@ -327,6 +327,25 @@ fn scheduled_backups_run_for_anyone_signed_in_and_rotation_keeps_the_policy() {
 }
 
 #[test]
+fn two_backups_in_the_same_second_are_two_files_and_rotation_keeps_the_newest() {
+    let (practice, workstation, mut owner) = super::new_practice_on(super::ManualClock::new());
+    let folder = backup_folder(&practice);
+    send_backups_to(&mut owner, &folder, RetentionPolicy { daily: 2, weekly: 0, monthly: 0 });
+    // File names carry the second they were made in; the clock here does not move between the
+    // two, as when a scheduled backup and a manual one meet.
+    let first = owner.back_up(&manual(), &mut |_| true).unwrap();
+    let second = owner.back_up(&manual(), &mut |_| true).unwrap();
+    assert_ne!(first.file_name, second.file_name, "the second backup does not take the first one's name");
+    let files: Vec<String> =
+        std::fs::read_dir(&folder).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(files, [second.file_name.clone()], "rotation removed the older backup and kept the newer");
+    let verification = owner.verify_backup_file(&folder.join(&second.file_name), &mut |_| true).unwrap();
+    assert!(verification.passed, "{:?}", verification.checks);
+    owner.log_out().unwrap();
+    drop(workstation);
+}
+
+#[test]
 fn settings_are_checked_field_by_field() {
     let (practice, workstation, created) = new_practice();
     let mut owner = created.session;

@@ -88,8 +88,9 @@ pub(crate) fn write_backup_file(
         return Err(VaultError::DestinationUnreachable(folder.to_path_buf()));
     }
     remove_stale_partial_files(folder);
-    let final_path = folder.join(file_name);
-    let partial = PartialFile { path: folder.join(format!(".{file_name}.partial")), done: false };
+    let final_path = free_path(folder, file_name)?;
+    let chosen = final_path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+    let partial = PartialFile { path: folder.join(format!(".{chosen}.partial")), done: false };
     let file = create_private_file(&partial.path).map_err(write_error(&partial.path))?;
     let outer: Vec<&dyn age::Recipient> = std::iter::once(&practice as &dyn age::Recipient)
         .chain(sealed_to.iter().map(|r| r as &dyn age::Recipient))
@@ -155,6 +156,28 @@ pub(crate) fn write_backup_file(
     sync_folder(folder)?;
     let bytes = std::fs::metadata(&final_path).map_err(VaultError::io(&final_path))?.len();
     Ok(WrittenBackup { path: final_path, bytes, manifest })
+}
+
+/// `folder/file_name`, or, when a file of that name (or its partial file: a backup being written,
+/// or one cut off) is there already, as for two backups in the same second, the first free
+/// `name-2.ext`, `name-3.ext`, …: a backup never replaces another.
+fn free_path(folder: &Path, file_name: &str) -> VaultResult<PathBuf> {
+    let (stem, extension) = file_name.rsplit_once('.').unwrap_or((file_name, ""));
+    let dot = if extension.is_empty() { "" } else { "." };
+    (1..=99)
+        .map(|n| match n {
+            1 => folder.join(file_name),
+            n => folder.join(format!("{stem}-{n}{dot}{extension}")),
+        })
+        .find(|path| {
+            let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+            let free = |path: &Path| std::fs::symlink_metadata(path).is_err();
+            free(path) && free(&folder.join(format!(".{name}.partial")))
+        })
+        .ok_or_else(|| VaultError::Io {
+            path: folder.join(file_name),
+            source: std::io::Error::new(std::io::ErrorKind::AlreadyExists, "99 backups already carry this name"),
+        })
 }
 
 /// Temporary files of backups that were cut off (the program was killed, the PC lost power)
