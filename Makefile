@@ -6,9 +6,9 @@ KEYRING := scripts/with-private-keyring
 # Tests and the binaries the journeys run carry the named failpoints (inactive unless a test arms
 # one) and the admin tool's developer commands (`seed`, `bench`); `make package` builds without
 # either.
-TEST_FEATURES := --features chartkeep-vault/failpoints,chartkeep-admin/bench
+TEST_FEATURES := --features chartkeep-clinic/failpoints,chartkeep-admin/bench
 
-.PHONY: help deps ui run test lint rust-tests ui-tests generate package clean-demo
+.PHONY: help deps ui run test lint rust-tests ui-tests generate package clean-demo bench-crash
 
 help:
 	@echo "make run      install what is missing, build, and start the app on a demo practice"
@@ -52,3 +52,8 @@ package: ui
 
 clean-demo:
 	rm -rf .demo-data
+
+# The torture run: a writer killed 1,000 times at random failpoints and instants (release build).
+bench-crash: deps
+	$(CARGO) build --release -p chartkeep-admin $(TEST_FEATURES)
+	$(KEYRING) target/release/chartkeep-admin bench crash --runs $${RUNS:-1000}

@@ -16,3 +16,4 @@ mod emergency_access_in_app;
 mod front_desk_in_app;
 mod in_app;
 mod tamper_cli;
+mod torture;

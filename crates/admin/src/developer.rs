@@ -78,6 +78,26 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 20)]
         runs: u32,
     },
+    /// The torture run: a writer killed at random failpoints and instants, the practice checked
+    /// after each kill (no acknowledged commit lost, integrity checks pass, audit chain intact).
+    Crash {
+        #[arg(long, default_value_t = 1000)]
+        runs: u32,
+        /// Seed for the random choice of kill points, so a run can be repeated.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// The torture run's writer (run by `bench crash`, not by hand).
+    #[command(hide = true)]
+    CrashWriter {
+        /// The number of the writer's first patient (each run's are its own).
+        #[arg(long)]
+        first: u32,
+        #[arg(long)]
+        iterations: u32,
+        #[arg(long)]
+        backups: std::path::PathBuf,
+    },
 }
 
 /// Runs a developer command.
@@ -94,5 +114,9 @@ pub fn run(command: DeveloperCommand, data_dir: &DataDir) -> Result<Report, Fail
         }
         DeveloperCommand::Bench { command: BenchCommand::Backup { size_mb } } => bench::backup(size_mb),
         DeveloperCommand::Bench { command: BenchCommand::Import { rows, existing } } => bench::import(rows, existing),
+        DeveloperCommand::Bench { command: BenchCommand::Crash { runs, seed } } => bench::crash(runs, seed),
+        DeveloperCommand::Bench { command: BenchCommand::CrashWriter { first, iterations, backups } } => {
+            bench::crash_writer(data_dir, first, iterations, &backups)
+        }
     }
 }

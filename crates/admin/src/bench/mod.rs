@@ -12,12 +12,14 @@ use serde_json::json;
 mod audit;
 mod backup;
 mod chart;
+mod crash;
 mod import;
 mod search;
 
 pub use audit::audit;
 pub use backup::backup;
 pub use chart::chart;
+pub use crash::{crash, crash_writer};
 pub use import::import;
 pub use search::search;
 
