@@ -76,7 +76,6 @@ impl DataDir {
     /// folder in it 0700, every file 0600 (an older Chartkeep created some 0644).
     pub fn claim(&self) -> VaultResult<ClaimedDataDir> {
         create_private_dir(&self.root)?;
-        restrict_to_owner(&self.root)?;
         let path = self.lock_file();
         let mut options = File::options();
         options.create(true).truncate(false).write(true);
@@ -84,10 +83,14 @@ impl DataDir {
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let file = options.open(&path).map_err(VaultError::io(&path))?;
         match file.try_lock() {
-            Ok(()) => Ok(ClaimedDataDir { data_dir: self.clone(), _lock: file }),
-            Err(TryLockError::WouldBlock) => Err(VaultError::AlreadyRunning(self.root.clone())),
-            Err(TryLockError::Error(error)) => Err(VaultError::Io { path, source: error }),
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => return Err(VaultError::AlreadyRunning(self.root.clone())),
+            Err(TryLockError::Error(error)) => return Err(VaultError::Io { path, source: error }),
         }
+        // Narrowed only once the folder is ours: another process still closing its files would
+        // otherwise have them vanish under the walk.
+        restrict_to_owner(&self.root)?;
+        Ok(ClaimedDataDir { data_dir: self.clone(), _lock: file })
     }
 }
 
@@ -117,7 +120,12 @@ pub fn restrict_to_owner(folder: &Path) -> VaultResult<()> {
         if meta.is_dir() {
             for entry in fs::read_dir(folder).map_err(VaultError::io(folder))? {
                 let entry = entry.map_err(VaultError::io(folder))?;
-                restrict_to_owner(&entry.path())?;
+                match restrict_to_owner(&entry.path()) {
+                    // A file removed while the folder is walked (SQLite's journal, a finished
+                    // temporary file) needs no narrowing.
+                    Err(VaultError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {}
+                    other => other?,
+                }
             }
         }
     }

@@ -338,7 +338,7 @@ fn two_backups_in_the_same_second_are_two_files_and_rotation_keeps_the_newest() 
     assert_ne!(first.file_name, second.file_name, "the second backup does not take the first one's name");
     let files: Vec<String> =
         std::fs::read_dir(&folder).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
-    assert_eq!(files, [second.file_name.clone()], "rotation removed the older backup and kept the newer");
+    assert_eq!(files, std::slice::from_ref(&second.file_name), "rotation removed the older backup and kept the newer");
     let verification = owner.verify_backup_file(&folder.join(&second.file_name), &mut |_| true).unwrap();
     assert!(verification.passed, "{:?}", verification.checks);
     owner.log_out().unwrap();

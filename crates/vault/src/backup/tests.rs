@@ -270,7 +270,7 @@ fn a_restore_in_place_swaps_the_database_and_keeps_the_old_one() {
     let vault = practice.vault.take().unwrap();
     let vault_id = vault.vault_id().to_owned();
     let snapshot = restore_attempt(&written.path, BackupUnlock::Key(&practice.recovery_key), &practice.work()).unwrap();
-    let restored = vault.replace_database_with(snapshot, &["owner-id".to_owned()]).unwrap();
+    let restored = vault.replace_database_with(snapshot, &OsKeyring, None).unwrap();
     assert!(restored.pre_restore_copy.exists());
     let claim = practice.data_dir.claim().unwrap();
     let reopened = unlock_with_password(&claim, &OsKeyring, "owner", &Password::new(PASSWORD)).unwrap();
