@@ -16,4 +16,5 @@ mod emergency_access_in_app;
 mod front_desk_in_app;
 mod in_app;
 mod tamper_cli;
+mod tidy;
 mod torture;

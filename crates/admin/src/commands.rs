@@ -39,26 +39,37 @@ impl From<String> for Failure {
 
 type Outcome = Result<Report, Failure>;
 
-#[allow(clippy::print_stdout)]
+/// Writes `line` to standard output. A closed pipe (`chartkeep-admin … | head`) is no reason to
+/// panic: what could not be written is dropped.
+fn say(line: &dyn std::fmt::Display) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
+
+/// Writes `line` to standard error, as [`say`] does to standard output.
+fn complain(line: &dyn std::fmt::Display) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
 pub fn succeed(report: &Report, as_json: bool) -> std::process::ExitCode {
     if as_json {
-        println!("{}", report.json);
+        say(&report.json);
     } else {
-        println!("{}", report.human);
+        say(&report.human);
     }
     std::process::ExitCode::SUCCESS
 }
 
-#[allow(clippy::print_stderr, clippy::print_stdout)]
 pub fn fail_with(failure: &Failure, as_json: bool) -> std::process::ExitCode {
     if as_json {
         let mut shown = json!({ "ok": false, "code": failure.code, "message": failure.message });
         if let (Some(Value::Object(details)), Value::Object(shown)) = (&failure.details, &mut shown) {
             shown.extend(details.clone());
         }
-        println!("{shown}");
+        say(&shown);
     }
-    eprintln!("chartkeep-admin: {}", failure.message.replace('\n', " "));
+    complain(&format!("chartkeep-admin: {}", failure.message.replace('\n', " ")));
     std::process::ExitCode::FAILURE
 }
 

@@ -3,9 +3,10 @@
 //! when the chain disagrees with its anchor or fails verification. Alerts stay until one of them
 //! acknowledges it with a comment; the row, and the audit entries, remain.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::Connection;
 use serde::Serialize;
 
+use crate::audit::alert_store;
 use crate::audit::{
     self, AuditAction, AuditEvent, ChainVerification, CheckScope, Detail, IntegrityAlertKind, Outcome, UnlockCheck,
 };
@@ -46,11 +47,7 @@ pub struct IntegrityStatus {
 /// Records a check inside `change`: the status row, and an alert with its audit entry for each
 /// reason the chain cannot be trusted.
 pub(crate) fn record_check(change: &mut AuditedChange<'_>, check: &UnlockCheck, now: &str) -> ClinicResult<()> {
-    change.connection().execute(
-        "INSERT INTO audit_chain_status (id, checked_at, scope, verified_through, intact) VALUES (1, ?1, ?2, ?3, ?4)
-         ON CONFLICT (id) DO UPDATE SET checked_at = ?1, scope = ?2, verified_through = ?3, intact = ?4",
-        params![now, check.scope.as_str(), check.verified_through, check.intact()],
-    )?;
+    alert_store::save_check(change.connection(), now, check)?;
     for alert in &check.alerts {
         raise_alert(change, *alert, Some(check.scope), now)?;
     }
@@ -65,22 +62,11 @@ pub(crate) fn raise_alert(
     scope: Option<CheckScope>,
     now: &str,
 ) -> ClinicResult<()> {
-    if alert.repeats_when_open() {
-        let already_open: bool = change.connection().query_row(
-            "SELECT EXISTS (SELECT 1 FROM audit_integrity_alerts
-             WHERE kind = ?1 AND seq IS ?2 AND acknowledged_at IS NULL)",
-            params![alert.code(), alert.seq()],
-            |row| row.get(0),
-        )?;
-        if already_open {
-            return Ok(());
-        }
+    if alert.repeats_when_open() && alert_store::is_open(change.connection(), alert)? {
+        return Ok(());
     }
     let id = uuid::Uuid::new_v4().to_string();
-    change.connection().execute(
-        "INSERT INTO audit_integrity_alerts (id, detected_at, kind, seq, description) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![id, now, alert.code(), alert.seq(), alert.describe()],
-    )?;
+    alert_store::insert(change.connection(), &id, now, alert)?;
     let mut event = AuditEvent::new(AuditAction::AuditIntegrityAlert, Outcome::Failed)
         .object("audit_integrity_alert", &id)
         .category("audit_trail")
@@ -96,50 +82,13 @@ pub(crate) fn raise_alert(
     Ok(())
 }
 
-fn last_check(connection: &Connection) -> ClinicResult<Option<ChainCheck>> {
-    let row = connection
-        .query_row(
-            "SELECT checked_at, scope, verified_through, intact FROM audit_chain_status WHERE id = 1",
-            [],
-            |row| {
-                Ok(ChainCheck {
-                    checked_at: row.get(0)?,
-                    scope: crate::codes::code_in_row(row, 1)?,
-                    verified_through: row.get(2)?,
-                    intact: row.get(3)?,
-                })
-            },
-        )
-        .optional()?;
-    Ok(row)
-}
-
-fn open_alerts(connection: &Connection) -> ClinicResult<Vec<IntegrityAlert>> {
-    let mut statement = connection.prepare(
-        "SELECT id, detected_at, kind, seq, description FROM audit_integrity_alerts
-         WHERE acknowledged_at IS NULL ORDER BY detected_at",
-    )?;
-    let alerts = statement
-        .query_map([], |row| {
-            Ok(IntegrityAlert {
-                id: row.get(0)?,
-                detected_at: row.get(1)?,
-                kind: row.get(2)?,
-                seq: row.get(3)?,
-                description: row.get(4)?,
-            })
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(alerts)
-}
-
 /// The chain's status in one line, for the head of printed reports.
 pub(crate) fn chain_status_line(connection: &Connection, wall_clock: crate::clock::WallClock) -> ClinicResult<String> {
-    let alerts = open_alerts(connection)?;
+    let alerts = alert_store::open_alerts(connection)?;
     if let Some(first) = alerts.first() {
         return Ok(format!("INTEGRITY ALERT ({} open): {}", alerts.len(), first.description));
     }
-    Ok(match last_check(connection)? {
+    Ok(match alert_store::last_check(connection)? {
         Some(ChainCheck { intact: true, verified_through: Some(seq), checked_at, scope }) => {
             let how = match scope {
                 CheckScope::Full => "full verification",
@@ -158,8 +107,8 @@ impl Session {
     pub fn audit_integrity_status(&mut self) -> ClinicResult<IntegrityStatus> {
         let authorized = self.authorize(Permission::ViewAudit, AuditAction::View)?;
         Ok(IntegrityStatus {
-            last_check: last_check(authorized.connection())?,
-            open_alerts: open_alerts(authorized.connection())?,
+            last_check: alert_store::last_check(authorized.connection())?,
+            open_alerts: alert_store::open_alerts(authorized.connection())?,
             head_seq: audit::chain_head(authorized.connection())?.map(|head| head.seq),
         })
     }
@@ -171,12 +120,7 @@ impl Session {
             return Ok(0);
         }
         let authorized = self.authorize(Permission::ViewAudit, AuditAction::View)?;
-        let count: i64 = authorized.connection().query_row(
-            "SELECT count(*) FROM audit_integrity_alerts WHERE acknowledged_at IS NULL",
-            [],
-            |row| row.get(0),
-        )?;
-        Ok(count.unsigned_abs())
+        alert_store::count_open(authorized.connection())
     }
 
     /// Acknowledges an alert with a comment (what was found, what was done).
@@ -192,12 +136,7 @@ impl Session {
         let user_id = authorized.user().id.clone();
         let now = timestamp(authorized.now());
         let change = authorized.begin_change()?;
-        let updated = change.connection().execute(
-            "UPDATE audit_integrity_alerts SET acknowledged_by = ?2, acknowledged_at = ?3, acknowledgement = ?4
-             WHERE id = ?1 AND acknowledged_at IS NULL",
-            params![alert_id, user_id, now, comment],
-        )?;
-        if updated != 1 {
+        if !alert_store::acknowledge(change.connection(), alert_id, &user_id, &now, comment)? {
             return Err(ClinicError::NotFound("That open integrity alert"));
         }
         change.commit(

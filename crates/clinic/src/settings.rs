@@ -150,7 +150,7 @@ impl Session {
     pub fn set_date_order(&mut self, order: DateOrder) -> ClinicResult<()> {
         let mut authorized = self.authorize(Permission::ManageSettings, AuditAction::SettingsChanged)?;
         let change = authorized.begin_change()?;
-        change.connection().execute("UPDATE practice SET date_order = ?1 WHERE id = 1", [order.as_str()])?;
+        store::set_date_order(change.connection(), order.as_str())?;
         change.commit(
             &AuditEvent::success(AuditAction::SettingsChanged)
                 .category("practice_settings")

@@ -282,3 +282,32 @@ pub fn rotation_done(connection: &Connection) -> ClinicResult<()> {
     connection.execute("DELETE FROM database_key_rotation", [])?;
     Ok(())
 }
+
+/// Runs `write` in a transaction of its own on `connection` (one that is not the session's, such
+/// as a restored copy being prepared): committed when it succeeds, rolled back when it fails.
+pub fn within_transaction<T>(
+    connection: &Connection,
+    write: impl FnOnce(&Connection) -> ClinicResult<T>,
+) -> ClinicResult<T> {
+    connection.execute_batch("BEGIN IMMEDIATE")?;
+    match write(connection) {
+        Ok(value) => {
+            connection.execute_batch("COMMIT")?;
+            Ok(value)
+        }
+        Err(error) => {
+            let _ = connection.execute_batch("ROLLBACK");
+            Err(error)
+        }
+    }
+}
+
+/// The order in which the practice reads typed dates, as stored.
+pub fn date_order(connection: &Connection) -> ClinicResult<String> {
+    Ok(connection.query_row("SELECT date_order FROM practice WHERE id = 1", [], |row| row.get(0))?)
+}
+
+pub fn set_date_order(connection: &Connection, order: &str) -> ClinicResult<()> {
+    connection.execute("UPDATE practice SET date_order = ?1 WHERE id = 1", [order])?;
+    Ok(())
+}

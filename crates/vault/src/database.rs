@@ -65,6 +65,25 @@ pub(crate) fn open_reader(path: &Path, key: &DatabaseKey) -> VaultResult<Connect
     Ok(connection)
 }
 
+/// Opens a snapshot (a backup's copy of a database, in a work folder) read-only, to check it or
+/// read its counts. SQLCipher's own log stays quiet: a snapshot that does not open with a key is
+/// an expected answer (a wrong backup), not an event.
+pub(crate) fn open_snapshot(path: &Path, key: &DatabaseKey) -> VaultResult<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let connection = Connection::open_with_flags(path, flags)?;
+    connection.execute_batch(&key.sqlcipher_pragma())?;
+    connection.execute_batch("PRAGMA cipher_log_level = NONE; PRAGMA query_only = ON; PRAGMA temp_store = MEMORY;")?;
+    connection
+        .query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0))
+        .map_err(|_| VaultError::DatabaseUnreadable)?;
+    Ok(connection)
+}
+
+/// An empty in-memory database, held for a moment in place of a connection being closed.
+pub(crate) fn placeholder() -> VaultResult<Connection> {
+    Ok(Connection::open_in_memory()?)
+}
+
 /// What SQLCipher's page check (every page's HMAC) and then SQLite's structure check find wrong
 /// in the database behind `connection`; empty when both pass. A page that fails its HMAC leaves
 /// the connection unusable, so the structure check runs only when the pages pass.

@@ -222,7 +222,7 @@ impl UnlockedVault {
     /// rename a failure reopens the old database; after it, the next unlock completes.
     fn swap_in_rotated_copy(&mut self, copy: &Path, new_key: DatabaseKey) -> VaultResult<()> {
         let database = self.data_dir.database();
-        let placeholder = Connection::open_in_memory()?;
+        let placeholder = crate::database::placeholder()?;
         let old = std::mem::replace(&mut self.connection, placeholder);
         let closed = old.close().map_err(|(_, error)| VaultError::Database(error));
         let wal = with_suffix(&database, "-wal");

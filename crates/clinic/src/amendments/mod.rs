@@ -4,7 +4,7 @@
 //! chart's items need the chart's write permission), and an accepted amendment names what it was
 //! appended to.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::audit::{AuditAction, AuditEvent, Detail};
@@ -13,6 +13,10 @@ use crate::error::{ClinicError, ClinicResult};
 use crate::permissions::Permission;
 use crate::session::Session;
 use crate::validation::past_date;
+
+mod store;
+
+pub(crate) use store::request_by_id;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
@@ -88,42 +92,6 @@ pub struct AmendmentRequest {
     pub decision: Option<AmendmentDecision>,
 }
 
-const COLUMNS: &str = "r.id, r.patient_id, r.received_on, r.item_type, r.item_id, r.requested_change, \
-     ru.full_name || ' (' || ru.username || ')', r.recorded_at, d.decision, d.reason, d.applied_item_type, \
-     d.applied_item_id, du.full_name || ' (' || du.username || ')', d.decided_at";
-
-const FROM: &str = "amendment_requests r JOIN users ru ON ru.id = r.recorded_by \
-     LEFT JOIN amendment_decisions d ON d.request_id = r.id LEFT JOIN users du ON du.id = d.decided_by";
-
-fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<AmendmentRequest> {
-    let decision: Option<String> = row.get(8)?;
-    Ok(AmendmentRequest {
-        id: row.get(0)?,
-        patient_id: row.get(1)?,
-        received_on: row.get(2)?,
-        item: crate::codes::code_in_row(row, 3)?,
-        item_id: row.get(4)?,
-        requested_change: row.get(5)?,
-        recorded_by: row.get(6)?,
-        recorded_at: row.get(7)?,
-        decision: match decision {
-            Some(outcome) => Some(AmendmentDecision {
-                outcome: if outcome == "accepted" { AmendmentOutcome::Accepted } else { AmendmentOutcome::Denied },
-                reason: row.get(9)?,
-                applied_item_type: row.get(10)?,
-                applied_item_id: row.get(11)?,
-                decided_by: row.get(12)?,
-                decided_at: row.get(13)?,
-            }),
-            None => None,
-        },
-    })
-}
-
-pub(crate) fn request_by_id(connection: &Connection, id: &str) -> ClinicResult<Option<AmendmentRequest>> {
-    Ok(connection.query_row(&format!("SELECT {COLUMNS} FROM {FROM} WHERE r.id = ?1"), [id], read).optional()?)
-}
-
 impl Session {
     /// Records a patient's request to amend their record.
     pub fn record_amendment_request(
@@ -142,11 +110,17 @@ impl Session {
         let id = uuid::Uuid::new_v4().to_string();
         let user_id = authorized.user().id.clone();
         let change = authorized.begin_change()?;
-        change.connection().execute(
-            "INSERT INTO amendment_requests (id, patient_id, received_on, item_type, item_id, requested_change,
-                 recorded_by, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![id, patient_id, received_on, new.item.as_str(), new.item_id, change_text, user_id, timestamp(now)],
-        )?;
+        let row = store::NewRequestRow {
+            id: &id,
+            patient_id,
+            received_on: &received_on,
+            item: new.item,
+            item_id: new.item_id.as_deref(),
+            requested_change: &change_text,
+            recorded_by: &user_id,
+            recorded_at: &timestamp(now),
+        };
+        store::insert_request(change.connection(), &row)?;
         let request =
             request_by_id(change.connection(), &id)?.ok_or(ClinicError::Internal("The request was not saved."))?;
         change.commit(
@@ -191,11 +165,7 @@ impl Session {
     pub fn patient_amendment_requests(&mut self, patient_id: &str) -> ClinicResult<Vec<AmendmentRequest>> {
         let mut authorized =
             self.authorize_for_patient(Permission::RecordAmendmentRequest, patient_id, AuditAction::View)?;
-        let sql = format!(
-            "SELECT {COLUMNS} FROM {FROM} WHERE r.patient_id = ?1 ORDER BY r.received_on DESC, r.recorded_at DESC"
-        );
-        let requests =
-            authorized.connection().prepare(&sql)?.query_map([patient_id], read)?.collect::<Result<Vec<_>, _>>()?;
+        let requests = store::requests_of_patient(authorized.connection(), patient_id)?;
         authorized.record(
             &AuditEvent::success(AuditAction::View)
                 .patient(patient_id)
@@ -217,19 +187,7 @@ pub(crate) fn write_decision(
     user_id: &str,
     now: &str,
 ) -> ClinicResult<AmendmentRequest> {
-    connection.execute(
-        "INSERT INTO amendment_decisions (request_id, decision, reason, applied_item_type, applied_item_id,
-             decided_by, decided_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            request.id,
-            outcome_code(outcome),
-            reason,
-            applied_to.map(|(kind, _)| kind),
-            applied_to.map(|(_, id)| id),
-            user_id,
-            now
-        ],
-    )?;
+    store::insert_decision(connection, &request.id, outcome_code(outcome), reason, applied_to, user_id, now)?;
     request_by_id(connection, &request.id)?.ok_or(ClinicError::Internal("The decision was not saved."))
 }
 

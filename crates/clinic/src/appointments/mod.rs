@@ -3,7 +3,7 @@
 //! bookings overlap, rescheduling, cancelling, check-in and walk-ins. Clinicians are users who
 //! hold the Clinician role.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::Connection;
 use serde::Serialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -102,34 +102,9 @@ pub struct ClinicianDay {
     pub appointments: Vec<Appointment>,
 }
 
-const COLUMNS: &str = "a.id, a.patient_id, p.mrn, p.family_name || ', ' || p.given_names, p.date_of_birth, a.clinician_id, \
-     u.full_name, a.starts_at, a.minutes, coalesce(a.reason, ''), a.walk_in, a.status, a.status_changed_at";
-const FROM: &str = "appointments a JOIN patients p ON p.id = a.patient_id JOIN users u ON u.id = a.clinician_id";
+mod store;
 
-fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<Appointment> {
-    Ok(Appointment {
-        id: row.get(0)?,
-        patient_id: row.get(1)?,
-        patient_mrn: row.get::<_, Option<String>>(2)?.unwrap_or_default(),
-        patient_name: row.get(3)?,
-        patient_date_of_birth: row.get::<_, Option<String>>(4)?.unwrap_or_default(),
-        clinician_id: row.get(5)?,
-        clinician_name: row.get(6)?,
-        starts_at: row.get(7)?,
-        minutes: row.get(8)?,
-        reason: row.get(9)?,
-        walk_in: row.get(10)?,
-        status: crate::codes::code_in_row(row, 11)?,
-        status_changed_at: row.get(12)?,
-    })
-}
-
-fn by_id(connection: &Connection, id: &str) -> ClinicResult<Appointment> {
-    connection
-        .query_row(&format!("SELECT {COLUMNS} FROM {FROM} WHERE a.id = ?1"), [id], read)
-        .optional()?
-        .ok_or(ClinicError::NotFound("That appointment"))
-}
+use store::by_id;
 
 fn instant(field: &'static str, text: &str) -> ClinicResult<OffsetDateTime> {
     OffsetDateTime::parse(text.trim(), &Rfc3339)
@@ -173,12 +148,7 @@ fn overlapping(
 ) -> ClinicResult<Vec<Appointment>> {
     let ends = starts + time::Duration::minutes(i64::from(minutes));
     let earliest = timestamp(starts - time::Duration::minutes(480));
-    let sql =
-        format!("SELECT {COLUMNS} FROM {FROM} WHERE a.clinician_id = ?1 AND a.starts_at >= ?2 AND a.starts_at < ?3");
-    let candidates = connection
-        .prepare_cached(&sql)?
-        .query_map(params![clinician_id, earliest, timestamp(ends)], read)?
-        .collect::<Result<Vec<_>, _>>()?;
+    let candidates = store::of_clinician_starting_between(connection, clinician_id, &earliest, &timestamp(ends))?;
     Ok(candidates
         .into_iter()
         .filter(|other| Some(other.id.as_str()) != itself && other.status.holds_time())
@@ -233,13 +203,7 @@ impl Session {
     pub fn day_schedule(&mut self, from: &str, to: &str) -> ClinicResult<Vec<ClinicianDay>> {
         let mut authorized = authorize_desk(self, AuditAction::View)?;
         let (from, to) = (timestamp(instant("from", from)?), timestamp(instant("to", to)?));
-        let sql =
-            format!("SELECT {COLUMNS} FROM {FROM} WHERE a.starts_at >= ?1 AND a.starts_at < ?2 ORDER BY a.starts_at");
-        let appointments = authorized
-            .connection()
-            .prepare_cached(&sql)?
-            .query_map(params![from, to], read)?
-            .collect::<Result<Vec<_>, _>>()?;
+        let appointments = store::starting_between(authorized.connection(), &from, &to)?;
         let mut days: Vec<ClinicianDay> = Vec::new();
         for user in crate::store::all_users(authorized.connection())? {
             if user.active && user.roles.contains(&Role::Clinician) {
@@ -318,22 +282,19 @@ impl Session {
         let status = if walk_in { AppointmentStatus::CheckedIn } else { AppointmentStatus::Booked };
         let user_id = authorized.user().id.clone();
         let change = authorized.begin_change()?;
-        change.connection().execute(
-            "INSERT INTO appointments (id, patient_id, clinician_id, starts_at, minutes, reason, walk_in, status,
-                 status_changed_at, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9)",
-            params![
-                id,
-                new.patient_id,
-                new.clinician_id,
-                timestamp(starts),
-                minutes,
-                reason,
-                walk_in,
-                status.as_str(),
-                now,
-                user_id
-            ],
-        )?;
+        let row = store::NewRow {
+            id: &id,
+            patient_id: &new.patient_id,
+            clinician_id: &new.clinician_id,
+            starts_at: &timestamp(starts),
+            minutes,
+            reason,
+            walk_in,
+            status,
+            created_by: &user_id,
+            created_at: &now,
+        };
+        store::insert(change.connection(), &row)?;
         let appointment = by_id(change.connection(), &id)?;
         change.commit(
             &appointment_event(AuditAction::Create, &appointment)
@@ -365,10 +326,7 @@ impl Session {
             return Err(overlap_warning(&clinician, &clashes));
         }
         let change = authorized.begin_change()?;
-        change.connection().execute(
-            "UPDATE appointments SET starts_at = ?2, minutes = ?3, clinician_id = ?4 WHERE id = ?1",
-            params![appointment_id, timestamp(starts), minutes, clinician_id],
-        )?;
+        store::reschedule(change.connection(), appointment_id, &timestamp(starts), minutes, clinician_id)?;
         let moved = by_id(change.connection(), appointment_id)?;
         change.commit(&appointment_event(AuditAction::Update, &moved).reason("rescheduled"))?;
         Ok(moved)
@@ -399,10 +357,7 @@ impl Session {
         }
         let now = timestamp(authorized.now());
         let change = authorized.begin_change()?;
-        change.connection().execute(
-            "UPDATE appointments SET status = ?2, status_changed_at = ?3, cancel_reason = ?4 WHERE id = ?1",
-            params![appointment_id, next.as_str(), now, reason],
-        )?;
+        store::set_status(change.connection(), appointment_id, next, &now, reason)?;
         let changed = by_id(change.connection(), appointment_id)?;
         change.commit(
             &appointment_event(AuditAction::Update, &changed)
@@ -416,12 +371,9 @@ impl Session {
     pub fn patient_appointments(&mut self, patient_id: &str) -> ClinicResult<Vec<Appointment>> {
         let mut authorized = authorize_desk(self, AuditAction::View)?;
         let ids = patient_store::ids_with_aliases(authorized.connection(), patient_id)?;
-        let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE a.patient_id = ?1 ORDER BY a.starts_at DESC LIMIT 200");
         let mut appointments = Vec::new();
         for id in &ids {
-            appointments.extend(
-                authorized.connection().prepare_cached(&sql)?.query_map([id], read)?.collect::<Result<Vec<_>, _>>()?,
-            );
+            appointments.extend(store::of_patient(authorized.connection(), id, 200)?);
         }
         appointments.sort_by(|a, b| b.starts_at.cmp(&a.starts_at));
         authorized.record(

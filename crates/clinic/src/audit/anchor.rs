@@ -7,11 +7,12 @@
 //! alert.
 
 use chartkeep_vault::{AnchorState, ChainAnchor};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::Serialize;
 
 use super::alerts::IntegrityAlertKind;
-use super::chain::{AuditKey, ChainHead, chain_head};
+use super::chain::{AuditKey, ChainHead};
+use super::store::chain_head;
 use super::verify::{ChainVerification, verify_after, verify_chain};
 use crate::error::ClinicResult;
 
@@ -73,9 +74,7 @@ pub(crate) fn check_against_anchor(
     // A restore in place left the restored chain's head as a second anchor: the database a
     // crash left in place is either the old one (the anchor) or the restored one (this).
     if let Some(restored) = restored {
-        let hash_there: Option<Vec<u8>> = connection
-            .query_row("SELECT hash FROM audit_log WHERE seq = ?1", [restored.seq], |row| row.get(0))
-            .optional()?;
+        let hash_there = super::store::hash_at(connection, restored.seq)?;
         if hash_there.as_deref() == Some(restored.hash.as_slice()) {
             let start = ChainHead { seq: restored.seq, hash: restored.hash.clone() };
             return Ok(from_verification(CheckScope::SinceAnchor, verify_after(connection, key, Some(&start))?));
@@ -103,8 +102,7 @@ pub(crate) fn check_against_anchor(
             IntegrityAlertKind::ChainShorterThanAnchor { anchor_seq: anchor.seq, head_seq: head.map(|head| head.seq) };
         return Ok(UnlockCheck { scope: CheckScope::SinceAnchor, verified_through: None, alerts: vec![alert] });
     }
-    let hash_at_anchor: Option<Vec<u8>> =
-        connection.query_row("SELECT hash FROM audit_log WHERE seq = ?1", [anchor.seq], |row| row.get(0)).optional()?;
+    let hash_at_anchor = super::store::hash_at(connection, anchor.seq)?;
     if hash_at_anchor.as_deref() != Some(anchor.hash.as_slice()) {
         let alert = IntegrityAlertKind::AnchorEntryDiffers { anchor_seq: anchor.seq };
         return Ok(UnlockCheck { scope: CheckScope::SinceAnchor, verified_through: None, alerts: vec![alert] });

@@ -3,7 +3,7 @@
 //! key can forge an entry, and no entry can be edited, removed or moved unseen.
 
 use hmac::{Hmac, Mac};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::Connection;
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
@@ -169,14 +169,6 @@ pub(crate) fn entry_hash(key: &AuditKey, entry: &AuditEntry) -> Vec<u8> {
     EntryHasher::new(key).hash(&entry.fields()).to_vec()
 }
 
-pub fn chain_head(connection: &Connection) -> ClinicResult<Option<ChainHead>> {
-    Ok(connection
-        .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |row| {
-            Ok(ChainHead { seq: row.get(0)?, hash: row.get(1)? })
-        })
-        .optional()?)
-}
-
 /// Appends one entry after the current head. Call inside the transaction of the change.
 pub(crate) fn append(
     connection: &Connection,
@@ -185,7 +177,7 @@ pub(crate) fn append(
     event: &AuditEvent,
     occurred_at: String,
 ) -> ClinicResult<ChainHead> {
-    let (seq, prev_hash) = match chain_head(connection)? {
+    let (seq, prev_hash) = match super::store::chain_head(connection)? {
         Some(head) => (head.seq + 1, head.hash),
         None => (1, GENESIS_HASH.to_vec()),
     };
@@ -212,29 +204,6 @@ pub(crate) fn append(
         hash: Vec::new(),
     };
     entry.hash = entry_hash(key, &entry);
-    connection.execute(
-        "INSERT INTO audit_log (seq, occurred_at, user_id, username, roles, workstation_id, action, patient_id,
-             object_type, object_id, data_category, outcome, reason, emergency_access, details, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-        params![
-            entry.seq,
-            entry.occurred_at,
-            entry.user_id,
-            entry.username,
-            entry.roles,
-            entry.workstation_id,
-            entry.action,
-            entry.patient_id,
-            entry.object_type,
-            entry.object_id,
-            entry.data_category,
-            entry.outcome,
-            entry.reason,
-            entry.emergency_access,
-            entry.details,
-            entry.prev_hash,
-            entry.hash,
-        ],
-    )?;
+    super::store::insert_entry(connection, &entry)?;
     Ok(ChainHead { seq: entry.seq, hash: entry.hash })
 }

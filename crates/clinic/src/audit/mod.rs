@@ -5,14 +5,18 @@ mod alerts;
 mod anchor;
 mod chain;
 mod event;
-pub mod query;
+mod store;
 mod verify;
+
+pub(crate) use store::alerts as alert_store;
+pub use store::query;
 
 pub use alerts::IntegrityAlertKind;
 pub use anchor::{CheckScope, UnlockCheck};
 pub(crate) use anchor::{check_against_anchor, from_verification};
 pub(crate) use chain::append;
-pub use chain::{Actor, AuditEntry, AuditKey, ChainHead, GENESIS_HASH, chain_head};
+pub use chain::{Actor, AuditEntry, AuditKey, ChainHead, GENESIS_HASH};
 pub use event::{AuditAction, AuditEvent, Detail, Outcome};
+pub use store::chain_head;
 pub(crate) use verify::verify_chain_in_parallel;
 pub use verify::{ChainFault, ChainVerification, verify_chain};

@@ -1,12 +1,11 @@
 //! Full verification of the audit chain: walks every entry in sequence order and names the first
 //! one that is missing, altered, forged or out of place.
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::Serialize;
 
-use rusqlite::types::ValueRef;
-
-use super::chain::{AuditKey, ChainHead, EntryFields, EntryHasher, FLAG_BYTES, GENESIS_HASH};
+use super::chain::{AuditKey, ChainHead, EntryHasher, GENESIS_HASH};
+use super::store;
 use crate::error::ClinicResult;
 
 /// What is wrong at the first bad entry.
@@ -52,37 +51,6 @@ impl ChainVerification {
     }
 }
 
-const ENTRY_COLUMNS: &str = "seq, occurred_at, user_id, username, roles, workstation_id, action, \
-     patient_id, object_type, object_id, data_category, outcome, reason, emergency_access, details, prev_hash, hash";
-
-/// A column's bytes, or `None` for NULL (text and blobs alike).
-fn bytes<'a>(row: &'a rusqlite::Row<'_>, index: usize) -> rusqlite::Result<Option<&'a [u8]>> {
-    Ok(match row.get_ref(index)? {
-        ValueRef::Null => None,
-        ValueRef::Text(bytes) | ValueRef::Blob(bytes) => Some(bytes),
-        ValueRef::Integer(_) | ValueRef::Real(_) => {
-            return Err(rusqlite::Error::InvalidColumnType(
-                index,
-                "audit column".into(),
-                rusqlite::types::Type::Integer,
-            ));
-        }
-    })
-}
-
-/// The fields of a stored entry as its hash covers them, borrowed from the row.
-fn fields_of<'a>(row: &'a rusqlite::Row<'_>) -> rusqlite::Result<EntryFields<'a>> {
-    let emergency: i64 = row.get(13)?;
-    let mut parts = [None; 15];
-    for (part, column) in parts.iter_mut().zip([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]) {
-        *part = bytes(row, column)?;
-    }
-    parts[12] = Some(FLAG_BYTES[usize::from(emergency != 0)]);
-    parts[13] = bytes(row, 14)?;
-    parts[14] = bytes(row, 15)?;
-    Ok(EntryFields { seq: row.get(0)?, parts })
-}
-
 /// Verifies the whole chain from the first entry.
 pub fn verify_chain(connection: &Connection, key: &AuditKey) -> ClinicResult<ChainVerification> {
     verify_after(connection, key, None)
@@ -109,14 +77,13 @@ fn verify_in_halves(
     key: &AuditKey,
     parallel_from: i64,
 ) -> ClinicResult<ChainVerification> {
-    let head = super::chain::chain_head(connection)?;
+    let head = store::chain_head(connection)?;
     let (Some(reader), Some(head)) = (reader, head) else { return verify_chain(connection, key) };
     if head.seq < parallel_from {
         return verify_chain(connection, key);
     }
     let middle = head.seq / 2;
-    let meeting: Option<Vec<u8>> =
-        connection.query_row("SELECT hash FROM audit_log WHERE seq = ?1", [middle], |row| row.get(0)).optional()?;
+    let meeting = store::hash_at(connection, middle)?;
     let Some(meeting) = meeting else { return verify_chain(connection, key) };
     let meeting = ChainHead { seq: middle, hash: meeting };
     let (first, second) = std::thread::scope(|scope| {
@@ -160,30 +127,31 @@ fn verify_range(
         Some(head) => (head.seq + 1, head.hash.clone()),
         None => (1, GENESIS_HASH.to_vec()),
     };
-    let mut statement = connection
-        .prepare(&format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq"))?;
-    let mut rows = statement.query([expected_seq, until.unwrap_or(i64::MAX)])?;
     let mut hasher = EntryHasher::new(key);
     let mut count = 0u64;
-    while let Some(row) = rows.next()? {
-        let fields = fields_of(row)?;
-        if fields.seq != expected_seq {
-            return Ok(ChainVerification::Broken {
-                seq: fields.seq,
-                fault: ChainFault::MissingEntries { expected: expected_seq },
-            });
-        }
-        let stored_hash = bytes(row, 16)?.unwrap_or_default();
-        if hasher.hash(&fields).as_slice() != stored_hash {
-            return Ok(ChainVerification::Broken { seq: fields.seq, fault: ChainFault::AlteredEntry });
-        }
-        if fields.parts[14] != Some(previous_hash.as_slice()) {
-            return Ok(ChainVerification::Broken { seq: fields.seq, fault: ChainFault::BrokenLink });
+    let mut broken = None;
+    store::for_each_entry(connection, expected_seq, until.unwrap_or(i64::MAX), |fields, stored_hash| {
+        let fault = if fields.seq != expected_seq {
+            Some(ChainFault::MissingEntries { expected: expected_seq })
+        } else if hasher.hash(fields).as_slice() != stored_hash {
+            Some(ChainFault::AlteredEntry)
+        } else if fields.parts[14] != Some(previous_hash.as_slice()) {
+            Some(ChainFault::BrokenLink)
+        } else {
+            None
+        };
+        if let Some(fault) = fault {
+            broken = Some(ChainVerification::Broken { seq: fields.seq, fault });
+            return false;
         }
         previous_hash.clear();
         previous_hash.extend_from_slice(stored_hash);
         expected_seq += 1;
         count += 1;
+        true
+    })?;
+    if let Some(broken) = broken {
+        return Ok(broken);
     }
     let head = match (count, start) {
         (0, Some(start)) => Some(start.clone()),

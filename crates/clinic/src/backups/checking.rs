@@ -260,10 +260,13 @@ impl Session {
                 &now,
             )?;
         }
-        change.connection().execute(
-            "UPDATE backups SET verified_at = ?3, verification_passed = ?4, verification_problems = ?5
-             WHERE folder = ?1 AND file_name = ?2",
-            rusqlite::params![folder, file_name, now, verification.passed, problems],
+        super::store::record_verification(
+            change.connection(),
+            &folder,
+            &file_name,
+            &now,
+            verification.passed,
+            &problems,
         )?;
         change.commit(
             &AuditEvent::new(AuditAction::Backup, if verification.passed { Outcome::Success } else { Outcome::Failed })

@@ -201,21 +201,10 @@ impl Session {
         let mut authorized = self.authorize(Permission::ManageBackups, AuditAction::Restore)?;
         authorized.record(&restore_event(&prepared.summary, "replaced_by_backup"))?;
         let restored = prepared.snapshot.open_for_restore()?;
-        restored.execute_batch("BEGIN IMMEDIATE")?;
-        let written = (|| {
-            store::carry_over(self.connection_for_restore(), &restored)?;
-            self.record_into(&restored, &restore_event(&prepared.summary, "restored_from_backup"))
-        })();
-        let head = match written {
-            Ok(head) => {
-                restored.execute_batch("COMMIT")?;
-                head
-            }
-            Err(error) => {
-                let _ = restored.execute_batch("ROLLBACK");
-                return Err(error);
-            }
-        };
+        let head = crate::store::within_transaction(&restored, |restored| {
+            store::carry_over(self.connection_for_restore(), restored)?;
+            self.record_into(restored, &restore_event(&prepared.summary, "restored_from_backup"))
+        })?;
         restored.close().map_err(|(_, error)| ClinicError::Database(error))?;
         self.anchor_chain();
         let (vault, keyring) = self.end_for_restore();

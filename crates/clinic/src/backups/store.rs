@@ -74,11 +74,12 @@ fn read_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<(BackupRecord, Strin
     ))
 }
 
-/// The backups made, newest first (at most `limit`).
+/// The backups made, newest first (at most `limit`). Two made in the same millisecond (only a
+/// stopped test clock does that) come in the order they were recorded, the later first.
 pub fn records(connection: &Connection, limit: u32) -> ClinicResult<Vec<BackupRecord>> {
     let sql = format!(
         "SELECT {RECORD_COLUMNS} FROM backups b LEFT JOIN users u ON u.id = b.created_by
-         ORDER BY b.created_at DESC, b.id LIMIT ?1"
+         ORDER BY b.created_at DESC, b.rowid DESC LIMIT ?1"
     );
     let mut statement = connection.prepare(&sql)?;
     let rows = statement.query_map([limit], read_record)?.collect::<Result<Vec<_>, _>>()?;
@@ -175,5 +176,22 @@ pub fn carry_over(from: &Connection, into: &Connection) -> ClinicResult<()> {
         let values: Vec<rusqlite::types::Value> = (0..13).map(|index| row.get(index)).collect::<Result<_, _>>()?;
         insert.execute(rusqlite::params_from_iter(values))?;
     }
+    Ok(())
+}
+
+/// Records a verification on the listed backup at `folder`/`file_name`, if it is listed.
+pub fn record_verification(
+    connection: &Connection,
+    folder: &str,
+    file_name: &str,
+    at: &str,
+    passed: bool,
+    problems_json: &str,
+) -> ClinicResult<()> {
+    connection.execute(
+        "UPDATE backups SET verified_at = ?3, verification_passed = ?4, verification_problems = ?5
+         WHERE folder = ?1 AND file_name = ?2",
+        rusqlite::params![folder, file_name, at, passed, problems_json],
+    )?;
     Ok(())
 }

@@ -2,11 +2,11 @@
 //! bulk, and the chart's read and a draft's save on any connection, so the encrypted database
 //! and a plain copy of the same synthetic data can be compared operation for operation.
 
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 
-use super::Synthetic;
+use super::{Synthetic, store};
 use crate::audit::{self, AuditAction, AuditEvent, Detail};
-use crate::chart::notes::{Encounter, EncounterKind, SoapNote, content_hash};
+use crate::chart::notes::{Encounter, EncounterKind, SoapNote};
 use crate::chart::store::{self as chart_store, ItemStamp};
 use crate::chart::{ItemData, read_chart};
 use crate::clock::timestamp;
@@ -73,15 +73,7 @@ fn pick<'a>(random: &mut Synthetic, list: &[&'a str]) -> &'a str {
 pub fn seed_chart(session: &mut Session, total: u64, seed: u64) -> ClinicResult<ChartSeeded> {
     let (patients, authors) = {
         let (connection, _, _) = session.bench_writer_parts();
-        let patients: Vec<String> = connection
-            .prepare("SELECT id FROM patients WHERE merged_into IS NULL AND entered_in_error = 0 ORDER BY id")?
-            .query_map([], |row| row.get(0))?
-            .collect::<Result<_, _>>()?;
-        let authors: Vec<String> = connection
-            .prepare("SELECT user_id FROM user_roles WHERE role = 'clinician' ORDER BY user_id")?
-            .query_map([], |row| row.get(0))?
-            .collect::<Result<_, _>>()?;
-        (patients, authors)
+        (store::living_patient_ids(connection)?, store::clinician_ids(connection)?)
     };
     if patients.is_empty() || authors.is_empty() {
         return Err(ClinicError::Internal("The chart benchmark needs patients and a clinician."));
@@ -113,7 +105,7 @@ pub fn seed_chart(session: &mut Session, total: u64, seed: u64) -> ClinicResult<
             let occurred = now - time::Duration::milliseconds(random.below(ten_years_ms) as i64);
             let encounter = synthetic_encounter(&mut random, seeded.encounters, patient_id, author, occurred);
             let signed_at = timestamp(occurred + time::Duration::hours(1));
-            insert_signed_encounter(connection, &encounter, &signed_at)?;
+            store::insert_signed_encounter(connection, &encounter, &signed_at)?;
             if random.below(50) == 0 {
                 let id = format!("30000000-0000-4000-8000-{:012}", seeded.addenda);
                 let text = "Result received: within normal limits, patient informed.";
@@ -179,32 +171,6 @@ fn synthetic_encounter(
     }
 }
 
-fn insert_signed_encounter(connection: &Connection, encounter: &Encounter, signed_at: &str) -> ClinicResult<()> {
-    let hash = content_hash(encounter, &encounter.author_id, signed_at);
-    let note = &encounter.note;
-    connection
-        .prepare_cached(
-            "INSERT INTO encounters (id, patient_id, author_id, occurred_at, kind, status, subjective, objective,
-                 assessment, plan, free_text, created_at, updated_at, signed_by, signed_at, content_hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'signed', ?6, ?7, ?8, ?9, ?10, ?4, ?11, ?3, ?11, ?12)",
-        )?
-        .execute(params![
-            encounter.id,
-            encounter.patient_id,
-            encounter.author_id,
-            encounter.occurred_at,
-            encounter.kind.as_str(),
-            note.subjective,
-            note.objective,
-            note.assessment,
-            note.plan,
-            note.free_text,
-            signed_at,
-            hash
-        ])?;
-    Ok(())
-}
-
 /// One to five items: an allergy (or "no known allergies"), medications, problems.
 fn seed_items(
     connection: &Connection,
@@ -263,30 +229,18 @@ pub fn save_draft_on(
 ) -> ClinicResult<()> {
     let (_, key, actor) = session.bench_writer_parts();
     let now = timestamp(time::OffsetDateTime::now_utc());
-    connection.execute_batch("BEGIN IMMEDIATE")?;
-    let saved = (|| {
-        connection.execute(
-            "UPDATE encounters SET subjective = ?2, objective = ?3, assessment = ?4, plan = ?5, free_text = ?6,
-                 updated_at = ?7 WHERE id = ?1 AND status = 'draft'",
-            params![encounter_id, note.subjective, note.objective, note.assessment, note.plan, note.free_text, now],
-        )?;
+    crate::store::within_transaction(connection, |connection| {
         let encounter =
             chart_store::encounter_by_id(connection, encounter_id)?.ok_or(ClinicError::NotFound("That encounter"))?;
+        chart_store::encounters::save_draft(connection, encounter_id, encounter.kind, note, &now)?;
         let event = AuditEvent::success(AuditAction::Update)
             .patient(&encounter.patient_id)
             .object("encounter", &encounter.id)
             .category("encounter_note")
             .reason("draft_saved");
         audit::append(connection, key, actor, &event, now.clone())?;
-        Ok::<_, ClinicError>(())
-    })();
-    match saved {
-        Ok(()) => Ok(connection.execute_batch("COMMIT")?),
-        Err(error) => {
-            connection.execute_batch("ROLLBACK")?;
-            Err(error)
-        }
-    }
+        Ok(())
+    })
 }
 
 /// The session's own (encrypted) connection, for the same operations as on the plain copy.

@@ -8,6 +8,7 @@ pub mod chart;
 mod names;
 pub mod patients;
 pub mod search;
+mod store;
 
 use std::time::{Duration, Instant};
 

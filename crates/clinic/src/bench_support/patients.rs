@@ -146,11 +146,7 @@ pub fn seed_day_of_appointments(
     let clinicians = session.clinicians()?;
     let numbers: Vec<u64> = {
         let authorized = session.authorize(Permission::ManageAppointments, AuditAction::View)?;
-        let mut statement = authorized.connection().prepare(
-            "SELECT number FROM patients WHERE number IS NOT NULL AND entered_in_error = 0 AND merged_into IS NULL",
-        )?;
-        let numbers = statement.query_map([], |row| row.get::<_, i64>(0))?.collect::<Result<Vec<_>, _>>()?;
-        numbers.into_iter().map(i64::unsigned_abs).collect()
+        super::store::living_patient_numbers(authorized.connection())?
     };
     if numbers.is_empty() {
         return Ok(0);

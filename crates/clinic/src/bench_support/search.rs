@@ -19,10 +19,7 @@ use crate::session::Session;
 pub fn export_plain_copy(session: &mut Session, path: &Path) -> ClinicResult<()> {
     let authorized = session.authorize(Permission::ManageBackups, AuditAction::Export)?;
     let target = path.to_str().ok_or(ClinicError::Internal("The benchmark folder's name is not text."))?;
-    authorized.connection().execute("ATTACH DATABASE ?1 AS plain KEY ''", [target])?;
-    authorized.connection().query_row("SELECT sqlcipher_export('plain')", [], |_| Ok(()))?;
-    authorized.connection().execute_batch("DETACH DATABASE plain")?;
-    Ok(())
+    super::store::export_plain_copy(authorized.connection(), target)
 }
 
 /// Searches as the front desk's search box does, summaries included, without the audit entry
@@ -61,8 +58,7 @@ pub struct SampleQueries {
 
 pub fn sample_queries(session: &mut Session, count: usize, seed: u64) -> ClinicResult<SampleQueries> {
     let authorized = session.authorize(Permission::ReadDemographics, AuditAction::Search)?;
-    let highest: i64 = authorized.connection().query_row("SELECT max(number) FROM patients", [], |row| row.get(0))?;
-    let lowest: i64 = authorized.connection().query_row("SELECT min(number) FROM patients", [], |row| row.get(0))?;
+    let (lowest, highest) = super::store::number_range(authorized.connection())?;
     let mut random = Synthetic::new(seed);
     let mut queries = SampleQueries::default();
     while queries.mrns.len() < count {

@@ -11,7 +11,7 @@ pub mod notes;
 pub(crate) mod store;
 pub mod summary;
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::Serialize;
 
 pub use items::{ChartItemKind, ItemData, ItemDraft};
@@ -141,12 +141,7 @@ impl Session {
         let viewer = authorized.user().id.clone();
         let (mut chart, shown) = read_chart(authorized.connection(), patient_id, &viewer, authorized.now())?;
         if let Some(id) = authorized.emergency_access_id() {
-            chart.emergency_access = authorized
-                .connection()
-                .query_row("SELECT id, patient_id, expires_at FROM emergency_accesses WHERE id = ?1", [id], |row| {
-                    Ok(EmergencyAccess { id: row.get(0)?, patient_id: row.get(1)?, expires_at: row.get(2)? })
-                })
-                .optional()?;
+            chart.emergency_access = crate::emergency_access::store::by_id(authorized.connection(), id)?;
         }
         authorized.record(
             &AuditEvent::success(AuditAction::View)

@@ -3,11 +3,11 @@
 //! author sees it), then signed. What was signed never changes: the database refuses it, and
 //! the content hash taken at signing shows it; later corrections are addenda.
 
-use rusqlite::params;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::store;
+use super::store::encounters;
 use crate::audit::{AuditAction, AuditEvent, Detail};
 use crate::clock::timestamp;
 use crate::error::{ClinicError, ClinicResult};
@@ -153,11 +153,7 @@ impl Session {
         let author = authorized.user().id.clone();
         let now = timestamp(authorized.now());
         let change = authorized.begin_change()?;
-        change.connection().execute(
-            "INSERT INTO encounters (id, patient_id, author_id, occurred_at, kind, status, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?6)",
-            params![id, patient_id, author, occurred_at, kind.as_str(), now],
-        )?;
+        encounters::insert_draft(change.connection(), &id, patient_id, &author, &occurred_at, kind, &now)?;
         let encounter = store::encounter_by_id(change.connection(), &id)?
             .ok_or(ClinicError::Internal("The encounter was not saved."))?;
         change.commit(
@@ -196,11 +192,7 @@ impl Session {
     ) -> ClinicResult<String> {
         let found: Option<String> = {
             let authorized = self.authorize(Permission::OwnAccount, AuditAction::View)?;
-            rusqlite::OptionalExtension::optional(authorized.connection().query_row(
-                "SELECT patient_id FROM encounters WHERE id = ?1",
-                [encounter_id],
-                |row| row.get(0),
-            ))?
+            encounters::patient_of(authorized.connection(), encounter_id)?
         };
         match found {
             Some(patient_id) => Ok(patient_id),
@@ -224,11 +216,7 @@ impl Session {
             self.authorize_for_patient(Permission::WriteChart, &draft.patient_id, AuditAction::Update)?;
         let now = timestamp(authorized.now());
         let change = authorized.begin_change()?;
-        change.connection().execute(
-            "UPDATE encounters SET kind = ?2, subjective = ?3, objective = ?4, assessment = ?5, plan = ?6, free_text = ?7,
-                 updated_at = ?8 WHERE id = ?1 AND status = 'draft'",
-            params![encounter_id, kind.as_str(), note.subjective, note.objective, note.assessment, note.plan, note.free_text, now],
-        )?;
+        encounters::save_draft(change.connection(), encounter_id, kind, &note, &now)?;
         let saved = store::encounter_by_id(change.connection(), encounter_id)?
             .ok_or(ClinicError::NotFound("That encounter"))?;
         change.commit(&note_event(AuditAction::Update, &saved).reason("draft_saved"))?;
@@ -241,7 +229,7 @@ impl Session {
         let mut authorized =
             self.authorize_for_patient(Permission::WriteChart, &draft.patient_id, AuditAction::EnteredInError)?;
         let change = authorized.begin_change()?;
-        change.connection().execute("DELETE FROM encounters WHERE id = ?1 AND status = 'draft'", [encounter_id])?;
+        encounters::delete_draft(change.connection(), encounter_id)?;
         change.commit(&note_event(AuditAction::EnteredInError, &draft).reason("draft_discarded"))?;
         Ok(())
     }
@@ -272,11 +260,7 @@ impl Session {
         let signed_at = timestamp(authorized.now());
         let hash = content_hash(&encounter, &signer, &signed_at);
         let change = authorized.begin_change()?;
-        change.connection().execute(
-            "UPDATE encounters SET status = 'signed', signed_by = ?2, signed_at = ?3, content_hash = ?4, updated_at = ?3
-             WHERE id = ?1 AND status = 'draft'",
-            params![encounter_id, signer, signed_at, hash],
-        )?;
+        encounters::sign(change.connection(), encounter_id, &signer, &signed_at, &hash)?;
         let signed = store::encounter_by_id(change.connection(), encounter_id)?
             .ok_or(ClinicError::NotFound("That encounter"))?;
         let co_signed = encounter.author_id != signer;
@@ -332,8 +316,7 @@ impl Session {
 /// Checks that a signed note still has the content it was signed with.
 pub fn signed_content_is_intact(connection: &rusqlite::Connection, encounter_id: &str) -> ClinicResult<bool> {
     let Some(encounter) = store::encounter_by_id(connection, encounter_id)? else { return Ok(false) };
-    let stored: Option<Vec<u8>> =
-        connection.query_row("SELECT content_hash FROM encounters WHERE id = ?1", [encounter_id], |row| row.get(0))?;
+    let stored = encounters::content_hash(connection, encounter_id)?;
     match (&encounter.signed_by, &encounter.signed_at, stored) {
         (Some(signer), Some(signed_at), Some(stored)) => Ok(content_hash(&encounter, signer, signed_at) == stored),
         _ => Ok(false),

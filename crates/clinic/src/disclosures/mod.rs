@@ -2,7 +2,6 @@
 //! Rows are never changed (the table's triggers refuse it); a correction is a new row that names
 //! the row it corrects and why, and the original stays as it was.
 
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use crate::audit::{AuditAction, AuditEvent, Detail};
@@ -11,6 +10,11 @@ use crate::error::{ClinicError, ClinicResult};
 use crate::permissions::Permission;
 use crate::session::Session;
 use crate::validation::{past_date, required_text};
+
+mod store;
+
+use store::by_id;
+pub(crate) use store::disclosures_between;
 
 /// A disclosure as the user enters it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,48 +43,6 @@ pub struct Disclosure {
     /// Who recorded it: full name and username.
     pub recorded_by: String,
     pub recorded_at: String,
-}
-
-const COLUMNS: &str = "d.id, d.patient_id, d.disclosed_on, d.recipient, d.purpose, d.information, d.corrects_id, \
-     d.correction_reason, EXISTS (SELECT 1 FROM disclosures c WHERE c.corrects_id = d.id), \
-     u.full_name || ' (' || u.username || ')', d.recorded_at";
-
-fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<Disclosure> {
-    Ok(Disclosure {
-        id: row.get(0)?,
-        patient_id: row.get(1)?,
-        disclosed_on: row.get(2)?,
-        recipient: row.get(3)?,
-        purpose: row.get(4)?,
-        information: row.get(5)?,
-        corrects_id: row.get(6)?,
-        correction_reason: row.get(7)?,
-        corrected: row.get(8)?,
-        recorded_by: row.get(9)?,
-        recorded_at: row.get(10)?,
-    })
-}
-
-/// The disclosures of one patient recorded between two stored instants, oldest first.
-pub(crate) fn disclosures_between(
-    connection: &Connection,
-    patient_id: &str,
-    from: &str,
-    to: &str,
-) -> ClinicResult<Vec<Disclosure>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM disclosures d JOIN users u ON u.id = d.recorded_by
-         WHERE d.patient_id = ?1 AND d.disclosed_on >= substr(?2, 1, 10) AND d.disclosed_on <= substr(?3, 1, 10)
-         ORDER BY d.disclosed_on, d.recorded_at"
-    );
-    let mut statement = connection.prepare(&sql)?;
-    let rows = statement.query_map(params![patient_id, from, to], read)?.collect::<Result<Vec<_>, _>>()?;
-    Ok(rows)
-}
-
-fn by_id(connection: &Connection, id: &str) -> ClinicResult<Option<Disclosure>> {
-    let sql = format!("SELECT {COLUMNS} FROM disclosures d JOIN users u ON u.id = d.recorded_by WHERE d.id = ?1");
-    Ok(connection.query_row(&sql, [id], read).optional()?)
 }
 
 struct CheckedDisclosure {
@@ -145,23 +107,7 @@ impl Session {
         let id = uuid::Uuid::new_v4().to_string();
         let user_id = authorized.user().id.clone();
         let change = authorized.begin_change()?;
-        change.connection().execute(
-            "INSERT INTO disclosures (id, patient_id, disclosed_on, recipient, purpose, information, corrects_id,
-                 correction_reason, recorded_by, recorded_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
-                id,
-                patient_id,
-                fields.disclosed_on,
-                fields.recipient,
-                fields.purpose,
-                fields.information,
-                correction.map(|(original, _)| original),
-                correction.map(|(_, reason)| reason),
-                user_id,
-                timestamp(now)
-            ],
-        )?;
+        store::insert(change.connection(), &id, patient_id, &fields, correction, &user_id, &timestamp(now))?;
         let disclosure =
             by_id(change.connection(), &id)?.ok_or(ClinicError::Internal("The disclosure was not saved."))?;
         let mut event =

@@ -3,7 +3,6 @@
 //! audited with the break-glass flag and the access's id; the typed reason stays in the access
 //! record (it may describe the patient's situation). The Owner reviews each access afterwards.
 
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use crate::audit::{AuditAction, AuditEvent, Detail, Outcome};
@@ -11,6 +10,8 @@ use crate::clock::timestamp;
 use crate::error::{ClinicError, ClinicResult};
 use crate::permissions::{Permission, is_allowed};
 use crate::session::Session;
+
+pub(crate) mod store;
 
 const REASON_MIN_CHARS: usize = 10;
 const REASON_MAX_CHARS: usize = 500;
@@ -79,12 +80,7 @@ impl Session {
             )?;
             return Err(ClinicError::Forbidden);
         }
-        let exists: bool = authorized.connection().query_row(
-            "SELECT EXISTS (SELECT 1 FROM patients WHERE id = ?1)",
-            [patient_id],
-            |row| row.get(0),
-        )?;
-        if !exists {
+        if !crate::store::patient_exists(authorized.connection(), patient_id)? {
             return Err(ClinicError::NotFound("That patient"));
         }
         let now = authorized.now();
@@ -96,11 +92,7 @@ impl Session {
         };
         let user_id = authorized.user().id.clone();
         let change = authorized.begin_change()?;
-        change.connection().execute(
-            "INSERT INTO emergency_accesses (id, user_id, patient_id, reason, started_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![access.id, user_id, access.patient_id, reason, timestamp(now), access.expires_at],
-        )?;
+        store::insert(change.connection(), &access, &user_id, &reason, &timestamp(now))?;
         change.commit(
             &AuditEvent::success(AuditAction::EmergencyAccessStarted)
                 .patient(patient_id)
@@ -116,27 +108,7 @@ impl Session {
     /// The emergency accesses the Owner has not reviewed yet, oldest first.
     pub fn unreviewed_emergency_accesses(&mut self) -> ClinicResult<Vec<EmergencyAccessForReview>> {
         let mut authorized = self.authorize(Permission::ReviewEmergencyAccess, AuditAction::View)?;
-        let mut statement = authorized.connection().prepare(
-            "SELECT e.id, u.username, u.full_name, e.patient_id, e.reason, e.started_at, e.expires_at,
-                 CASE WHEN p.mrn IS NULL THEN NULL ELSE p.family_name || ', ' || p.given_names || ' (MRN ' || p.mrn || ')' END
-             FROM emergency_accesses e JOIN users u ON u.id = e.user_id LEFT JOIN patients p ON p.id = e.patient_id
-             WHERE e.reviewed_at IS NULL ORDER BY e.started_at",
-        )?;
-        let accesses = statement
-            .query_map([], |row| {
-                Ok(EmergencyAccessForReview {
-                    id: row.get(0)?,
-                    username: row.get(1)?,
-                    full_name: row.get(2)?,
-                    patient_id: row.get(3)?,
-                    reason: row.get(4)?,
-                    started_at: row.get(5)?,
-                    expires_at: row.get(6)?,
-                    patient_label: row.get(7)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        drop(statement);
+        let accesses = store::unreviewed(authorized.connection())?;
         authorized.record(
             &AuditEvent::success(AuditAction::View)
                 .category("emergency_access_reviews")
@@ -151,10 +123,7 @@ impl Session {
         let comment =
             checked_text("comment", comment, 1, COMMENT_MAX_CHARS, "Write a short comment (at most 1000 characters).")?;
         let reviewer = authorized.user().id.clone();
-        let requested_by: Option<String> = authorized
-            .connection()
-            .query_row("SELECT user_id FROM emergency_accesses WHERE id = ?1", [access_id], |row| row.get(0))
-            .optional()?;
+        let requested_by = store::requested_by(authorized.connection(), access_id)?;
         if requested_by.as_deref() == Some(reviewer.as_str()) {
             return Err(ClinicError::invalid(
                 "comment",
@@ -163,12 +132,7 @@ impl Session {
         }
         let now = timestamp(authorized.now());
         let change = authorized.begin_change()?;
-        let updated = change.connection().execute(
-            "UPDATE emergency_accesses SET reviewed_by = ?2, reviewed_at = ?3, review_comment = ?4
-             WHERE id = ?1 AND reviewed_at IS NULL",
-            params![access_id, reviewer, now, comment],
-        )?;
-        if updated != 1 {
+        if !store::mark_reviewed(change.connection(), access_id, &reviewer, &now, &comment)? {
             return Err(ClinicError::NotFound("That unreviewed emergency access"));
         }
         change

@@ -3,12 +3,12 @@
 //! date of birth with a similar name (Jaro-Winkler on folded names), the same phone number, the
 //! same name with day and month of birth swapped, and given and family names transposed.
 
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 use serde::Serialize;
 use time::Date;
 
-use super::dates::iso;
 use super::search_keys::{fold_words, phone_digits, phone_key};
+use super::store::duplicates::{numbers_with_phone_key, with_date_of_birth};
 use crate::error::ClinicResult;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -102,29 +102,6 @@ pub fn swapped_day_and_month(date: Date) -> Option<Date> {
     Date::from_calendar_date(date.year(), time::Month::try_from(day).ok()?, month).ok()
 }
 
-struct Candidate {
-    number: u64,
-    family_name: String,
-    given_names: String,
-}
-
-fn with_date_of_birth(connection: &Connection, born: Date) -> ClinicResult<Vec<Candidate>> {
-    let mut statement = connection.prepare_cached(
-        "SELECT number, family_name, given_names FROM patients
-         WHERE date_of_birth = ?1 AND entered_in_error = 0 AND merged_into IS NULL AND number IS NOT NULL LIMIT 500",
-    )?;
-    let rows = statement
-        .query_map([iso(born)], |row| {
-            Ok(Candidate {
-                number: row.get::<_, i64>(0)?.unsigned_abs(),
-                family_name: row.get(1)?,
-                given_names: row.get(2)?,
-            })
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(rows)
-}
-
 fn add(matches: &mut Vec<DuplicateMatch>, number: u64, sign: DuplicateSign) {
     match matches.iter_mut().find(|found| found.number == number) {
         Some(found) if !found.signs.contains(&sign) => found.signs.push(sign),
@@ -168,20 +145,13 @@ pub fn probable_duplicates(
             }
         }
     }
-    let mut by_phone = connection.prepare_cached(
-        "SELECT k.number FROM patient_phone_keys k JOIN patients p ON p.number = k.number
-         WHERE k.reversed_digits = ?1 AND p.entered_in_error = 0 AND p.merged_into IS NULL LIMIT 50",
-    )?;
     for phone in &probe.phones {
         let digits = phone_digits(phone);
         if digits.len() < 6 {
             continue;
         }
-        let numbers = by_phone
-            .query_map(params![phone_key(&digits)], |row| row.get::<_, i64>(0))?
-            .collect::<Result<Vec<_>, _>>()?;
-        for number in numbers {
-            add(&mut matches, number.unsigned_abs(), DuplicateSign::SamePhone);
+        for number in numbers_with_phone_key(connection, &phone_key(&digits))? {
+            add(&mut matches, number, DuplicateSign::SamePhone);
         }
     }
     matches.retain(|found| Some(found.number) != itself);

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use rusqlite::{OptionalExtension, params};
+use super::store;
 use serde::Serialize;
 
 use super::import::{ImportDuplicate, ImportProblem, PREVIEW_ROWS, analyse, read_csv, save};
@@ -173,11 +173,7 @@ impl Session {
     pub fn import_mapping_names(&mut self) -> ClinicResult<Vec<String>> {
         let authorized = self.authorize(Permission::ImportPatients, AuditAction::Import)?;
         let mut names = vec![SYNTHEA_MAPPING.to_owned()];
-        let saved: Vec<String> = authorized
-            .connection()
-            .prepare("SELECT name FROM import_mappings ORDER BY name")?
-            .query_map([], |row| row.get(0))?
-            .collect::<Result<_, _>>()?;
+        let saved = store::import_mappings::names(authorized.connection())?;
         names.extend(saved);
         Ok(names)
     }
@@ -187,10 +183,7 @@ impl Session {
         if name == SYNTHEA_MAPPING {
             return Ok(ImportMapping::synthea());
         }
-        let json: Option<String> = authorized
-            .connection()
-            .query_row("SELECT mapping FROM import_mappings WHERE name = ?1", [name], |row| row.get(0))
-            .optional()?;
+        let json = store::import_mappings::by_name(authorized.connection(), name)?;
         let json = json.ok_or(ClinicError::NotFound("That mapping"))?;
         serde_json::from_str(&json).map_err(|_| ClinicError::Internal("A saved mapping could not be read."))
     }
@@ -207,11 +200,7 @@ impl Session {
         let user_id = authorized.user().id.clone();
         let now = timestamp(authorized.now());
         let change = authorized.begin_change()?;
-        change.connection().execute(
-            "INSERT INTO import_mappings (name, mapping, saved_by, saved_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (name) DO UPDATE SET mapping = ?2, saved_by = ?3, saved_at = ?4",
-            params![name, json, user_id, now],
-        )?;
+        store::import_mappings::save(change.connection(), &name, &json, &user_id, &now)?;
         change.commit(
             &AuditEvent::success(AuditAction::Update).category("import_mappings").object("import_mapping", &name),
         )?;

@@ -3,9 +3,9 @@
 //! everything that belongs to it is read as the survivor's. Nothing is moved or rewritten, so an
 //! unmerge gives both records back exactly as they were.
 
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
+use super::store::merges::{self as merges_store, merges_where};
 use super::store::{self, PatientRow};
 use super::{PatientRecord, PatientSummary, record_of, summary_of};
 use crate::audit::{AuditAction, AuditEvent, Detail};
@@ -53,40 +53,6 @@ impl std::fmt::Debug for DuplicateReviewItem {
     }
 }
 
-const MERGE_COLUMNS: &str = "m.id, m.survivor_id, s.mrn,
-    s.family_name || CASE WHEN s.given_names = '' THEN '' ELSE ', ' || s.given_names END,
-    m.merged_id, d.mrn, d.family_name || CASE WHEN d.given_names = '' THEN '' ELSE ', ' || d.given_names END,
-    mu.full_name || ' (' || mu.username || ')', m.merged_at,
-    uu.full_name || ' (' || uu.username || ')', m.unmerged_at
-    FROM patient_merges m
-    JOIN patients s ON s.id = m.survivor_id
-    JOIN patients d ON d.id = m.merged_id
-    JOIN users mu ON mu.id = m.merged_by
-    LEFT JOIN users uu ON uu.id = m.unmerged_by";
-
-fn merges_where(connection: &rusqlite::Connection, condition: &str, id: &str) -> ClinicResult<Vec<PatientMerge>> {
-    let sql = format!("SELECT {MERGE_COLUMNS} WHERE {condition} ORDER BY m.merged_at DESC, m.id");
-    let mut statement = connection.prepare(&sql)?;
-    let merges = statement
-        .query_map([id], |row| {
-            Ok(PatientMerge {
-                id: row.get(0)?,
-                survivor_id: row.get(1)?,
-                survivor_mrn: row.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                survivor_name: row.get(3)?,
-                merged_id: row.get(4)?,
-                merged_mrn: row.get::<_, Option<String>>(5)?.unwrap_or_default(),
-                merged_name: row.get(6)?,
-                merged_by: row.get(7)?,
-                merged_at: row.get(8)?,
-                unmerged_by: row.get(9)?,
-                unmerged_at: row.get(10)?,
-            })
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(merges)
-}
-
 fn mergeable(authorized: &Authorized<'_>, patient_id: &str) -> ClinicResult<PatientRow> {
     let row = store::by_id(authorized.connection(), patient_id)?.ok_or(ClinicError::NotFound("That patient"))?;
     if row.entered_in_error {
@@ -130,18 +96,7 @@ impl Session {
         let merged_by = authorized.user().id.clone();
         let merged_at = timestamp(authorized.now());
         let mut change = authorized.begin_change()?;
-        change
-            .connection()
-            .execute("UPDATE patients SET merged_into = ?2 WHERE id = ?1", params![duplicate_id, survivor_id])?;
-        // Both records were looked at in this merge, so neither waits for a review any more.
-        change.connection().execute(
-            "UPDATE patients SET needs_duplicate_review = 0 WHERE id IN (?1, ?2) AND needs_duplicate_review = 1",
-            params![duplicate_id, survivor_id],
-        )?;
-        change.connection().execute(
-            "INSERT INTO patient_merges (id, survivor_id, merged_id, merged_by, merged_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![merge_id, survivor_id, duplicate_id, merged_by, merged_at],
-        )?;
+        merges_store::merge(change.connection(), &merge_id, survivor_id, duplicate_id, &merged_by, &merged_at)?;
         let merge = merges_where(change.connection(), "m.id = ?1", &merge_id)?
             .pop()
             .ok_or(ClinicError::Internal("The merge just saved cannot be read back."))?;
@@ -165,31 +120,16 @@ impl Session {
     /// Undoes a merge: the merged record stands on its own again, as it was.
     pub fn unmerge_patients(&mut self, merge_id: &str) -> ClinicResult<()> {
         let mut authorized = self.authorize(Permission::MergePatients, AuditAction::Unmerge)?;
-        let found: Option<(String, String, Option<String>)> = authorized
-            .connection()
-            .query_row(
-                "SELECT survivor_id, merged_id, unmerged_at FROM patient_merges WHERE id = ?1",
-                [merge_id],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-            )
-            .optional()?;
+        let found = merges_store::merge_parties(authorized.connection(), merge_id)?;
         let Some((survivor_id, merged_id, None)) = found else {
             return Err(ClinicError::NotFound("That merge (or it was undone already)"));
         };
         let user_id = authorized.user().id.clone();
         let now = timestamp(authorized.now());
         let mut change = authorized.begin_change()?;
-        let restored = change.connection().execute(
-            "UPDATE patients SET merged_into = NULL WHERE id = ?1 AND merged_into = ?2",
-            params![merged_id, survivor_id],
-        )?;
-        if restored != 1 {
+        if !merges_store::unmerge(change.connection(), merge_id, &survivor_id, &merged_id, &user_id, &now)? {
             return Err(ClinicError::Internal("The merged record no longer points at its survivor."));
         }
-        change.connection().execute(
-            "UPDATE patient_merges SET unmerged_by = ?2, unmerged_at = ?3 WHERE id = ?1",
-            params![merge_id, user_id, now],
-        )?;
         change.also_record(
             &AuditEvent::success(AuditAction::Unmerge)
                 .patient(&merged_id)
@@ -245,19 +185,12 @@ impl Session {
     /// resembles, for the Owner to merge or dismiss.
     pub fn duplicate_review_queue(&mut self) -> ClinicResult<Vec<DuplicateReviewItem>> {
         let mut authorized = self.authorize(Permission::MergePatients, AuditAction::View)?;
-        let flagged: Vec<(i64, Option<String>)> = authorized
-            .connection()
-            .prepare(
-                "SELECT number, probable_duplicate_of FROM patients WHERE needs_duplicate_review = 1
-                 AND merged_into IS NULL AND entered_in_error = 0 ORDER BY family_name, given_names LIMIT 500",
-            )?
-            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
-            .collect::<Result<_, _>>()?;
+        let flagged = merges_store::flagged_for_review(authorized.connection(), 500)?;
         let now = authorized.now();
         let mut queue = Vec::new();
         for (number, resembles_id) in flagged {
             let connection = authorized.connection();
-            let Some(row) = store::by_number(connection, number.unsigned_abs())? else { continue };
+            let Some(row) = store::by_number(connection, number)? else { continue };
             let resembles = match resembles_id {
                 Some(id) => match store::by_id(connection, &id)? {
                     Some(other) => Some(store::survivor_of(connection, other)?),
@@ -283,11 +216,7 @@ impl Session {
     pub fn dismiss_duplicate_review(&mut self, patient_id: &str) -> ClinicResult<()> {
         let mut authorized = self.authorize(Permission::MergePatients, AuditAction::Update)?;
         let change = authorized.begin_change()?;
-        let updated = change.connection().execute(
-            "UPDATE patients SET needs_duplicate_review = 0 WHERE id = ?1 AND needs_duplicate_review = 1",
-            [patient_id],
-        )?;
-        if updated != 1 {
+        if !merges_store::dismiss_review(change.connection(), patient_id)? {
             return Err(ClinicError::NotFound("That record on the review list"));
         }
         change.commit(

@@ -162,6 +162,5 @@ pub(crate) fn date_order_of(connection: &Connection) -> ClinicResult<DateOrder> 
 }
 
 fn date_order(connection: &Connection) -> ClinicResult<DateOrder> {
-    let text: String = connection.query_row("SELECT date_order FROM practice WHERE id = 1", [], |row| row.get(0))?;
-    DateOrder::parse(&text)
+    DateOrder::parse(&crate::store::date_order(connection)?)
 }

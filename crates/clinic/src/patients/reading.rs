@@ -114,11 +114,7 @@ impl Session {
     /// Records entered in error, for the Owner: they are in no other list.
     pub fn entered_in_error_patients(&mut self) -> ClinicResult<Vec<PatientSummary>> {
         let mut authorized = self.authorize(Permission::ReviewEnteredInError, AuditAction::View)?;
-        let ids: Vec<String> = authorized
-            .connection()
-            .prepare("SELECT id FROM patients WHERE entered_in_error = 1 ORDER BY updated_at DESC LIMIT 500")?
-            .query_map([], |row| row.get(0))?
-            .collect::<Result<_, _>>()?;
+        let ids = store::entered_in_error_ids(authorized.connection(), 500)?;
         let now = authorized.now();
         let mut patients = Vec::new();
         for id in ids {

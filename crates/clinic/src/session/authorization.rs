@@ -5,7 +5,7 @@
 //! way to read or change anything. A denial changes nothing and is recorded as "denied".
 
 use chartkeep_vault::UnlockedVault;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use super::{AuditedChange, SecondFactorGate, Session};
 use crate::audit::{AuditAction, AuditEvent, AuditKey, ChainHead, Detail, Outcome};
@@ -138,16 +138,7 @@ impl Session {
             return Ok(None);
         }
         let now = crate::clock::timestamp(self.clock.now());
-        Ok(self
-            .vault
-            .connection()
-            .query_row(
-                "SELECT id FROM emergency_accesses WHERE user_id = ?1 AND patient_id = ?2 AND expires_at > ?3
-                 ORDER BY expires_at DESC LIMIT 1",
-                rusqlite::params![self.user.id, patient_id, now],
-                |row| row.get(0),
-            )
-            .optional()?)
+        crate::emergency_access::store::running(self.vault.connection(), &self.user.id, patient_id, &now)
     }
 
     /// Reloads the user's roles, status and idle timeout from the database.

@@ -7,6 +7,7 @@ mod anchoring;
 mod authorization;
 mod limits;
 mod second_factor;
+mod store;
 
 use anchoring::AnchorKeeper;
 pub use anchoring::{ANCHOR_EVERY, ANCHOR_EVERY_ENTRIES};
@@ -25,7 +26,6 @@ use time::OffsetDateTime;
 use crate::clock::{Clock, timestamp};
 use crate::error::{ClinicError, ClinicResult};
 use crate::roles::Role;
-use crate::store;
 
 /// The user a session acts for. Staff details, not patient data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -160,7 +160,7 @@ impl Session {
             roles: crate::roles::roles_text(&user.roles),
             workstation_id,
         };
-        let limits = store::session_limits(vault.connection(), &user.roles)?;
+        let limits = crate::store::session_limits(vault.connection(), &user.roles)?;
         let now = clock.now();
         Ok(Session {
             vault,
@@ -287,12 +287,13 @@ impl Session {
 
     /// The practice's name, for the header of the app.
     pub fn practice_name(&self) -> ClinicResult<String> {
-        store::practice_name(self.vault.connection())?.ok_or(ClinicError::Internal("The practice record is missing."))
+        crate::store::practice_name(self.vault.connection())?
+            .ok_or(ClinicError::Internal("The practice record is missing."))
     }
 
     /// The database's schema version.
     pub fn schema_version(&self) -> ClinicResult<u32> {
-        let version: i64 = self.vault.connection().query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        let version = store::schema_version(self.vault.connection())?;
         u32::try_from(version).map_err(|_| ClinicError::Internal("The schema version is not valid."))
     }
 

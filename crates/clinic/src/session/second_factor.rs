@@ -6,13 +6,12 @@
 //! key; the TOTP secret lives only inside the encrypted database.
 
 use hmac::{Hmac, Mac};
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use sha2::Sha256;
 use totp_rs::{Builder, Secret, Totp};
 use zeroize::Zeroizing;
 
-use super::Session;
+use super::{Session, store};
 use crate::audit::{AuditAction, AuditEvent, Outcome};
 use crate::clock::timestamp;
 use crate::error::{ClinicError, ClinicResult};
@@ -68,11 +67,7 @@ impl Session {
     /// Decides the gate at sign-in, from what the user has and what their roles require.
     pub(crate) fn decide_second_factor_gate(&mut self) -> ClinicResult<()> {
         let connection = self.vault.connection();
-        let enrolled: bool = connection.query_row(
-            "SELECT EXISTS (SELECT 1 FROM second_factors WHERE user_id = ?1)",
-            [&self.user.id],
-            |row| row.get(0),
-        )?;
+        let enrolled = crate::store::has_second_factor(connection, &self.user.id)?;
         let required = crate::store::second_factor_required(connection, &self.user.roles)?;
         self.second_factor = match (enrolled, required) {
             (true, _) => SecondFactorGate::CodeRequired { wrong_codes: 0 },
@@ -114,17 +109,11 @@ impl Session {
         let change = self.begin_change()?;
         let kind = match &accepted {
             Accepted::Totp(step) => {
-                change.connection().execute(
-                    "UPDATE second_factors SET last_used_step = ?2 WHERE user_id = ?1",
-                    params![user_id, step],
-                )?;
+                store::set_last_used_step(change.connection(), &user_id, *step)?;
                 "totp"
             }
             Accepted::RecoveryCode(hash) => {
-                change.connection().execute(
-                    "UPDATE second_factor_recovery_codes SET used_at = ?3 WHERE user_id = ?1 AND code_hash = ?2",
-                    params![user_id, hash, now],
-                )?;
+                store::use_recovery_code(change.connection(), &user_id, hash, &now)?;
                 "recovery_code"
             }
         };
@@ -140,15 +129,7 @@ impl Session {
         if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
             return Ok(None);
         }
-        let stored: Option<(Vec<u8>, i64)> = self
-            .vault
-            .connection()
-            .query_row(
-                "SELECT totp_secret, last_used_step FROM second_factors WHERE user_id = ?1",
-                [&self.user.id],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()?;
+        let stored = store::totp_secret(self.vault.connection(), &self.user.id)?;
         let Some((secret, last_used_step)) = stored else { return Ok(None) };
         let secret = Zeroizing::new(secret);
         let totp = totp_for(&secret, &self.user.username)?;
@@ -169,12 +150,7 @@ impl Session {
     /// The stored hash of an unused recovery code equal to `code`, if any.
     fn matching_recovery_code(&self, code: &str) -> ClinicResult<Option<String>> {
         let hash = self.recovery_code_hash(code)?;
-        let unused: bool = self.vault.connection().query_row(
-            "SELECT EXISTS (SELECT 1 FROM second_factor_recovery_codes
-                            WHERE user_id = ?1 AND code_hash = ?2 AND used_at IS NULL)",
-            params![self.user.id, hash],
-            |row| row.get(0),
-        )?;
+        let unused = store::recovery_code_unused(self.vault.connection(), &self.user.id, &hash)?;
         Ok(unused.then_some(hash))
     }
 
@@ -213,19 +189,8 @@ impl Session {
         let user_id = self.user.id.clone();
         let now = timestamp(self.clock.now());
         let change = self.begin_change()?;
-        let connection = change.connection();
-        connection.execute("DELETE FROM second_factor_recovery_codes WHERE user_id = ?1", [&user_id])?;
-        connection.execute(
-            "INSERT INTO second_factors (user_id, totp_secret, last_used_step, enrolled_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (user_id) DO UPDATE SET totp_secret = ?2, last_used_step = ?3, enrolled_at = ?4",
-            params![user_id, secret.as_slice(), i64::try_from(step).unwrap_or(i64::MAX), now],
-        )?;
-        for hash in &hashes {
-            connection.execute(
-                "INSERT INTO second_factor_recovery_codes (user_id, code_hash) VALUES (?1, ?2)",
-                params![user_id, hash],
-            )?;
-        }
+        let step = i64::try_from(step).unwrap_or(i64::MAX);
+        store::replace_second_factor(change.connection(), &user_id, &secret, step, &now, &hashes)?;
         change.commit(&AuditEvent::success(AuditAction::SecondFactorEnrolled).object("user", &user_id))?;
         self.pending_enrolment = None;
         self.second_factor = SecondFactorGate::Passed;

@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use rusqlite::Connection;
 use rusqlite::backup::{Backup, StepResult};
-use rusqlite::{Connection, OpenFlags};
 
 use super::BackupSource;
 use super::{BackupProgress, BackupStep, ProgressCallback};
@@ -118,15 +118,7 @@ impl Snapshot {
 
     /// Opens the snapshot read-only.
     pub fn open_read_only(&self) -> VaultResult<Connection> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let connection = Connection::open_with_flags(&self.path, flags)?;
-        connection.execute_batch(&self.key.sqlcipher_pragma())?;
-        connection
-            .execute_batch("PRAGMA cipher_log_level = NONE; PRAGMA query_only = ON; PRAGMA temp_store = MEMORY;")?;
-        connection
-            .query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0))
-            .map_err(|_| VaultError::DatabaseUnreadable)?;
-        Ok(connection)
+        crate::database::open_snapshot(&self.path, &self.key)
     }
 
     /// Opens the snapshot to change it before it is restored: brought up to the current schema

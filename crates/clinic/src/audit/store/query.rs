@@ -7,7 +7,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::event::{AuditAction, Outcome};
+use crate::audit::{AuditAction, Outcome};
 use crate::clock::timestamp;
 use crate::error::{ClinicError, ClinicResult};
 

@@ -6,6 +6,8 @@ use super::items::{ChartItemKind, ItemData};
 use super::notes::{Addendum, Encounter, SoapNote};
 use crate::error::{ClinicError, ClinicResult};
 
+pub mod encounters;
+
 #[derive(Clone)]
 pub struct ItemRow {
     pub id: String,

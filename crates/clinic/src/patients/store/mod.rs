@@ -7,6 +7,10 @@ use super::record::PatientDetails;
 use super::search_keys::{mrn_of, name_tokens, phone_digits, phone_key};
 use crate::error::{ClinicError, ClinicResult};
 
+pub mod duplicates;
+pub mod import_mappings;
+pub mod merges;
+
 /// A patient row as stored.
 #[derive(Clone)]
 pub struct PatientRow {
@@ -352,4 +356,12 @@ pub fn last_visit(connection: &Connection, ids: &[String], until: &str) -> Clini
         }
     }
     Ok(latest)
+}
+
+/// The records entered in error, the latest changed first.
+pub fn entered_in_error_ids(connection: &Connection, limit: u32) -> ClinicResult<Vec<String>> {
+    Ok(connection
+        .prepare("SELECT id FROM patients WHERE entered_in_error = 1 ORDER BY updated_at DESC LIMIT ?1")?
+        .query_map([limit], |row| row.get(0))?
+        .collect::<Result<_, _>>()?)
 }
