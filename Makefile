@@ -56,4 +56,4 @@ clean-demo:
 # The torture run: a writer killed 1,000 times at random failpoints and instants (release build).
 bench-crash: deps
 	$(CARGO) build --release -p chartkeep-admin $(TEST_FEATURES)
-	$(KEYRING) target/release/chartkeep-admin bench crash --runs $${RUNS:-1000}
+	$(KEYRING) $${CARGO_TARGET_DIR:-target}/release/chartkeep-admin bench crash --runs $${RUNS:-1000}

@@ -243,8 +243,8 @@ pub fn request_emergency_access(
 
 /// "dmy" (07/03/1984 is the 7th of March) or "mdy".
 #[tauri::command]
-pub fn date_order(state: State<'_, AppState>) -> Reply<String> {
-    state.with_session(|session| session.date_order()).map(|order| order.as_str().to_owned())
+pub fn date_order(state: State<'_, AppState>) -> Reply<DateOrder> {
+    state.with_session(|session| session.date_order())
 }
 
 #[tauri::command]

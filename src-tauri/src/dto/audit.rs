@@ -2,7 +2,7 @@
 //! integrity status and verification it receives. Sequence numbers cross as plain numbers.
 
 use chartkeep_clinic::audit::query::{AuditFilter, AuditRow, AuditSort, AuditSortColumn};
-use chartkeep_clinic::audit::{AuditAction, ChainVerification, Outcome};
+use chartkeep_clinic::audit::{AuditAction, ChainVerification, CheckScope, Outcome};
 use chartkeep_clinic::{AuditPage, ChainCheck, IntegrityAlert, IntegrityStatus, StaffChoice};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -199,8 +199,7 @@ impl From<StaffChoice> for StaffChoiceView {
 #[serde(rename_all = "camelCase")]
 pub struct ChainCheckView {
     pub checked_at: String,
-    /// "since_anchor" (at sign-in), "whole_chain" (at sign-in, without an anchor) or "full".
-    pub scope: String,
+    pub scope: CheckScope,
     #[ts(type = "number | null")]
     pub verified_through: Option<i64>,
     pub intact: bool,
@@ -230,7 +229,7 @@ impl From<IntegrityStatus> for IntegrityStatusView {
     fn from(status: IntegrityStatus) -> Self {
         IntegrityStatusView {
             last_check: status.last_check.map(|ChainCheck { checked_at, scope, verified_through, intact }| {
-                ChainCheckView { checked_at, scope: scope.as_str().to_owned(), verified_through, intact }
+                ChainCheckView { checked_at, scope, verified_through, intact }
             }),
             open_alerts: status
                 .open_alerts

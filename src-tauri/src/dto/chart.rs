@@ -12,12 +12,23 @@ use ts_rs::TS;
 use super::front_desk::EmergencyAccessView;
 use super::patients::PatientSummaryView;
 
-/// An allergy, "no known allergies", a medication or a problem, as a form. `kind` is
-/// "allergy", "no_known_allergies", "medication" or "problem".
+/// What an item form holds. An unknown kind is refused when the form is read, never taken for
+/// an allergy.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemFormKind {
+    #[default]
+    Allergy,
+    NoKnownAllergies,
+    Medication,
+    Problem,
+}
+
+/// An allergy, "no known allergies", a medication or a problem, as a form.
 #[derive(Clone, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ItemFormView {
-    pub kind: String,
+    pub kind: ItemFormKind,
     pub substance: String,
     pub reaction: String,
     /// "mild", "moderate", "severe" or empty.
@@ -38,9 +49,9 @@ pub struct ItemFormView {
 
 impl From<ItemFormView> for ItemDraft {
     fn from(form: ItemFormView) -> Self {
-        match form.kind.as_str() {
-            "no_known_allergies" => ItemDraft::NoKnownAllergies,
-            "medication" => ItemDraft::Medication {
+        match form.kind {
+            ItemFormKind::NoKnownAllergies => ItemDraft::NoKnownAllergies,
+            ItemFormKind::Medication => ItemDraft::Medication {
                 name: form.name,
                 dose: form.dose,
                 route: form.route,
@@ -49,13 +60,13 @@ impl From<ItemFormView> for ItemDraft {
                 stop: form.stop,
                 status: form.status,
             },
-            "problem" => ItemDraft::Problem {
+            ItemFormKind::Problem => ItemDraft::Problem {
                 description: form.description,
                 icd10: form.icd10,
                 onset: form.onset,
                 status: form.status,
             },
-            _ => ItemDraft::Allergy {
+            ItemFormKind::Allergy => ItemDraft::Allergy {
                 substance: form.substance,
                 reaction: form.reaction,
                 severity: form.severity,
@@ -69,7 +80,7 @@ impl From<ItemData> for ItemFormView {
     fn from(data: ItemData) -> Self {
         match data {
             ItemData::Allergy { substance, reaction, severity, status } => ItemFormView {
-                kind: "allergy".into(),
+                kind: ItemFormKind::Allergy,
                 substance,
                 reaction,
                 severity,
@@ -77,10 +88,10 @@ impl From<ItemData> for ItemFormView {
                 ..ItemFormView::default()
             },
             ItemData::NoKnownAllergies { status } => {
-                ItemFormView { kind: "no_known_allergies".into(), status, ..ItemFormView::default() }
+                ItemFormView { kind: ItemFormKind::NoKnownAllergies, status, ..ItemFormView::default() }
             }
             ItemData::Medication { name, dose, route, frequency, start, stop, status } => ItemFormView {
-                kind: "medication".into(),
+                kind: ItemFormKind::Medication,
                 name,
                 dose,
                 route,
@@ -90,9 +101,14 @@ impl From<ItemData> for ItemFormView {
                 status,
                 ..ItemFormView::default()
             },
-            ItemData::Problem { description, icd10, onset, status } => {
-                ItemFormView { kind: "problem".into(), description, icd10, onset, status, ..ItemFormView::default() }
-            }
+            ItemData::Problem { description, icd10, onset, status } => ItemFormView {
+                kind: ItemFormKind::Problem,
+                description,
+                icd10,
+                onset,
+                status,
+                ..ItemFormView::default()
+            },
         }
     }
 }
@@ -213,8 +229,7 @@ pub struct EncounterView {
     pub author_id: String,
     pub author_name: String,
     pub occurred_at: String,
-    /// "visit", "phone", "telehealth" or "other".
-    pub kind: String,
+    pub kind: EncounterKind,
     pub signed: bool,
     pub note: SoapNoteView,
     pub updated_at: String,
@@ -231,7 +246,7 @@ impl From<Encounter> for EncounterView {
             author_id: encounter.author_id,
             author_name: encounter.author_name,
             occurred_at: encounter.occurred_at,
-            kind: encounter.kind.as_str().to_owned(),
+            kind: encounter.kind,
             signed: encounter.signed,
             note: encounter.note.into(),
             updated_at: encounter.updated_at,
@@ -247,11 +262,19 @@ pub fn encounter_kind(text: &str) -> chartkeep_clinic::ClinicResult<EncounterKin
     EncounterKind::parse(text)
 }
 
-/// What the allergy banner says: "not_recorded", "no_known_allergies" or "allergies".
+/// What the allergy banner says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AllergyBannerState {
+    NotRecorded,
+    NoKnownAllergies,
+    Allergies,
+}
+
 #[derive(Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AllergyBannerView {
-    pub state: String,
+    pub state: AllergyBannerState,
     pub allergies: Vec<AllergyLineView>,
 }
 
@@ -265,12 +288,14 @@ pub struct AllergyLineView {
 impl From<AllergyBanner> for AllergyBannerView {
     fn from(banner: AllergyBanner) -> Self {
         match banner {
-            AllergyBanner::NotRecorded => AllergyBannerView { state: "not_recorded".into(), allergies: Vec::new() },
+            AllergyBanner::NotRecorded => {
+                AllergyBannerView { state: AllergyBannerState::NotRecorded, allergies: Vec::new() }
+            }
             AllergyBanner::NoKnownAllergies => {
-                AllergyBannerView { state: "no_known_allergies".into(), allergies: Vec::new() }
+                AllergyBannerView { state: AllergyBannerState::NoKnownAllergies, allergies: Vec::new() }
             }
             AllergyBanner::Allergies { allergies } => AllergyBannerView {
-                state: "allergies".into(),
+                state: AllergyBannerState::Allergies,
                 allergies: allergies
                     .into_iter()
                     .map(|(substance, severity)| AllergyLineView { substance, severity })
@@ -322,3 +347,24 @@ redacted!(
     AllergyLineView,
     OpenedChartView
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_item_form_of_an_unknown_kind_is_refused_never_taken_for_an_allergy() {
+        let form = |kind: &str| {
+            serde_json::json!({
+                "kind": kind, "substance": "Penicillin", "reaction": "", "severity": "", "status": "active",
+                "name": "", "dose": "", "route": "", "frequency": "", "start": "", "stop": "",
+                "description": "", "icd10": "", "onset": "",
+            })
+        };
+        let medication: ItemFormView = serde_json::from_value(form("medication")).unwrap();
+        assert!(matches!(ItemDraft::from(medication), ItemDraft::Medication { .. }));
+        for unknown in ["vaccine", "Allergy", ""] {
+            assert!(serde_json::from_value::<ItemFormView>(form(unknown)).is_err(), "{unknown:?}");
+        }
+    }
+}

@@ -6,7 +6,8 @@ use chartkeep_clinic::patients::{
     ColumnMapping, ImportDuplicate, ImportMapping, ImportPreview, ImportProblem, ImportReport, ImportSummary,
 };
 use chartkeep_clinic::{
-    AmendmentItem, AmendmentRequest, Appointment, AppointmentStatus, ClinicianDay, Disclosure, EmergencyAccess,
+    AmendmentItem, AmendmentOutcome, AmendmentRequest, Appointment, AppointmentStatus, ClinicianDay, Disclosure,
+    EmergencyAccess,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -388,7 +389,8 @@ impl From<Disclosure> for DisclosureView {
 #[serde(rename_all = "camelCase")]
 pub struct AmendmentRequestFormView {
     pub received_on: String,
-    /// "demographics", "allergy", "medication", "problem", "note" or "other".
+    /// Read strictly by `amendment_item`, so a wrong one gets a plain error.
+    #[ts(as = "AmendmentItem")]
     pub item: String,
     pub item_id: Option<String>,
     pub requested_change: String,
@@ -405,13 +407,13 @@ pub fn amendment_item(code: &str) -> chartkeep_clinic::ClinicResult<AmendmentIte
 pub struct AmendmentRequestView {
     pub id: String,
     pub received_on: String,
-    pub item: String,
+    pub item: AmendmentItem,
     pub item_id: Option<String>,
     pub requested_change: String,
     pub recorded_by: String,
     pub recorded_at: String,
-    /// "accepted" or "denied", once decided.
-    pub decision: Option<String>,
+    /// Once decided.
+    pub decision: Option<AmendmentOutcome>,
     pub decision_reason: Option<String>,
     pub decided_by: Option<String>,
     pub decided_at: Option<String>,
@@ -424,12 +426,12 @@ impl From<AmendmentRequest> for AmendmentRequestView {
         AmendmentRequestView {
             id: request.id,
             received_on: request.received_on,
-            item: request.item.as_str().to_owned(),
+            item: request.item,
             item_id: request.item_id,
             requested_change: request.requested_change,
             recorded_by: request.recorded_by,
             recorded_at: request.recorded_at,
-            decision: decision.as_ref().map(|decision| code_of(decision.outcome)),
+            decision: decision.as_ref().map(|decision| decision.outcome),
             decision_reason: decision.as_ref().map(|decision| decision.reason.clone()),
             decided_by: decision.as_ref().map(|decision| decision.decided_by.clone()),
             decided_at: decision.as_ref().map(|decision| decision.decided_at.clone()),

@@ -7,7 +7,7 @@ use chartkeep_clinic::patients::{
 };
 use chartkeep_clinic::patients::{
     DuplicateCandidate, DuplicateReviewItem, PatientMerge, PatientRecord, PatientSearchResults, PatientSummary,
-    PatientVersion,
+    PatientVersion, SearchKind,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -211,7 +211,7 @@ pub struct PatientSummaryView {
     pub preferred_name: String,
     pub date_of_birth: String,
     pub age: Option<u32>,
-    pub status: String,
+    pub status: PatientStatus,
     pub last_visit: Option<String>,
     /// When found through a merged record: that record's MRN.
     pub found_through_alias: Option<String>,
@@ -227,7 +227,7 @@ impl From<PatientSummary> for PatientSummaryView {
             preferred_name: summary.preferred_name,
             date_of_birth: summary.date_of_birth,
             age: summary.age.and_then(|age| u32::try_from(age).ok()),
-            status: status_text(summary.status),
+            status: summary.status,
             last_visit: summary.last_visit,
             found_through_alias: summary.found_through_alias,
         }
@@ -237,8 +237,8 @@ impl From<PatientSummary> for PatientSummaryView {
 #[derive(Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PatientSearchView {
-    /// What the query was read as: "name", "date_of_birth", "phone_or_mrn", ... or "incomplete".
-    pub kind: String,
+    /// What the query was read as.
+    pub kind: SearchKind,
     pub patients: Vec<PatientSummaryView>,
     /// More patients matched than shown: type more.
     pub more: bool,
@@ -247,7 +247,7 @@ pub struct PatientSearchView {
 impl From<PatientSearchResults> for PatientSearchView {
     fn from(results: PatientSearchResults) -> Self {
         PatientSearchView {
-            kind: results.kind.as_str().to_owned(),
+            kind: results.kind,
             patients: results.patients.into_iter().map(PatientSummaryView::from).collect(),
             more: results.more,
         }
@@ -292,16 +292,12 @@ impl From<PatientRecord> for PatientRecordView {
 #[serde(rename_all = "camelCase")]
 pub struct DuplicateCandidateView {
     pub patient: PatientSummaryView,
-    /// "same_date_of_birth_similar_name", "names_transposed", "day_and_month_swapped", "same_phone".
-    pub signs: Vec<String>,
+    pub signs: Vec<DuplicateSign>,
 }
 
 impl From<DuplicateCandidate> for DuplicateCandidateView {
     fn from(candidate: DuplicateCandidate) -> Self {
-        DuplicateCandidateView {
-            patient: candidate.patient.into(),
-            signs: candidate.signs.into_iter().map(|sign: DuplicateSign| sign.as_str().to_owned()).collect(),
-        }
+        DuplicateCandidateView { patient: candidate.patient.into(), signs: candidate.signs }
     }
 }
 

@@ -86,11 +86,7 @@ export type ChoiceView = { code: string, label: string, };
 
 export type StaffChoiceView = { id: string, username: string, fullName: string, active: boolean, };
 
-export type ChainCheckView = { checkedAt: string, 
-/**
- * "since_anchor" (at sign-in), "whole_chain" (at sign-in, without an anchor) or "full".
- */
-scope: string, verifiedThrough: number | null, intact: boolean, };
+export type ChainCheckView = { checkedAt: string, scope: CheckScope, verifiedThrough: number | null, intact: boolean, };
 
 export type IntegrityAlertView = { id: string, detectedAt: string, kind: string, seq: number | null, description: string, };
 
@@ -124,7 +120,7 @@ sex: string, genderIdentity: string, phones: Array<PhoneView>, email: string, ad
  */
 status: string, deceasedOn: string, };
 
-export type PatientSummaryView = { id: string, mrn: string, familyName: string, givenNames: string, preferredName: string, dateOfBirth: string, age: number | null, status: string, lastVisit: string | null, 
+export type PatientSummaryView = { id: string, mrn: string, familyName: string, givenNames: string, preferredName: string, dateOfBirth: string, age: number | null, status: PatientStatus, lastVisit: string | null, 
 /**
  * When found through a merged record: that record's MRN.
  */
@@ -132,9 +128,9 @@ foundThroughAlias: string | null, };
 
 export type PatientSearchView = { 
 /**
- * What the query was read as: "name", "date_of_birth", "phone_or_mrn", ... or "incomplete".
+ * What the query was read as.
  */
-kind: string, patients: Array<PatientSummaryView>, 
+kind: SearchKind, patients: Array<PatientSummaryView>, 
 /**
  * More patients matched than shown: type more.
  */
@@ -146,11 +142,7 @@ export type PatientRecordView = { id: string, mrn: string,
  */
 version: number, form: PatientFormView, age: number | null, lastVisit: string | null, needsDuplicateReview: boolean, registeredAt: string, mergedMrns: Array<string>, reachedThroughAlias: string | null, };
 
-export type DuplicateCandidateView = { patient: PatientSummaryView, 
-/**
- * "same_date_of_birth_similar_name", "names_transposed", "day_and_month_swapped", "same_phone".
- */
-signs: Array<string>, };
+export type DuplicateCandidateView = { patient: PatientSummaryView, signs: Array<DuplicateSign>, };
 
 export type PatientVersionView = { version: number, 
 /**
@@ -256,19 +248,19 @@ export type DisclosureView = { id: string, disclosedOn: string, recipient: strin
 
 export type AmendmentRequestFormView = { receivedOn: string, 
 /**
- * "demographics", "allergy", "medication", "problem", "note" or "other".
+ * Read strictly by `amendment_item`, so a wrong one gets a plain error.
  */
-item: string, itemId: string | null, requestedChange: string, };
+item: AmendmentItem, itemId: string | null, requestedChange: string, };
 
-export type AmendmentRequestView = { id: string, receivedOn: string, item: string, itemId: string | null, requestedChange: string, recordedBy: string, recordedAt: string, 
+export type AmendmentRequestView = { id: string, receivedOn: string, item: AmendmentItem, itemId: string | null, requestedChange: string, recordedBy: string, recordedAt: string, 
 /**
- * "accepted" or "denied", once decided.
+ * Once decided.
  */
-decision: string | null, decisionReason: string | null, decidedBy: string | null, decidedAt: string | null, appliedItemId: string | null, };
+decision: AmendmentOutcome | null, decisionReason: string | null, decidedBy: string | null, decidedAt: string | null, appliedItemId: string | null, };
 
 export type EmergencyAccessView = { id: string, patientId: string, expiresAt: string, };
 
-export type ItemFormView = { kind: string, substance: string, reaction: string, 
+export type ItemFormView = { kind: ItemFormKind, substance: string, reaction: string, 
 /**
  * "mild", "moderate", "severe" or empty.
  */
@@ -295,14 +287,38 @@ export type SoapNoteView = { subjective: string, objective: string, assessment: 
 
 export type AddendumView = { id: string, authorName: string, writtenAt: string, text: string, amendmentRequestId: string | null, };
 
-export type EncounterView = { id: string, patientId: string, authorId: string, authorName: string, occurredAt: string, 
-/**
- * "visit", "phone", "telehealth" or "other".
- */
-kind: string, signed: boolean, note: SoapNoteView, updatedAt: string, signedByName: string | null, signedAt: string | null, addenda: Array<AddendumView>, };
+export type EncounterView = { id: string, patientId: string, authorId: string, authorName: string, occurredAt: string, kind: EncounterKind, signed: boolean, note: SoapNoteView, updatedAt: string, signedByName: string | null, signedAt: string | null, addenda: Array<AddendumView>, };
 
 export type AllergyLineView = { substance: string, severity: string, };
 
-export type AllergyBannerView = { state: string, allergies: Array<AllergyLineView>, };
+export type AllergyBannerView = { state: AllergyBannerState, allergies: Array<AllergyLineView>, };
 
 export type OpenedChartView = { patientId: string, emergencyAccess: EmergencyAccessView | null, patient: PatientSummaryView, allergyBanner: AllergyBannerView, allergies: Array<ChartItemView>, medications: Array<ChartItemView>, problems: Array<ChartItemView>, encounters: Array<EncounterView>, };
+
+export type ItemFormKind = "allergy" | "no_known_allergies" | "medication" | "problem";
+
+export type AllergyBannerState = "not_recorded" | "no_known_allergies" | "allergies";
+
+export type CheckScope = "since_anchor" | "whole_chain" | "full";
+
+export type PatientStatus = "active" | "inactive" | "deceased";
+
+export type SearchKind = "empty" | "name" | "name_and_date_of_birth" | "date_of_birth" | "phone_or_mrn" | "incomplete";
+
+export type DuplicateSign = "same_date_of_birth_similar_name" | "names_transposed" | "day_and_month_swapped" | "same_phone";
+
+export type DateOrder = "dmy" | "mdy";
+
+export type Sex = "female" | "male" | "intersex" | "unknown";
+
+export type PhoneKind = "mobile" | "home" | "work" | "other";
+
+export type ImportField = "family_name" | "given_names" | "middle_name" | "preferred_name" | "date_of_birth" | "sex" | "gender_identity" | "mobile_phone" | "home_phone" | "work_phone" | "email" | "address_line1" | "address_line2" | "city" | "region" | "postal_code" | "country" | "emergency_contact_name" | "emergency_contact_relationship" | "emergency_contact_phone" | "insurance_payer" | "insurance_member_id" | "note" | "date_of_death";
+
+export type ColumnDateFormat = "iso" | "day_first" | "month_first";
+
+export type EncounterKind = "visit" | "phone" | "telehealth" | "other";
+
+export type AmendmentItem = "demographics" | "allergy" | "medication" | "problem" | "note" | "other";
+
+export type AmendmentOutcome = "accepted" | "denied";

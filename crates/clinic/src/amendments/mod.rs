@@ -21,6 +21,7 @@ pub(crate) use store::request_by_id;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum AmendmentItem {
     Demographics,
     Allergy,
@@ -64,6 +65,7 @@ pub struct NewAmendmentRequest {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum AmendmentOutcome {
     Accepted,
     Denied,

@@ -34,6 +34,7 @@ impl UnlockCheck {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum CheckScope {
     /// The entries written since the anchor were verified, and the anchor's own entry compared.
     SinceAnchor,

@@ -9,6 +9,7 @@ use crate::patients::dates::{DateOrder, iso, parse_typed_date};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum ChartItemKind {
     Allergy,
     Medication,

@@ -9,6 +9,7 @@ use time::{Date, Month};
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString,
 )]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum DateOrder {
     /// 07/03/1984 is the 7th of March.
     #[default]

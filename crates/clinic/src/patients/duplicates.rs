@@ -13,6 +13,7 @@ use crate::error::ClinicResult;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum DuplicateSign {
     SameDateOfBirthSimilarName,
     NamesTransposed,

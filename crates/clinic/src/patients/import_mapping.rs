@@ -9,6 +9,7 @@ use super::record::{PatientDraft, PhoneDraft};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum ImportField {
     FamilyName,
     GivenNames,
@@ -41,6 +42,7 @@ pub enum ImportField {
 /// How a column writes its dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum ColumnDateFormat {
     /// 1984-03-07
     Iso,

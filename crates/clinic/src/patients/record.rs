@@ -40,6 +40,7 @@ pub struct PhoneDraft {
 
 #[derive(Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Debug)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum Sex {
     Female,
     Male,
@@ -49,6 +50,7 @@ pub enum Sex {
 
 #[derive(Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Debug)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum PatientStatus {
     Active,
     Inactive,
@@ -68,6 +70,7 @@ impl PatientStatus {
 #[derive(Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Debug, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum PhoneKind {
     Mobile,
     Home,

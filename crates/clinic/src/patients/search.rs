@@ -14,6 +14,7 @@ use crate::error::ClinicResult;
 /// What the query was read as (recorded in the audit trail instead of the text).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum SearchKind {
     Empty,
     Name,

@@ -7,6 +7,7 @@ import type {
   ChartItemVersionView,
   ChartItemView,
   EncounterView,
+  EncounterKind,
   ItemFormView,
   OpenedChartView,
   SavedFile,
@@ -14,7 +15,7 @@ import type {
 } from '../../generated/bindings';
 import { call } from './invoke';
 
-export type EncounterKind = 'visit' | 'phone' | 'telehealth' | 'other';
+export type { EncounterKind };
 
 /** Rejects with `forbidden` for users who may not read charts and hold no emergency access. */
 export function openChart(patientId: string): Promise<OpenedChartView> {

@@ -147,15 +147,6 @@ describe('import commands and the date order', () => {
     ]);
   });
 
-  it('read the date order as day first (any other answer too) unless the practice writes month first', async () => {
-    bridge.mockResolvedValueOnce('mdy');
-    expect(await dateOrder()).toBe('mdy');
-    bridge.mockResolvedValueOnce('dmy');
-    expect(await dateOrder()).toBe('dmy');
-    bridge.mockResolvedValueOnce('something else');
-    expect(await dateOrder()).toBe('dmy');
-  });
-
   it('reject with the CommandError naming the field', async () => {
     const invalid = { code: 'invalid_input', message: '3 rows are not valid (the first on line 4).', field: 'file' };
     bridge.mockRejectedValueOnce(invalid);

@@ -10,6 +10,7 @@ import type {
   AppointmentView,
   ChoiceView,
   ClinicianDayView,
+  DateOrder,
   DisclosureFormView,
   DisclosureView,
   EmergencyAccessView,
@@ -23,8 +24,8 @@ import type {
 } from '../../generated/bindings';
 import { call } from './invoke';
 
-/** How the practice writes dates: "dmy" (07/03/1984 is 7 March) or "mdy" (July 3). */
-export type DateOrder = 'dmy' | 'mdy';
+/** How the practice writes dates, declared once in Rust (`patients::DateOrder`). */
+export type { DateOrder };
 
 export function clinicians(): Promise<StaffChoiceView[]> {
   return call<StaffChoiceView[]>('clinicians');
@@ -163,7 +164,7 @@ export function requestEmergencyAccess(patientId: string, reason: string): Promi
 }
 
 export async function dateOrder(): Promise<DateOrder> {
-  return (await call<string>('date_order')) === 'mdy' ? 'mdy' : 'dmy';
+  return (await call<DateOrder>('date_order')) === 'mdy' ? 'mdy' : 'dmy';
 }
 
 export function setDateOrder(order: DateOrder): Promise<void> {

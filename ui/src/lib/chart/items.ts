@@ -93,7 +93,12 @@ export function emptyForm(kind: ItemFormView['kind']): ItemFormView {
   };
 }
 
-const DATE_FIELDS: readonly (keyof ItemFormView)[] = ['start', 'stop', 'onset'];
+type DateField = 'start' | 'stop' | 'onset';
+const DATE_FIELDS: readonly DateField[] = ['start', 'stop', 'onset'];
+
+function isDateField(field: keyof ItemFormView): field is DateField {
+  return (DATE_FIELDS as readonly string[]).includes(field);
+}
 
 /** An item's form for editing, its dates written the way the practice types them. */
 export function formOf(item: ChartItemView, order: DateOrder): ItemFormView {
@@ -196,7 +201,7 @@ const FIELD_LABELS: Partial<Record<keyof ItemFormView, string>> = {
 /** A field's value as read: dates in the practice's order, choices in words. */
 function shownValue(form: ItemFormView, field: keyof ItemFormView, order: DateOrder): string {
   const value = form[field];
-  if (DATE_FIELDS.includes(field)) {
+  if (isDateField(field)) {
     return formatDate(value, order);
   }
   if (field === 'severity') {

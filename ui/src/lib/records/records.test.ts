@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type {
+  AmendmentItem,
+  AmendmentOutcome,
   AmendmentRequestView,
   ChartItemView,
   DisclosureView,
@@ -48,7 +50,7 @@ function disclosure(id: string, disclosedOn: string, correctsId: string | null =
   };
 }
 
-function request(item: string, decision: string | null = null): AmendmentRequestView {
+function request(item: AmendmentItem, decision: AmendmentOutcome | null = null): AmendmentRequestView {
   return {
     id: 'r-1',
     receivedOn: '2026-11-20',
