@@ -1,16 +1,17 @@
 //! The main screens at the sizes clinic PCs have (1024×768, 1280×800, 1920×1080), in one launch
 //! of the real app: a practice of synthetic patients made with the admin tool (with a backup and
 //! a second user), then sign-in, the front desk with search results and the day's appointments,
-//! a patient's record and its tabs, the chart, the audit view, users, settings and backups. At
-//! each size every screen is photographed into `target/e2e-screenshots/screens-*.png` and its
-//! layout measured in the page: no part of a search result runs into another, the toolbar's
-//! items sit on one line without overlapping, no table's last column is cut off, tabs stay on one
-//! line, and nothing makes the page wider than the window. Everything found is said at the end.
+//! a patient's record and its tabs, the chart, the audit view, users, settings, the Records menu
+//! and its Duplicates, and backups. At each size every screen is photographed into
+//! `target/e2e-screenshots/screens-*.png` and its layout measured in the page: no part of a
+//! search result runs into another, the toolbar's items sit on one line without overlapping, no
+//! table's last column is cut off, tabs stay on one line, and nothing makes the page wider than
+//! the window. Everything found is said at the end.
 
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde_json::json;
 
@@ -112,10 +113,14 @@ fn long_named_patient(browser: &Browser) -> String {
 
 /// Everything measured on every screen: the page, the toolbar, search results, tables, tabs.
 fn layout_problems(browser: &Browser) -> Vec<String> {
-    let toolbar = ["#toolbar-practice", ".toolbar-nav > button", "#toolbar-user", "#lock-button", "#sign-out-button"];
+    let parts = ["#toolbar-practice", "#toolbar-user", ".toolbar-nav > *", ".toolbar-end > *"];
     let mut found = layout::wider_than_the_window(browser);
-    found.extend(layout::overlapping(browser, "header.toolbar", &toolbar));
-    found.extend(layout::not_on_one_line(browser, "header.toolbar", &toolbar));
+    found.extend(layout::overlapping(browser, "header.toolbar", &parts));
+    found.extend(layout::not_on_one_line(
+        browser,
+        "header.toolbar",
+        &["#toolbar-identity", ".toolbar-nav > *", ".toolbar-end > *"],
+    ));
     found.extend(layout::overlapping(browser, "[role=listbox] > [role=option]", &[":scope > *"]));
     found.extend(layout::overlapping(browser, "tr", &[":scope > th", ":scope > td"]));
     found.extend(layout::tables_cut_off(browser, "table"));
@@ -127,6 +132,10 @@ fn layout_problems(browser: &Browser) -> Vec<String> {
 struct Looking<'a> {
     browser: &'a Browser,
     problems: Vec<String>,
+    /// Time spent resizing, measuring and photographing, for the report.
+    resizing: Duration,
+    measuring: Duration,
+    photographing: Duration,
 }
 
 impl Looking<'_> {
@@ -134,6 +143,7 @@ impl Looking<'_> {
     /// scrolled to the top, or as far as it takes to bring `shown` into view.
     fn at_each_size(&mut self, screen: &str, ready: &str, shown: Option<&str>) {
         for (width, height) in SIZES {
+            let started = Instant::now();
             self.browser.set_window_size(width, height);
             self.browser.wait_until(&format!("window.innerWidth === {width} && window.innerHeight === {height}"));
             self.browser.wait_for(ready);
@@ -141,9 +151,14 @@ impl Looking<'_> {
                 format!("document.querySelector({}).scrollIntoView({{ block: 'nearest' }});", json!(css))
             });
             self.browser.script(&format!("window.scrollTo(0, 0); {scroll}"));
+            let measured = Instant::now();
+            self.resizing += measured - started;
             let found = layout_problems(self.browser);
             self.problems.extend(found.into_iter().map(|line| format!("{screen} at {width}×{height}: {line}")));
+            let photographed = Instant::now();
+            self.measuring += photographed - measured;
             self.browser.screenshot(&screenshots().join(format!("screens-{screen}-{width}x{height}.png")));
+            self.photographing += photographed.elapsed();
         }
     }
 }
@@ -157,7 +172,13 @@ fn the_main_screens_fit_at_1024x768_1280x800_and_1920x1080() {
     prepare_practice(&data_dir, &root.path().join("backups"));
     report("screen sizes", &format!("practice prepared in {:.1} s", started.elapsed().as_secs_f64()));
     let browser = launch_app(&data_dir, &temp);
-    let mut look = Looking { browser: &browser, problems: Vec::new() };
+    let mut look = Looking {
+        browser: &browser,
+        problems: Vec::new(),
+        resizing: Duration::ZERO,
+        measuring: Duration::ZERO,
+        photographing: Duration::ZERO,
+    };
 
     look.at_each_size("sign-in", "#screen-login #login-submit", None);
     sign_in(&browser, "owner", PASSWORD);
@@ -194,11 +215,25 @@ fn the_main_screens_fit_at_1024x768_1280x800_and_1920x1080() {
     look.at_each_size("users", "#user-row-desk", None);
     browser.click("#nav-settings");
     look.at_each_size("settings", "#setting-mfa-owner", None);
+    browser.click("#nav-records");
+    look.at_each_size("records-menu", "#nav-records-list:not([hidden]) #nav-duplicates", None);
+    browser.click("#nav-duplicates");
+    look.at_each_size("duplicates", "#duplicates-table, #duplicates-empty", None);
     browser.click("#nav-backups");
     look.at_each_size("backups", "#backup-list tbody tr", Some("#backup-list"));
 
     let problems = std::mem::take(&mut look.problems);
+    let (resizing, measuring, photographing) = (look.resizing, look.measuring, look.photographing);
     browser.quit();
-    report("screen sizes", &format!("ran in {:.1} s", started.elapsed().as_secs_f64()));
+    report(
+        "screen sizes",
+        &format!(
+            "ran in {:.1} s (resizing {:.1} s, measuring {:.1} s, photographing {:.1} s)",
+            started.elapsed().as_secs_f64(),
+            resizing.as_secs_f64(),
+            measuring.as_secs_f64(),
+            photographing.as_secs_f64()
+        ),
+    );
     assert!(problems.is_empty(), "{} layout problems:\n{}", problems.len(), problems.join("\n"));
 }

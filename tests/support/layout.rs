@@ -6,7 +6,8 @@
 //! What is measured is what a person sees: an element's box together with its text and the text
 //! of its descendants, each piece clipped by the boxes between it and the element that hide
 //! overflow (a name shortened with an ellipsis is not "overflowing"). So text that spills out of
-//! a grid cell with `white-space: nowrap` counts where it is painted, not where its box ends.
+//! a grid cell with `white-space: nowrap` counts where it is painted, not where its box ends. Text
+//! inside an absolutely positioned descendant (an open menu) is not counted as its parent's.
 
 use serde_json::{Value, json};
 
@@ -29,7 +30,8 @@ const union = (a, b) => ({
   top: Math.min(a.top, b.top), bottom: Math.max(a.bottom, b.bottom),
 });
 const empty = (r) => r.right - r.left <= 0.5 || r.bottom - r.top <= 0.5;
-// The box of `element` and the painted extent of every piece of text inside it.
+// The box of `element` and the painted extent of every piece of text inside it, but for text in a
+// positioned popup inside it (an open menu lies over the page by design).
 const extent = (element) => {
   const box = element.getBoundingClientRect();
   let seen = { left: box.left, right: box.right, top: box.top, bottom: box.bottom };
@@ -41,10 +43,12 @@ const extent = (element) => {
     let piece = range.getBoundingClientRect();
     if (piece.width === 0 && piece.height === 0) continue;
     piece = { left: piece.left, right: piece.right, top: piece.top, bottom: piece.bottom };
+    let popup = false;
     for (let up = node.parentElement; up !== null && up !== element.parentElement; up = up.parentElement) {
       if (clips(up)) piece = intersect(piece, up.getBoundingClientRect());
+      if (up !== element && ['absolute', 'fixed'].includes(getComputedStyle(up).position)) popup = true;
     }
-    if (!empty(piece)) seen = union(seen, piece);
+    if (!empty(piece) && !popup) seen = union(seen, piece);
   }
   return seen;
 };
