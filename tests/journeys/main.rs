@@ -15,6 +15,7 @@ mod desktop_smoke;
 mod emergency_access_in_app;
 mod front_desk_in_app;
 mod in_app;
+mod screen_sizes_in_app;
 mod tamper_cli;
 mod tidy;
 mod torture;

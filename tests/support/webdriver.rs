@@ -75,7 +75,7 @@ impl Browser {
         let port = free_port();
         let mut command = Command::new("xvfb-run");
         command
-            .args(["-a", "-s", "-screen 0 1280x800x24", "WebKitWebDriver", &format!("--port={port}")])
+            .args(["-a", "-s", "-screen 0 1920x1080x24", "WebKitWebDriver", &format!("--port={port}")])
             .env("TAURI_WEBVIEW_AUTOMATION", "true");
         for (key, value) in env {
             command.env(key, value);
@@ -241,7 +241,7 @@ impl Browser {
         std::fs::write(path, bytes).unwrap();
     }
 
-    /// Resizes the app's window, e.g. to the 1280x800 screen the tests run on.
+    /// Resizes the app's window (the Xvfb screen is 1920x1080, the largest size the tests use).
     pub fn set_window_size(&self, width: u32, height: u32) {
         self.send("POST", &self.session_path("/window/rect"), Some(json!({ "width": width, "height": height })))
             .unwrap();

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { detailRows, formatTime, formatWhen, humaniseCode, rolesText } from './format';
+import { detailRows, formatTime, formatTimeParts, formatWhen, humaniseCode, rolesText } from './format';
 
 
 describe('format', () => {
@@ -19,6 +19,11 @@ describe('format', () => {
   it('shows stored UTC times on the local clock', () => {
     expect(formatTime('2026-11-25T09:42:05.123Z', 'en-GB')).toBe('25 Nov 2026, 10:42:05');
     expect(formatTime('not a time', 'en-GB')).toBe('not a time');
+  });
+
+  it('splits an instant into its date and its time of day, for the table', () => {
+    expect(formatTimeParts('2026-11-25T09:42:05.123Z', 'en-GB')).toEqual({ date: '25 Nov 2026', time: '10:42:05' });
+    expect(formatTimeParts('not a time', 'en-GB')).toEqual({ date: 'not a time', time: '' });
   });
 
   it('shows only the time of day for today', () => {

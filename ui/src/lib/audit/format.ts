@@ -17,6 +17,21 @@ export function formatTime(instant: string, locale?: string): string {
   return at.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'medium' });
 }
 
+/**
+ * The same instant as its date and its time of day, for a narrow column that puts them on two
+ * lines; an instant that does not read is all date.
+ */
+export function formatTimeParts(instant: string, locale?: string): { date: string; time: string } {
+  const at = new Date(instant);
+  if (Number.isNaN(at.getTime())) {
+    return { date: instant, time: '' };
+  }
+  return {
+    date: at.toLocaleDateString(locale, { dateStyle: 'medium' }),
+    time: at.toLocaleTimeString(locale, { timeStyle: 'medium' }),
+  };
+}
+
 /** A time of day when `instant` is today, otherwise the date and time, on the local clock. */
 export function formatWhen(instant: string, now: Date = new Date(), locale?: string): string {
   const at = new Date(instant);

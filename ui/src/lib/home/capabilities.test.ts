@@ -23,15 +23,20 @@ describe('capabilitiesOf', () => {
     expect(list[0]).toContain('under Audit');
   });
 
-  it('lists the Owner\'s patient-record tools after the audit view', () => {
+  it('lists the Owner\'s patient-record tools after the audit view, under the Records button', () => {
     const list = capabilitiesOf(['own_account', 'view_audit', 'review_entered_in_error', 'merge_patients', 'import_patients']);
     expect(list.map((text) => text.slice(text.lastIndexOf('under ')))).toEqual([
       'under Audit.',
-      'under Import.',
-      'under Duplicates.',
-      'under Entered in error.',
+      'under Records › Import.',
+      'under Records › Duplicates.',
+      'under Records › Entered in error.',
       'under My account.',
     ]);
+  });
+
+  it('names a patient-record tool by itself when it is the only one, as the toolbar shows it', () => {
+    const list = capabilitiesOf(['own_account', 'import_patients']);
+    expect(list[0]).toMatch(/, under Import\.$/);
   });
 
   it('lists backups after the patient-record tools, for those who manage them only', () => {

@@ -42,7 +42,13 @@ const CAPABILITIES: readonly { permission: Permission; text: string }[] = [
   },
 ];
 
+/** The views the toolbar puts under its Records button when a user may open more than one. */
+const RECORD_VIEWS: readonly Permission[] = ['import_patients', 'merge_patients', 'review_entered_in_error'];
+
 /** The sentences for the permissions this user holds, in the home view's order. */
 export function capabilitiesOf(permissions: readonly Permission[]): string[] {
-  return CAPABILITIES.filter(({ permission }) => permissions.includes(permission)).map(({ text }) => text);
+  const underRecords = RECORD_VIEWS.filter((permission) => permissions.includes(permission)).length > 1;
+  return CAPABILITIES.filter(({ permission }) => permissions.includes(permission)).map(({ permission, text }) =>
+    underRecords && RECORD_VIEWS.includes(permission) ? text.replace(/under ([^,.]+)\.$/, 'under Records › $1.') : text,
+  );
 }

@@ -20,3 +20,24 @@ export interface ViewsAllowed {
   reviewEnteredInError: boolean;
   manageBackups: boolean;
 }
+
+/** A view the toolbar offers under a menu button: where it goes, its button's id and words. */
+export interface MenuView {
+  view: View;
+  id: string;
+  label: string;
+}
+
+/**
+ * The views that look after the practice's records as a whole (importing, merging duplicates,
+ * reviewing what was entered in error), in the toolbar's order. Together under one button when
+ * a user may open more than one of them, so the toolbar fits on one line at 1024 pixels.
+ */
+export function recordViews(can: ViewsAllowed): MenuView[] {
+  const views: (MenuView | false)[] = [
+    can.importPatients && { view: 'import', id: 'nav-import', label: 'Import' },
+    can.merge && { view: 'duplicates', id: 'nav-duplicates', label: 'Duplicates' },
+    can.reviewEnteredInError && { view: 'entered-in-error', id: 'nav-entered-in-error', label: 'Entered in error' },
+  ];
+  return views.filter((entry): entry is MenuView => entry !== false);
+}

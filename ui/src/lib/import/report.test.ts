@@ -86,7 +86,7 @@ describe('summaryLines', () => {
   it('says what was imported, flagged and left out', () => {
     expect(summaryLines({ imported: 1201, flaggedForReview: 2, skippedInvalid: 3 })).toEqual([
       '1,201 patients were imported.',
-      '2 of them look like patients already registered or other rows of the file: they are flagged for review under Duplicates.',
+      '2 of them look like patients already registered or other rows of the file: they are flagged for review under Records › Duplicates.',
       '3 invalid rows were left out.',
     ]);
     expect(summaryLines({ imported: 1, flaggedForReview: 0, skippedInvalid: 0 })).toEqual(['1 patient was imported.']);

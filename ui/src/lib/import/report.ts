@@ -123,8 +123,8 @@ export function summaryLines(summary: ImportSummaryView): string[] {
   if (summary.flaggedForReview > 0) {
     lines.push(
       summary.flaggedForReview === 1
-        ? '1 of them looks like a patient already registered or another row of the file: it is flagged for review under Duplicates.'
-        : `${formatCount(summary.flaggedForReview)} of them look like patients already registered or other rows of the file: they are flagged for review under Duplicates.`,
+        ? '1 of them looks like a patient already registered or another row of the file: it is flagged for review under Records › Duplicates.'
+        : `${formatCount(summary.flaggedForReview)} of them look like patients already registered or other rows of the file: they are flagged for review under Records › Duplicates.`,
     );
   }
   if (summary.skippedInvalid > 0) {
