@@ -116,6 +116,8 @@ pub struct AuditRowView {
     pub object_type: Option<String>,
     pub object_id: Option<String>,
     pub data_category: Option<String>,
+    /// Written by the core from its `Outcome`, so always one of these.
+    #[ts(as = "OutcomeView")]
     pub outcome: String,
     pub reason: Option<String>,
     pub emergency_access: bool,

@@ -15,7 +15,8 @@ use ts_rs::TS;
 #[derive(Clone, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PhoneView {
-    /// "mobile", "home", "work" or "other".
+    /// Read strictly by the core, so a wrong one gets a plain error.
+    #[ts(as = "chartkeep_clinic::patients::PhoneKind")]
     pub kind: String,
     pub number: String,
 }

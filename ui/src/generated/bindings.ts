@@ -74,7 +74,11 @@ actionLabel: string, patientId: string | null,
 /**
  * "Family, Given (MRN 1000009)", when the entry is about a patient with a record.
  */
-patientLabel: string | null, objectType: string | null, objectId: string | null, dataCategory: string | null, outcome: string, reason: string | null, emergencyAccess: boolean, 
+patientLabel: string | null, objectType: string | null, objectId: string | null, dataCategory: string | null, 
+/**
+ * Written by the core from its `Outcome`, so always one of these.
+ */
+outcome: AuditOutcome, reason: string | null, emergencyAccess: boolean, 
 /**
  * JSON of field names, counts, codes and identifiers.
  */
@@ -96,9 +100,9 @@ export type VerificationView = { intact: boolean, entries: number, firstBadEntry
 
 export type PhoneView = { 
 /**
- * "mobile", "home", "work" or "other".
+ * Read strictly by the core, so a wrong one gets a plain error.
  */
-kind: string, number: string, };
+kind: PhoneKind, number: string, };
 
 export type AddressView = { line1: string, line2: string, city: string, region: string, postalCode: string, country: string, };
 

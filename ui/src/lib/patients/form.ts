@@ -1,7 +1,7 @@
 // The registration and edit form as plain data: an empty form, a copy to edit, what is sent,
 // when there is enough to look for duplicates, and the input each field's errors go under. Rust
 // validates everything; nothing here decides whether a record is valid.
-import type { PatientFormView, PhoneView } from '../../generated/bindings';
+import type { PatientFormView, PhoneKind, PhoneView } from '../../generated/bindings';
 import { normaliseFieldName } from '../forms/fieldErrors';
 
 export const PHONE_KINDS = [
@@ -55,7 +55,7 @@ export const FORM_FIELDS = [
 
 export type FormField = (typeof FORM_FIELDS)[number];
 
-export function emptyPhone(kind: string = 'mobile'): PhoneView {
+export function emptyPhone(kind: PhoneKind = 'mobile'): PhoneView {
   return { kind, number: '' };
 }
 
