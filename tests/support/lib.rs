@@ -1,9 +1,12 @@
-//! Shared support for the cross-crate journeys: the workspace's binaries, a canary scanner, and
-//! a small W3C WebDriver client for end-to-end tests of the real app, and layout checks of its pages.
+//! Shared support for the cross-crate journeys: the workspace's binaries, a canary scanner with
+//! canary patients and the scan at a test's end, a small W3C WebDriver client for end-to-end
+//! tests of the real app, and layout checks of its pages.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 pub mod canary;
+pub mod canary_patient;
 pub mod layout;
+pub mod leak_check;
 pub mod native_dialog;
 pub mod webdriver;
 
