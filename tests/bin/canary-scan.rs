@@ -12,20 +12,24 @@ use std::time::{Duration, SystemTime};
 
 use chartkeep_tests::canary::{Canary, Scanner};
 
-const USAGE: &str = "usage: canary-scan [--canaries FILE] [--exclude PATH]... [--changed-since UNIX_SECONDS] ROOT...
+const USAGE: &str =
+    "usage: canary-scan [--canaries FILE] [--exclude PATH]... [--changed-since UNIX_SECONDS] [--shared] ROOT...
   Canaries, one a line (`what<TAB>text` or just the text), from FILE or CHARTKEEP_CANARIES.
+  --shared: the roots are shared by other users (/tmp); their files closed to this user are
+  listed as not scanned instead of failing the scan, but this user's own still fail.
   Exit status: 0 no canary found, 1 a canary found or a file unreadable, 2 wrong use.";
 
 struct Request {
     canaries: Vec<Canary>,
     excluded: Vec<PathBuf>,
     changed_since: Option<SystemTime>,
+    shared: bool,
     roots: Vec<PathBuf>,
 }
 
 fn parse(mut arguments: impl Iterator<Item = String>) -> Result<Request, String> {
     let mut canary_lines = std::env::var("CHARTKEEP_CANARIES").ok();
-    let (mut excluded, mut roots, mut changed_since) = (Vec::new(), Vec::new(), None);
+    let (mut excluded, mut roots, mut changed_since, mut shared) = (Vec::new(), Vec::new(), None, false);
     while let Some(argument) = arguments.next() {
         let mut value = |name: &str| arguments.next().ok_or(format!("{name} needs a value"));
         match argument.as_str() {
@@ -38,6 +42,7 @@ fn parse(mut arguments: impl Iterator<Item = String>) -> Result<Request, String>
                 let seconds: u64 = value("--changed-since")?.parse().map_err(|_| "--changed-since takes seconds")?;
                 changed_since = Some(SystemTime::UNIX_EPOCH + Duration::from_secs(seconds));
             }
+            "--shared" => shared = true,
             "--help" | "-h" => return Err(String::new()),
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             root => roots.push(PathBuf::from(root)),
@@ -61,7 +66,7 @@ fn parse(mut arguments: impl Iterator<Item = String>) -> Result<Request, String>
     if roots.is_empty() {
         return Err("no folder to scan".to_owned());
     }
-    Ok(Request { canaries, excluded, changed_since, roots })
+    Ok(Request { canaries, excluded, changed_since, shared, roots })
 }
 
 fn main() -> ExitCode {
@@ -79,6 +84,9 @@ fn main() -> ExitCode {
     let mut scanner = Scanner::new(&request.canaries).excluding(&excluded);
     if let Some(instant) = request.changed_since {
         scanner = scanner.changed_since(instant);
+    }
+    if request.shared {
+        scanner = scanner.allowing_others_unreadable();
     }
     let roots: Vec<&Path> = request.roots.iter().map(PathBuf::as_path).collect();
     let report = scanner.scan(&roots);

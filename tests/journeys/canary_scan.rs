@@ -205,7 +205,8 @@ fn plant_a_leak(logs: &Path, text: &str) -> std::path::PathBuf {
 
 /// Root may read any file; a user who may not read one is made with setpriv (util-linux). The
 /// scanner's command, run as nobody over a file of mode 000 and a folder of mode 000, reports
-/// both and exits 1.
+/// both and exits 1; with `--shared` it lists root's as not scanned, but still fails on a closed
+/// file of nobody's own.
 #[test]
 fn the_scan_command_fails_on_a_file_it_may_not_read() {
     use std::os::unix::fs::PermissionsExt;
@@ -232,6 +233,32 @@ fn the_scan_command_fails_on_a_file_it_may_not_read() {
     assert_eq!(output.status.code(), Some(1), "{said}{}", String::from_utf8_lossy(&output.stderr));
     assert!(said.contains("secret.txt: unreadable: Permission denied"), "{said}");
     assert!(said.contains("closed: unreadable: Permission denied"), "{said}");
+    // In a shared folder such as /tmp, root's closed file and folder are someone else's and are
+    // listed as not scanned; a closed file nobody owns still fails the scan.
+    let shared = |root: &Path| {
+        std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(&command)
+            .arg("--shared")
+            .arg(root)
+            .env("CHARTKEEP_CANARIES", &canary)
+            .output()
+            .unwrap()
+    };
+    let others = shared(&scanned);
+    let said = String::from_utf8_lossy(&others.stdout);
+    assert_eq!(others.status.code(), Some(0), "{said}");
+    assert!(said.contains("secret.txt (another user's (uid 0), closed to this one)"), "{said}");
+    assert!(said.contains("closed (another user's (uid 0), closed to this one)"), "{said}");
+    let own = scanned.join("own");
+    std::fs::create_dir_all(&own).unwrap();
+    std::fs::write(own.join("own.txt"), "nothing of note").unwrap();
+    std::os::unix::fs::chown(own.join("own.txt"), Some(65534), Some(65534)).unwrap();
+    mode(&own.join("own.txt"), 0o000);
+    let failed = shared(&own);
+    let said = String::from_utf8_lossy(&failed.stdout);
+    assert_eq!(failed.status.code(), Some(1), "{said}");
+    assert!(said.contains("own.txt: unreadable: Permission denied"), "{said}");
     // The same folder read by root is clean, and a canary in it makes the command fail.
     let clean = std::process::Command::new(&command).arg(&scanned).env("CHARTKEEP_CANARIES", &canary).output().unwrap();
     assert!(clean.status.success(), "{}", String::from_utf8_lossy(&clean.stdout));

@@ -10,7 +10,10 @@
 //! first patient is 1000003). Seven digits could occur by chance in a cache and are the same
 //! in every test, so the MRN is scanned where it would be distinctive: after "MRN " as the UI
 //! and the logs would write it, as a JSON `"mrn"` member, a URL parameter and a `data-mrn`
-//! attribute.
+//! attribute. Both are [`Canary::local`]: looked for in the test's own folders (data folder,
+//! TMPDIR, private HOME, logs) only, since other tests on the machine write the same MRNs and
+//! may write the same dates to the shared /tmp; every other field, unique to this run, is
+//! looked for in the shared folders too.
 
 use std::collections::HashSet;
 use std::sync::Mutex;
@@ -227,9 +230,13 @@ impl CanaryPatient {
             ("date of birth, day first", &self.date_of_birth_day_first()),
         ];
         let mut canaries: Vec<Canary> = fields.iter().map(|(what, text)| Canary::new(*what, *text)).collect();
+        // The date of birth is one of some 13,000 days, which other tests' patients may have.
+        for canary in canaries.iter_mut().filter(|canary| canary.what.starts_with("date of birth")) {
+            canary.local = true;
+        }
         let (day, month, year) = self.born();
-        canaries.push(Canary::new("date of birth, month first", format!("{month}/{day}/{year}")));
-        canaries.push(Canary::new("date of birth, dotted", format!("{day}.{month}.{year}")));
+        canaries.push(Canary::local("date of birth, month first", format!("{month}/{day}/{year}")));
+        canaries.push(Canary::local("date of birth, dotted", format!("{day}.{month}.{year}")));
         for (what, number) in [("phone", &self.phone), ("emergency contact's phone", &self.contact_phone)] {
             let digits: String = number.chars().filter(char::is_ascii_digit).collect();
             canaries.push(Canary::new(format!("{what}, digits only"), digits));
@@ -242,7 +249,7 @@ impl CanaryPatient {
                 format!("mrn={mrn}"),
                 format!("data-mrn=\"{mrn}\""),
             ] {
-                canaries.push(Canary::new("MRN in context", context));
+                canaries.push(Canary::local("MRN in context", context));
             }
         }
         canaries

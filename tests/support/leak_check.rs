@@ -65,11 +65,26 @@ pub fn shared_roots() -> Vec<PathBuf> {
 /// Scans the test's own folders and the shared ones for `canaries`; files whose status did not
 /// change since `since`, before the canaries were made, are not read. `excluded` are the files
 /// the user saved on purpose and the test's own input.
+///
+/// The test's own folders are scanned for every canary, and a file there that cannot be read
+/// fails the scan. The shared folders (other tests and other people's programs write there at
+/// the same time) are scanned for the canaries unique to this run only (not for
+/// [`Canary::local`] ones, which another test could write too), and a file there that this user
+/// neither owns nor may read is listed as not scanned: the programs a test starts run as this
+/// user, so they cannot have made it.
 pub fn scan_for_leaks(canaries: &[Canary], since: SystemTime, own: &[&Path], excluded: &[&Path]) -> ScanReport {
-    let mut roots: Vec<PathBuf> = own.iter().map(|root| root.to_path_buf()).collect();
-    roots.extend(shared_roots());
-    let roots: Vec<&Path> = roots.iter().map(PathBuf::as_path).collect();
-    Scanner::new(canaries).excluding(excluded).changed_since(since).scan(&roots)
+    let mut report = Scanner::new(canaries).excluding(excluded).changed_since(since).scan(own);
+    let unique: Vec<Canary> = canaries.iter().filter(|canary| !canary.local).cloned().collect();
+    let shared = shared_roots();
+    let shared: Vec<&Path> = shared.iter().map(PathBuf::as_path).collect();
+    let others = Scanner::new(&unique)
+        .excluding(excluded)
+        .skipping(own)
+        .changed_since(since)
+        .allowing_others_unreadable()
+        .scan(&shared);
+    report.merge(others);
+    report
 }
 
 /// [`scan_for_leaks`], failing the test with every finding and every file it could not read.

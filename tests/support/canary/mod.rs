@@ -35,11 +35,21 @@ pub struct Canary {
     /// What the string is, e.g. "family name".
     pub what: String,
     pub text: String,
+    /// Not unique to this run (an MRN the practice counts up, a date of birth from a small
+    /// range): other tests on this machine may write the same text, so it is looked for only in
+    /// the test's own folders, never in the shared ones.
+    pub local: bool,
 }
 
 impl Canary {
+    /// A canary unique to this run, looked for everywhere.
     pub fn new(what: impl Into<String>, text: impl Into<String>) -> Canary {
-        Canary { what: what.into(), text: text.into() }
+        Canary { what: what.into(), text: text.into(), local: false }
+    }
+
+    /// A canary other tests could write too, looked for in the test's own folders only.
+    pub fn local(what: impl Into<String>, text: impl Into<String>) -> Canary {
+        Canary { local: true, ..Canary::new(what, text) }
     }
 }
 
@@ -90,6 +100,19 @@ impl ScanReport {
         )
     }
 
+    /// Adds the findings and figures of another scan to this one.
+    pub fn merge(&mut self, other: ScanReport) {
+        self.findings.extend(other.findings);
+        self.unreadable.extend(other.unreadable);
+        self.not_scanned.extend(other.not_scanned);
+        self.excluded.extend(other.excluded);
+        self.files_read += other.files_read;
+        self.bytes_read += other.bytes_read;
+        self.unchanged += other.unchanged;
+        self.vanished += other.vanished;
+        self.elapsed += other.elapsed;
+    }
+
     /// Every finding and unreadable file, one per line.
     pub fn problems(&self) -> String {
         let mut lines: Vec<String> = self
@@ -116,7 +139,9 @@ pub struct Scanner {
     canaries: Vec<Canary>,
     matcher: Matcher,
     excluded: Vec<PathBuf>,
+    skipped: Vec<PathBuf>,
     changed_since: Option<SystemTime>,
+    others_unreadable_allowed: bool,
 }
 
 impl Scanner {
@@ -125,7 +150,9 @@ impl Scanner {
             canaries: canaries.to_vec(),
             matcher: Matcher::new(canaries),
             excluded: Vec::new(),
+            skipped: Vec::new(),
             changed_since: None,
+            others_unreadable_allowed: false,
         }
     }
 
@@ -133,6 +160,21 @@ impl Scanner {
     /// excludes what is below it. Nothing else is excluded.
     pub fn excluding(mut self, paths: &[&Path]) -> Scanner {
         self.excluded.extend(paths.iter().map(|path| walk::canonical(path)));
+        self
+    }
+
+    /// Folders not walked at all (another scan covers them).
+    pub fn skipping(mut self, folders: &[&Path]) -> Scanner {
+        self.skipped.extend(folders.iter().map(|path| walk::canonical(path)));
+        self
+    }
+
+    /// For the folders every user of the machine shares: a file or folder this user may not
+    /// read and does not own is listed as not scanned instead of failing the scan. The programs
+    /// a test starts run as this user and can only make files it owns, so such a file cannot
+    /// hold their canaries; one this user owns and cannot read still fails.
+    pub fn allowing_others_unreadable(mut self) -> Scanner {
+        self.others_unreadable_allowed = true;
         self
     }
 

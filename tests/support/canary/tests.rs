@@ -197,3 +197,23 @@ fn sockets_and_fifos_are_listed_as_not_scanned_and_missing_roots_are_skipped() {
     assert_eq!(kinds, ["a FIFO", "a socket"]);
     assert!(report.is_clean(), "{}", report.problems());
 }
+
+/// In the shared folders the scan forgives only other users' closed files: a file of this
+/// user's that cannot be read still fails it.
+#[test]
+fn in_shared_folders_this_users_unreadable_file_still_fails_the_scan() {
+    let report = scanner().allowing_others_unreadable().scan(&[Path::new("/proc/self/mem")]);
+    assert_eq!(report.unreadable.len(), 1, "{report:?}");
+    assert!(!report.is_clean());
+}
+
+#[test]
+fn skipped_folders_are_not_walked() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(folder.path().join("own")).unwrap();
+    std::fs::write(folder.path().join("own/note.txt"), NOTE).unwrap();
+    std::fs::write(folder.path().join("other.txt"), NAME).unwrap();
+    let report = scanner().skipping(&[&folder.path().join("own")]).scan(&[folder.path()]);
+    let found: Vec<&str> = report.findings.iter().map(|finding| finding.canary.text.as_str()).collect();
+    assert_eq!((found, report.files_read), (vec![NAME], 1));
+}

@@ -95,6 +95,9 @@ impl Walker<'_> {
     }
 
     fn folder(&mut self, folder: &Path) {
+        if self.scanner.skipped.iter().any(|skipped| skipped == folder) {
+            return;
+        }
         if let Some((_, kind)) = self.pseudo.iter().find(|(mount, _)| mount == folder) {
             self.report.not_scanned.push((folder.to_path_buf(), format!("a {kind} file system")));
             return;
@@ -187,13 +190,27 @@ impl Walker<'_> {
         }
     }
 
-    /// A failure to read `path`: a skip if it no longer exists, a failure of the scan if not.
+    /// A failure to read `path`: a skip if it no longer exists, or (when allowed) if it is
+    /// another user's and closed to this one; a failure of the scan if not.
     fn failed(&mut self, path: &Path, error: &std::io::Error) {
         match std::fs::symlink_metadata(path) {
             Err(gone) if gone.kind() == std::io::ErrorKind::NotFound => self.report.vanished += 1,
+            Ok(metadata)
+                if self.scanner.others_unreadable_allowed
+                    && error.kind() == std::io::ErrorKind::PermissionDenied
+                    && Some(metadata.uid()) != this_user() =>
+            {
+                let owner = format!("another user's (uid {}), closed to this one", metadata.uid());
+                self.report.not_scanned.push((path.to_path_buf(), owner));
+            }
             _ => self.report.unreadable.push((path.to_path_buf(), error.to_string())),
         }
     }
+}
+
+/// This process's effective user: the owner of its own /proc entry.
+fn this_user() -> Option<u32> {
+    std::fs::metadata("/proc/self").ok().map(|metadata| metadata.uid())
 }
 
 fn read_full(file: &mut File, buffer: &mut [u8]) -> std::io::Result<usize> {
