@@ -1,14 +1,18 @@
 //! Access control end to end in the real app: the Owner sets the Front desk idle timeout to one
 //! minute and creates a Front desk user; that user signs in with the temporary password, must
 //! choose their own, sees no administration, is refused by Rust when calling an Owner command
-//! directly, and is locked by the idle timeout with nothing of the practice left on screen.
+//! directly, registers a canary patient, and is locked by the idle timeout with nothing of the
+//! practice or the patient left on screen, nor on disk.
 
 use std::time::Duration;
 
 use serde_json::json;
 
+use chartkeep_tests::canary::Canary;
+use chartkeep_tests::canary_patient::CanaryPatient;
 use chartkeep_tests::webdriver::Browser;
 
+use super::canary_in_app::{assert_no_canary_left, canaries_of, register_in_ui};
 use super::in_app::{launch_app, report, screenshots};
 
 const PRACTICE_CANARY: &str = "Canary Practice Jd47Tm";
@@ -17,6 +21,7 @@ const DESK_PASSWORD: &str = "front desk chooses this one";
 
 #[test]
 fn a_front_desk_user_sets_a_password_sees_no_administration_and_is_locked_when_idle() {
+    let mut patient = CanaryPatient::new();
     let root = tempfile::tempdir().unwrap();
     let (data_dir, temp) = (root.path().join("data"), root.path().join("tmp"));
     std::fs::create_dir_all(&temp).unwrap();
@@ -56,6 +61,7 @@ fn a_front_desk_user_sets_a_password_sees_no_administration_and_is_locked_when_i
     let refused = browser.invoke("list_users", json!({})).unwrap_err();
     assert_eq!(refused["code"], "forbidden", "Rust refuses what the UI hides: {refused}");
     browser.screenshot(&screenshots().join("access-2-front-desk-home.png"));
+    register_in_ui(&browser, &mut patient);
 
     // Idle: the warning comes 30 seconds before the one-minute timeout, then the lock.
     let idle_from = std::time::Instant::now();
@@ -66,11 +72,16 @@ fn a_front_desk_user_sets_a_password_sees_no_administration_and_is_locked_when_i
     assert!(!browser.is_present("#screen-home"), "the signed-in screen is gone from the DOM");
     let page = browser.script("return document.documentElement.outerHTML;").to_string();
     assert!(!page.contains(PRACTICE_CANARY), "the lock screen still shows practice data");
+    assert!(!page.contains(&patient.family_name), "the lock screen still shows the patient");
     assert_eq!(browser.script("return document.title;"), "Chartkeep");
     let after_lock = browser.invoke("list_users", json!({})).unwrap_err();
     assert_eq!(after_lock["code"], "not_signed_in", "Rust ended the session: {after_lock}");
     browser.screenshot(&screenshots().join("access-4-locked.png"));
     browser.quit();
+    std::thread::sleep(Duration::from_millis(500));
+    let secrets = [Canary::new("practice name", PRACTICE_CANARY), Canary::new("owner's password", OWNER_PASSWORD)];
+    let (canaries, since) = canaries_of(&[&patient], &secrets);
+    assert_no_canary_left("access control", root.path(), &canaries, since, &[]);
 }
 
 /// First-run setup through the UI, up to the home screen; returns the recovery key shown.
