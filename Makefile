@@ -32,8 +32,11 @@ lint: ui
 ui-tests: deps
 	cd ui && npm run check && npm test
 
+# The release app too, built as shipped (no test features): one journey drives it with the
+# keyboard, as WebDriver cannot drive its incognito webview (about 7 minutes cold).
 rust-tests: ui
 	$(CARGO) build -p chartkeep -p chartkeep-admin $(TEST_FEATURES)
+	$(CARGO) build --release -p chartkeep
 	$(KEYRING) $(CARGO) test --workspace $(TEST_FEATURES)
 
 test: deps

@@ -1,9 +1,12 @@
-//! `chartkeep-admin` as a real process: init, status, audit verify, recover, and clean refusals.
+//! `chartkeep-admin` as a real process: init, status, audit verify, recover, and clean refusals;
+//! an import of a canary patient leaves none of their canaries on disk outside the file imported.
 
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+use chartkeep_tests::canary_patient::CanaryPatient;
+use chartkeep_tests::leak_check::assert_nothing_leaked;
 use chartkeep_tests::workspace_binary;
 use chartkeep_vault::{DataDir, DeviceSecretStore, OsKeyring};
 use serde_json::Value;
@@ -117,6 +120,23 @@ fn a_practice_is_set_up_inspected_verified_and_recovered_from_the_command_line()
     let stdin = format!("the new owner password\n{}\n", recovery_codes[0]);
     let verified = admin(&data_dir, &["audit", "verify", "--password-stdin"], &stdin);
     assert!(verified.status.success(), "{}", String::from_utf8_lossy(&verified.stderr));
+
+    // A canary patient imported the same way: afterwards nothing of them is anywhere on disk
+    // but in the file imported (the test's own input).
+    let patient = CanaryPatient::new();
+    let canary_file = folder.path().join("canary-patients.csv");
+    std::fs::write(&canary_file, patient.synthea_csv()).unwrap();
+    let imported = admin(
+        &data_dir,
+        &["--json", "import", "patients", canary_file.to_str().unwrap(), "--mapping", "synthea", "--password-stdin"],
+        &stdin,
+    );
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    assert_eq!(json(&imported)["summary"]["imported"], 1);
+    let canaries = patient.canaries();
+    let scanned = assert_nothing_leaked(&canaries, patient.made_at, &[folder.path()], &[&canary_file]);
+    assert_eq!(scanned.excluded.len(), 1, "the imported file is the one file left out");
+    super::in_app::report("import", &format!("canary scan: {}", scanned.figures()));
 }
 
 #[test]
@@ -208,4 +228,21 @@ fn patients_are_checked_and_imported_from_a_csv_file_with_a_saved_preset() {
     assert_eq!(summary["skipped_invalid"], 1);
     let verified = admin(&data_dir, &["audit", "verify", "--password-stdin"], &stdin);
     assert!(verified.status.success(), "{}", String::from_utf8_lossy(&verified.stderr));
+
+    // A canary patient imported the same way: afterwards nothing of them is anywhere on disk
+    // but in the file imported (the test's own input).
+    let patient = CanaryPatient::new();
+    let canary_file = folder.path().join("canary-patients.csv");
+    std::fs::write(&canary_file, patient.synthea_csv()).unwrap();
+    let imported = admin(
+        &data_dir,
+        &["--json", "import", "patients", canary_file.to_str().unwrap(), "--mapping", "synthea", "--password-stdin"],
+        &stdin,
+    );
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    assert_eq!(json(&imported)["summary"]["imported"], 1);
+    let canaries = patient.canaries();
+    let scanned = assert_nothing_leaked(&canaries, patient.made_at, &[folder.path()], &[&canary_file]);
+    assert_eq!(scanned.excluded.len(), 1, "the imported file is the one file left out");
+    super::in_app::report("import", &format!("canary scan: {}", scanned.figures()));
 }

@@ -8,13 +8,17 @@
 //! addendum, marked as made for the request. The front desk sees the request accepted without
 //! reading the chart, and accepts one about the patient's details, which then open to be
 //! corrected. Dates are shown and typed in the practice's order (day first here), also in the
-//! New encounter dialog.
+//! New encounter dialog. The patient is a canary patient the clinician registers through the
+//! form, the first request and its decision are canaries too, and at the end none of them is
+//! anywhere on disk.
 
 use serde_json::json;
 
+use chartkeep_tests::canary_patient::CanaryPatient;
 use chartkeep_tests::webdriver::Browser;
 
 use super::access_control_in_app::set_up_practice;
+use super::canary_in_app::{assert_no_canary_left, canaries_of, register_in_ui};
 use super::front_desk_in_app::{
     create_user, first_sign_in, owner_turns_off_second_factor, search_until_found, sign_in,
 };
@@ -25,22 +29,8 @@ const CLINICIAN_PASSWORD: &str = "clinician amendment journey password Rk77";
 const DESK_PASSWORD: &str = "front desk amendment journey password Mv30";
 const ENTER: &str = "\u{E007}";
 const ESCAPE: &str = "\u{E00C}";
-const ASKED: &str = "I am not allergic to penicillin: the reaction in 2019 was to amoxicillin.";
-const REASON: &str = "The pharmacy record confirms amoxicillin.";
 const NOTE_ASKED: &str = "The note says I smoke; I stopped in 2015.";
 const NOTE_ADDENDUM: &str = "Amended at the patient's request: ex-smoker, stopped in 2015.";
-
-/// A synthetic patient's form as the registration command takes it.
-fn patient_form() -> serde_json::Value {
-    json!({
-        "familyName": "Lindqvist", "givenNames": "Maja", "preferredName": "",
-        "dateOfBirth": "1961-09-04", "sex": "female", "genderIdentity": "", "phones": [], "email": "",
-        "address": { "line1": "", "line2": "", "city": "", "region": "", "postalCode": "", "country": "" },
-        "emergencyContact": { "name": "", "relationship": "", "phone": "" },
-        "insurance": { "payer": "", "memberId": "" },
-        "frontDeskNote": "", "status": "active", "deceasedOn": ""
-    })
-}
 
 fn allergy_form(substance: &str, reaction: &str) -> serde_json::Value {
     json!({
@@ -108,6 +98,7 @@ fn request_id(browser: &Browser, text: &str) -> String {
 
 #[test]
 fn an_accepted_amendment_request_amends_the_allergy_and_the_note_it_is_about() {
+    let mut patient = CanaryPatient::new();
     let root = tempfile::tempdir().unwrap();
     let (data_dir, temp) = (root.path().join("data"), root.path().join("tmp"));
     std::fs::create_dir_all(&temp).unwrap();
@@ -122,10 +113,10 @@ fn an_accepted_amendment_request_amends_the_allergy_and_the_note_it_is_about() {
     // The clinician's patient: a severe Penicillin allergy and a signed note.
     first_sign_in(&browser, "cleo", &clinician_password, CLINICIAN_PASSWORD);
     browser.wait_for("#front-desk");
-    let registered =
-        browser.invoke("register_patient", json!({ "form": patient_form(), "confirmedNewDespite": [] })).unwrap();
-    let (patient_id, mrn) =
-        (registered["id"].as_str().unwrap().to_owned(), registered["mrn"].as_str().unwrap().to_owned());
+    register_in_ui(&browser, &mut patient);
+    let mrn = patient.mrn.clone().unwrap();
+    let patient_id = search_until_found(&browser, "#patient-search-input", &mrn, &mrn);
+    browser.send_keys("#patient-search-input", ESCAPE);
     let allergy = browser
         .invoke("record_chart_item", json!({ "patientId": patient_id, "item": allergy_form("Penicillin", "Rash") }))
         .unwrap();
@@ -169,10 +160,10 @@ fn an_accepted_amendment_request_amends_the_allergy_and_the_note_it_is_about() {
     choose(&browser, "#amendment-item", "allergy");
     browser.wait_for("#amendment-item-hint");
     assert!(!browser.is_present("#amendment-item-id"), "the front desk does not pick from the chart");
-    browser.type_into("#amendment-requested-change", ASKED);
+    browser.type_into("#amendment-requested-change", &patient.amendment_request);
     browser.screenshot(&screenshots().join("amendments-1-desk-records.png"));
     browser.click("#amendment-submit");
-    let request = request_id(&browser, ASKED);
+    let request = request_id(&browser, &patient.amendment_request);
     browser.wait_for(&format!("#amendment-{request}[data-decision='open']"));
     assert!(
         !browser.is_present(&format!("#amendment-decide-{request}")),
@@ -190,7 +181,7 @@ fn an_accepted_amendment_request_amends_the_allergy_and_the_note_it_is_about() {
     browser.wait_for("#decide-item-substance");
     assert_eq!(value_of(&browser, "#decide-item-substance"), "Penicillin", "prefilled with the current values");
     assert_eq!(value_of(&browser, "#decide-item-reaction"), "Rash");
-    browser.type_into("#decide-reason", REASON);
+    browser.type_into("#decide-reason", &patient.amendment_reason);
     browser.type_into("#decide-item-substance", "Amoxicillin");
 
     // Someone else changes the allergy meanwhile: explained, and reloaded on request.
@@ -225,7 +216,7 @@ fn an_accepted_amendment_request_amends_the_allergy_and_the_note_it_is_about() {
     browser.wait_until("document.getElementById('decide-dialog') === null");
     browser.wait_for(&format!("#amendment-{request}[data-decision='accepted']"));
     let shown = browser.text(&format!("#amendment-{request}"));
-    for expected in ["Accepted by Cleo Clinician (cleo)", REASON, "a new version of Amoxicillin"] {
+    for expected in ["Accepted by Cleo Clinician (cleo)", &patient.amendment_reason, "a new version of Amoxicillin"] {
         assert!(shown.contains(expected), "the request shows {expected:?}: {shown:?}");
     }
     assert!(browser.text("#amendments-notice").contains("new version"), "says what happened");
@@ -242,9 +233,12 @@ fn an_accepted_amendment_request_amends_the_allergy_and_the_note_it_is_about() {
     browser.click(&format!("#amendment-history-{request}"));
     browser.wait_for("#item-version-3");
     let version = browser.text("#item-version-3");
-    for expected in
-        ["Amended at the patient's request", "Made for the patient's amendment request received", REASON, "Amoxicillin"]
-    {
+    for expected in [
+        "Amended at the patient's request",
+        "Made for the patient's amendment request received",
+        &patient.amendment_reason,
+        "Amoxicillin",
+    ] {
         assert!(version.contains(expected), "History shows {expected:?}: {version:?}");
     }
     let linked = browser.script("return document.getElementById('item-version-3').dataset.amendmentRequest;");
@@ -335,9 +329,13 @@ fn an_accepted_amendment_request_amends_the_allergy_and_the_note_it_is_about() {
     browser.type_into("#edit-given-names", "Maija");
     browser.click("#edit-save");
     browser.wait_until("document.getElementById('patient-notice')?.innerText === 'Changes saved.'");
-    assert!(browser.text("#patient-header").contains("Lindqvist, Maija"), "the corrected name");
+    let corrected = format!("{}, Maija", patient.family_name);
+    assert!(browser.text("#patient-header").contains(&corrected), "the corrected name");
     browser.click("#patient-tab-amendments");
     browser.wait_for(&format!("#amendment-{details}[data-decision='accepted']"));
     report("amendments", &format!("request {request} accepted as version 3 of the allergy"));
     browser.quit();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let (canaries, since) = canaries_of(&[&patient], &[]);
+    assert_no_canary_left("amendments", root.path(), &canaries, since, &[]);
 }

@@ -4,15 +4,19 @@
 //! Owner opens the audit view, filters by that user and sees exactly that user's entries, opens
 //! one in the detail pane, sorts, and verifies the chain. The Front desk user sees no Audit.
 //! And when the database is put back to an older copy, the Owner's home shows the integrity
-//! alert, which the Owner opens and acknowledges in the audit view.
+//! alert, which the Owner opens and acknowledges in the audit view. In both, a clinician
+//! registers a canary patient first, and at the end none of its canaries is anywhere on disk.
 
 use std::path::Path;
 
 use serde_json::json;
 
+use chartkeep_tests::canary_patient::CanaryPatient;
 use chartkeep_tests::webdriver::Browser;
 
 use super::access_control_in_app::set_up_practice;
+use super::canary_in_app::{assert_no_canary_left, canaries_of, register_in_ui};
+use super::front_desk_in_app::{create_user, first_sign_in};
 use super::in_app::{launch_app, report, screenshots};
 
 const OWNER_PASSWORD: &str = "owner audit password Kq39";
@@ -31,9 +35,9 @@ fn sign_in(browser: &Browser, username: &str, password: &str) {
 }
 
 /// The Owner turns off the two-step sign-in requirement for their role, so that signing in
-/// again later needs no authenticator app; then creates the Front desk user and returns the
-/// temporary password.
-fn prepare_practice(browser: &Browser) -> String {
+/// again later needs no authenticator app; then creates the Front desk user, and a Clinician
+/// who registers `patient`; returns the Front desk user's temporary password.
+fn prepare_practice(browser: &Browser, patient: &mut CanaryPatient) -> String {
     set_up_practice(browser, "Audit Journey Practice", "Olu Owner", OWNER_PASSWORD);
     browser.click("#nav-settings");
     browser.wait_for("#setting-mfa-owner");
@@ -50,6 +54,11 @@ fn prepare_practice(browser: &Browser) -> String {
     browser.click("#new-user-submit");
     let temporary_password = browser.text("#issued-password-text").trim().to_owned();
     browser.click("#issued-password-done");
+    browser.wait_for("#user-row-desk");
+    let clinician_password = create_user(browser, "Cleo Clinician", "cleo", "clinician");
+    browser.click("#sign-out-button");
+    first_sign_in(browser, "cleo", &clinician_password, "clinician audit password Zp06");
+    register_in_ui(browser, patient);
     browser.click("#sign-out-button");
     temporary_password
 }
@@ -93,11 +102,12 @@ fn table_rows(browser: &Browser) -> Vec<(i64, String, String)> {
 
 #[test]
 fn the_owner_filters_the_audit_trail_by_a_front_desk_user_and_sees_exactly_their_session() {
+    let mut patient = CanaryPatient::new();
     let root = tempfile::tempdir().unwrap();
     let (data_dir, temp) = (root.path().join("data"), root.path().join("tmp"));
     std::fs::create_dir_all(&temp).unwrap();
     let browser = launch_app(&data_dir, &temp);
-    let temporary_password = prepare_practice(&browser);
+    let temporary_password = prepare_practice(&browser, &mut patient);
     front_desk_session(&browser, &temporary_password);
 
     sign_in(&browser, "owner", OWNER_PASSWORD);
@@ -189,6 +199,9 @@ fn the_owner_filters_the_audit_trail_by_a_front_desk_user_and_sees_exactly_their
     browser.click("#access-report-cancel");
     browser.wait_until("document.getElementById('access-report-dialog') === null");
     browser.quit();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let (canaries, since) = canaries_of(&[&patient], &[]);
+    assert_no_canary_left("audit view", root.path(), &canaries, since, &[]);
 }
 
 /// Copies the database files (chartkeep.db and any -wal/-shm beside it) from `from` to `to`,
@@ -207,11 +220,12 @@ fn copy_database(from: &Path, to: &Path) {
 
 #[test]
 fn an_older_copy_of_the_database_raises_an_alert_the_owner_acknowledges_in_the_audit_view() {
+    let mut patient = CanaryPatient::new();
     let root = tempfile::tempdir().unwrap();
     let (data_dir, temp, older) = (root.path().join("data"), root.path().join("tmp"), root.path().join("older"));
     std::fs::create_dir_all(&temp).unwrap();
     let browser = launch_app(&data_dir, &temp);
-    prepare_practice(&browser);
+    prepare_practice(&browser, &mut patient);
 
     // Signed out, the database is closed: keep a copy, sign in and out again (the anchor in the
     // keyring moves on), then put the older copy back, as a restore of an old backup would.
@@ -252,4 +266,7 @@ fn an_older_copy_of_the_database_raises_an_alert_the_owner_acknowledges_in_the_a
     browser.wait_for("#welcome-heading");
     assert!(!browser.is_present("#integrity-alert-banner"), "no banner once acknowledged");
     browser.quit();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let (canaries, since) = canaries_of(&[&patient], &[]);
+    assert_no_canary_left("audit alert", root.path(), &canaries, since, &[]);
 }

@@ -7,17 +7,22 @@
 //! first-run screen restores the backup with the recovery key and a new Owner password, the
 //! Owner is signed in and told to reset the other users' passwords, and signs in again with it.
 //!
-//! The GTK dialogs are real windows under Xvfb, driven with xdotool.
+//! The GTK dialogs are real windows under Xvfb, driven with xdotool. In both, a clinician
+//! registers a canary patient before the backup, and at the end none of its canaries is
+//! anywhere on disk: not in the backup, its work folders, the restore's, or anywhere else.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
 
+use chartkeep_tests::canary_patient::CanaryPatient;
 use chartkeep_tests::native_dialog;
 use chartkeep_tests::webdriver::Browser;
 
 use super::access_control_in_app::set_up_practice;
+use super::canary_in_app::{assert_no_canary_left, canaries_of, register_in_ui};
+use super::front_desk_in_app::first_sign_in;
 use super::in_app::{launch_app, report, screenshots};
 
 const PRACTICE: &str = "Backup Journey Practice";
@@ -64,6 +69,16 @@ fn create_user(browser: &Browser, full_name: &str, username: &str) {
     browser.wait_for(&format!("#user-row-{username}"));
 }
 
+/// The Owner creates a clinician, who registers `patient`; then the Owner signs in again.
+fn a_clinician_registers(browser: &Browser, patient: &mut CanaryPatient, owner_password: &str) {
+    let temporary = super::front_desk_in_app::create_user(browser, "Cleo Clinician", "cleo", "clinician");
+    browser.click("#sign-out-button");
+    first_sign_in(browser, "cleo", &temporary, "clinician backup password Ws38");
+    register_in_ui(browser, patient);
+    browser.click("#sign-out-button");
+    sign_in(browser, owner_password);
+}
+
 /// In the Backups screen: the folder chosen in the system's dialog and saved.
 fn choose_backup_folder(browser: &Browser, folder: &Path) {
     browser.click("#nav-backups");
@@ -96,6 +111,7 @@ fn back_up_now(browser: &Browser) -> String {
 
 #[test]
 fn the_owner_backs_up_adds_a_user_restores_and_the_addition_is_gone_while_the_audit_shows_the_restore() {
+    let mut patient = CanaryPatient::new();
     let root = tempfile::tempdir().unwrap();
     let (data_dir, temp, folder) = (root.path().join("data"), root.path().join("tmp"), root.path().join("backups"));
     std::fs::create_dir_all(&temp).unwrap();
@@ -104,6 +120,7 @@ fn the_owner_backs_up_adds_a_user_restores_and_the_addition_is_gone_while_the_au
     let recovery_key = set_up_practice(&browser, PRACTICE, "Olu Owner", OWNER_PASSWORD);
     browser.set_window_size(1280, 800);
     owner_without_second_factor(&browser);
+    a_clinician_registers(&browser, &mut patient, OWNER_PASSWORD);
 
     // The home warns until there is a verified backup.
     browser.click("#nav-home");
@@ -143,7 +160,7 @@ fn the_owner_backs_up_adds_a_user_restores_and_the_addition_is_gone_while_the_au
     browser.wait_for_within("#restore-summary", LONG_WORK);
     assert_eq!(browser.text("#restore-summary-practice"), PRACTICE);
     let counts = browser.text("#restore-summary-counts");
-    assert!(counts.contains("1 user,"), "the backup was made before the new user: {counts:?}");
+    assert!(counts.contains("2 users,"), "the backup was made before the new user: {counts:?}");
     browser.screenshot(&screenshots().join("backup-5-restore-confirm.png"));
 
     // Restoring without ticking the confirmation changes nothing.
@@ -170,10 +187,14 @@ fn the_owner_backs_up_adds_a_user_restores_and_the_addition_is_gone_while_the_au
     report("backup", &format!("the audit view's restore entry: {}", restore_row.replace('\n', " | ")));
     browser.screenshot(&screenshots().join("backup-8-audit-restore.png"));
     browser.quit();
+    std::thread::sleep(Duration::from_millis(500));
+    let (canaries, since) = canaries_of(&[&patient], &[]);
+    assert_no_canary_left("backup", root.path(), &canaries, since, &[]);
 }
 
 #[test]
 fn a_backup_restores_onto_a_new_pc_from_the_first_run_screen() {
+    let mut patient = CanaryPatient::new();
     let root = tempfile::tempdir().unwrap();
     let (old_pc, new_pc) = (root.path().join("old-pc"), root.path().join("new-pc"));
     let (temp, folder) = (root.path().join("tmp"), root.path().join("backups"));
@@ -184,6 +205,7 @@ fn a_backup_restores_onto_a_new_pc_from_the_first_run_screen() {
     let recovery_key = set_up_practice(&browser, PRACTICE, "Olu Owner", OWNER_PASSWORD);
     owner_without_second_factor(&browser);
     create_user(&browser, "Dee Desk", "desk");
+    a_clinician_registers(&browser, &mut patient, OWNER_PASSWORD);
     choose_backup_folder(&browser, &folder);
     let file_name = back_up_now(&browser);
     browser.quit();
@@ -208,7 +230,7 @@ fn a_backup_restores_onto_a_new_pc_from_the_first_run_screen() {
     browser.click("#new-pc-restore-inspect");
     browser.wait_for_within("#new-pc-restore-summary", LONG_WORK);
     let counts = browser.text("#new-pc-restore-summary-counts");
-    assert!(counts.contains("2 users,"), "the backup holds the Owner and the desk user: {counts:?}");
+    assert!(counts.contains("3 users,"), "the backup holds the Owner, the desk user and the clinician: {counts:?}");
     browser.screenshot(&screenshots().join("backup-9-new-pc-confirm.png"));
     browser.click("#new-pc-restore-confirm");
 
@@ -225,4 +247,7 @@ fn a_backup_restores_onto_a_new_pc_from_the_first_run_screen() {
     browser.click("#sign-out-button");
     sign_in(&browser, NEW_PC_PASSWORD);
     browser.quit();
+    std::thread::sleep(Duration::from_millis(500));
+    let (canaries, since) = canaries_of(&[&patient], &[]);
+    assert_no_canary_left("backup on a new PC", root.path(), &canaries, since, &[]);
 }

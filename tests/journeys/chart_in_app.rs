@@ -6,7 +6,10 @@
 //! under the signed note with author and time; changes the allergy and reads its History; prints
 //! the summary and exports the FHIR bundle through the system's save dialog (driven with
 //! xdotool under Xvfb) and checks both files; Ctrl+L right after typing in a new draft saves the
-//! typing before it locks, and locking leaves nothing of the chart in the page.
+//! typing before it locks, and locking leaves nothing of the chart in the page. The patient is a
+//! canary patient registered through the form, with a medication and a problem added through
+//! the chart too; at the end none of the canaries is anywhere on disk but in the two files
+//! saved on purpose (where, as a control, the scan finds them).
 
 use std::path::Path;
 use std::process::Command;
@@ -14,33 +17,20 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use chartkeep_tests::canary::find_canaries;
+use chartkeep_tests::canary::{Canary, Scanner};
+use chartkeep_tests::canary_patient::{CanaryPatient, tag};
 use chartkeep_tests::native_dialog;
 use chartkeep_tests::webdriver::Browser;
 
 use super::access_control_in_app::set_up_practice;
+use super::canary_in_app::{assert_no_canary_left, canaries_of, choose, register_in_ui};
 use super::front_desk_in_app::{create_user, first_sign_in, owner_turns_off_second_factor, search_until_found};
 use super::in_app::{launch_app, report, screenshots};
 
 const OWNER_PASSWORD: &str = "owner chart journey password Lp93";
 const CLINICIAN_PASSWORD: &str = "clinician chart journey password Wd25";
-const LAST_TYPED: &str = "Wheeze on forced expiry, typed just before locking";
 const ENTER: &str = "\u{E007}";
 const ESCAPE: &str = "\u{E00C}";
-const ASSESSMENT: &str = "Community-acquired pneumonia, right lower lobe";
-const ADDENDUM: &str = "Chest X-ray reported: right lower lobe consolidation, as assessed.";
-
-/// A synthetic patient's form as the registration command takes it.
-fn patient_form() -> serde_json::Value {
-    json!({
-        "familyName": "Okonkwo", "givenNames": "Ifeoma", "preferredName": "",
-        "dateOfBirth": "1948-06-19", "sex": "female", "genderIdentity": "", "phones": [], "email": "",
-        "address": { "line1": "", "line2": "", "city": "", "region": "", "postalCode": "", "country": "" },
-        "emergencyContact": { "name": "", "relationship": "", "phone": "" },
-        "insurance": { "payer": "", "memberId": "" },
-        "frontDeskNote": "", "status": "active", "deceasedOn": ""
-    })
-}
 
 fn active_id(browser: &Browser) -> String {
     browser
@@ -48,16 +38,6 @@ fn active_id(browser: &Browser) -> String {
         .as_str()
         .unwrap_or_default()
         .to_owned()
-}
-
-/// Chooses an option of a <select> as a person would (Svelte listens for `change`).
-fn choose(browser: &Browser, css: &str, value: &str) {
-    browser.wait_for(css);
-    browser.script(&format!(
-        "const select = document.querySelector({}); select.value = {}; select.dispatchEvent(new Event('change', {{ bubbles: true }}));",
-        json!(css),
-        json!(value)
-    ));
 }
 
 /// Types into a part of the draft note, scrolled to the middle of the window first: the draft's
@@ -85,6 +65,9 @@ fn is_clock_time(text: &str) -> bool {
 
 #[test]
 fn a_clinician_writes_signs_and_amends_a_note_records_an_allergy_and_prints_the_summary() {
+    let mut patient = CanaryPatient::new();
+    let last_typed = format!("Wheeze on forced expiry {}, typed just before locking", tag());
+    let (assessment, addendum) = (patient.assessment.clone(), patient.addendum.clone());
     let root = tempfile::tempdir().unwrap();
     let (data_dir, temp, out) = (root.path().join("data"), root.path().join("tmp"), root.path().join("out"));
     std::fs::create_dir_all(&temp).unwrap();
@@ -97,11 +80,10 @@ fn a_clinician_writes_signs_and_amends_a_note_records_an_allergy_and_prints_the_
     browser.click("#sign-out-button");
 
     first_sign_in(&browser, "cleo", &clinician_password, CLINICIAN_PASSWORD);
-    browser.wait_for("#front-desk");
-    let registered =
-        browser.invoke("register_patient", json!({ "form": patient_form(), "confirmedNewDespite": [] })).unwrap();
-    let (patient_id, mrn) = (registered["id"].as_str().unwrap(), registered["mrn"].as_str().unwrap());
-    search_until_found(&browser, "#patient-search-input", mrn, mrn);
+    register_in_ui(&browser, &mut patient);
+    let mrn = patient.mrn.clone().unwrap();
+    let patient_id = search_until_found(&browser, "#patient-search-input", &mrn, &mrn);
+    let (patient_id, mrn) = (patient_id.as_str(), mrn.as_str());
     browser.send_keys("#patient-search-input", ENTER);
     browser.wait_for("#patient-record");
     browser.click("#patient-chart");
@@ -110,7 +92,12 @@ fn a_clinician_writes_signs_and_amends_a_note_records_an_allergy_and_prints_the_
     browser.wait_for("#chart-page #allergy-banner");
     assert!(!browser.is_present("#emergency-banner"), "a clinician needs no emergency access");
     let header = browser.text("#patient-header");
-    assert!(header.contains("Okonkwo, Ifeoma") && header.contains(mrn) && header.contains("19/06/1948"), "{header:?}");
+    assert!(
+        header.contains(&patient.listed_name())
+            && header.contains(mrn)
+            && header.contains(&patient.date_of_birth_day_first()),
+        "{header:?}"
+    );
     assert!(browser.text("#allergy-banner").contains("Allergies not recorded"), "nothing recorded yet");
     browser.wait_for("#encounters-none");
     browser.screenshot(&screenshots().join("chart-1-empty.png"));
@@ -126,16 +113,16 @@ fn a_clinician_writes_signs_and_amends_a_note_records_an_allergy_and_prints_the_
         .as_str()
         .unwrap()
         .to_owned();
-    type_into_note(&browser, "#note-subjective", "Cough and fever for four days, short of breath on stairs.");
-    type_into_note(&browser, "#note-objective", "Temperature 38.4, crackles at the right base, SpO2 94%.");
-    type_into_note(&browser, "#note-assessment", ASSESSMENT);
-    type_into_note(&browser, "#note-plan", "Amoxicillin; chest X-ray; review in 48 hours.");
+    type_into_note(&browser, "#note-subjective", &patient.subjective);
+    type_into_note(&browser, "#note-objective", &patient.objective);
+    type_into_note(&browser, "#note-assessment", &assessment);
+    type_into_note(&browser, "#note-plan", &patient.plan);
     browser.wait_until("document.getElementById('note-save-status').dataset.state === 'saved'");
     let status = browser.text("#note-save-status");
     let saved_at = status.trim().strip_prefix("Saved at ").unwrap_or_default();
     assert!(is_clock_time(saved_at), "the draft says when it was saved: {status:?}");
     let stored = browser.invoke("encounter", json!({ "encounterId": encounter_id })).unwrap();
-    assert_eq!(stored["note"]["assessment"], ASSESSMENT, "the autosave reached Rust");
+    assert_eq!(stored["note"]["assessment"], assessment.as_str(), "the autosave reached Rust");
     assert_eq!(stored["signed"], false);
     report("chart", &status);
     browser.screenshot(&screenshots().join("chart-2-draft.png"));
@@ -148,7 +135,7 @@ fn a_clinician_writes_signs_and_amends_a_note_records_an_allergy_and_prints_the_
     browser.wait_for("#signed-note");
     let signature = browser.text("#signed-note-by");
     assert!(signature.contains("Signed by Cleo Clinician"), "who signed: {signature:?}");
-    assert!(browser.text("#signed-note").contains(ASSESSMENT));
+    assert!(browser.text("#signed-note").contains(&assessment));
     assert!(
         !browser.is_present("#draft-note")
             && !browser.is_present("#signed-note textarea")
@@ -168,7 +155,7 @@ fn a_clinician_writes_signs_and_amends_a_note_records_an_allergy_and_prints_the_
         "{refused}"
     );
     let unchanged = browser.invoke("encounter", json!({ "encounterId": encounter_id })).unwrap();
-    assert_eq!(unchanged["note"]["assessment"], ASSESSMENT, "the signed note kept its text");
+    assert_eq!(unchanged["note"]["assessment"], assessment.as_str(), "the signed note kept its text");
 
     // An allergy: the empty form is refused at its field; Penicillin, severe, then in the banner.
     browser.click("#allergy-add");
@@ -178,28 +165,48 @@ fn a_clinician_writes_signs_and_amends_a_note_records_an_allergy_and_prints_the_
     assert_eq!(browser.text("#item-substance-error"), "Enter the substance.");
     assert_eq!(active_id(&browser), "item-substance", "focus on the field to fix");
     browser.screenshot(&screenshots().join("chart-3-allergy-error.png"));
-    browser.type_into("#item-substance", "Penicillin");
-    browser.type_into("#item-reaction", "Hives and swelling of the lips");
+    browser.type_into("#item-substance", &patient.allergy_substance);
+    browser.type_into("#item-reaction", &patient.allergy_reaction);
     choose(&browser, "#item-severity", "severe");
     browser.click("#item-save");
     browser.wait_until("document.getElementById('item-dialog') === null");
     browser.wait_until("document.getElementById('allergy-banner').dataset.state === 'allergies'");
     let banner = browser.text("#allergy-banner");
-    assert!(banner.contains("Penicillin") && banner.to_lowercase().contains("severe"), "the banner: {banner:?}");
+    assert!(
+        banner.contains(&patient.allergy_substance) && banner.to_lowercase().contains("severe"),
+        "the banner: {banner:?}"
+    );
     assert!(browser.is_present("#allergy-banner li.severe"), "a severe allergy is marked as such");
     let chart = browser.invoke("open_chart", json!({ "patientId": patient_id })).unwrap();
     assert_eq!(chart["allergyBanner"]["state"], "allergies", "Rust's banner: {}", chart["allergyBanner"]);
 
+    // A medication and a problem, through the same dialog.
+    browser.click("#medication-add");
+    browser.wait_for("#item-dialog[open]");
+    browser.type_into("#item-name", &patient.medication_name);
+    browser.type_into("#item-dose", &patient.medication_dose);
+    browser.type_into("#item-frequency", &patient.medication_frequency);
+    browser.click("#item-save");
+    browser.wait_until("document.getElementById('item-dialog') === null");
+    browser.click("#problem-add");
+    browser.wait_for("#item-dialog[open]");
+    browser.type_into("#item-description", &patient.problem);
+    browser.click("#item-save");
+    browser.wait_until("document.getElementById('item-dialog') === null");
+    let chart = browser.text("#chart-page");
+    assert!(chart.contains(&patient.medication_name) && chart.contains(&patient.problem), "both listed: {chart:?}");
+
     // An addendum under the signed note, with its own author and time.
     browser.click("#addendum-add");
-    browser.type_into("#addendum-text", ADDENDUM);
+    browser.type_into("#addendum-text", &addendum);
     browser.click("#addendum-save");
     browser.wait_for("#addenda li");
     let addendum = browser.text("#addenda li");
-    assert!(addendum.contains("Addendum by Cleo Clinician") && addendum.contains(ADDENDUM), "{addendum:?}");
-    let written_at = addendum.lines().next().unwrap_or_default().rsplit(' ').next().unwrap_or_default().to_owned();
-    assert!(is_clock_time(&written_at), "the addendum's time: {addendum:?}");
-    assert!(browser.text("#signed-note").contains(ASSESSMENT), "the note itself is unchanged");
+    let shown = browser.text("#addenda li");
+    assert!(shown.contains("Addendum by Cleo Clinician") && shown.contains(&addendum), "{shown:?}");
+    let written_at = shown.lines().next().unwrap_or_default().rsplit(' ').next().unwrap_or_default().to_owned();
+    assert!(is_clock_time(&written_at), "the addendum's time: {shown:?}");
+    assert!(browser.text("#signed-note").contains(&assessment), "the note itself is unchanged");
     browser.screenshot(&screenshots().join("chart-4-signed-with-addendum.png"));
 
     // A change to the allergy is a new version; History shows who, when and what changed.
@@ -239,7 +246,7 @@ fn a_clinician_writes_signs_and_amends_a_note_records_an_allergy_and_prints_the_
     let text = Command::new("pdftotext").arg(&summary).arg("-").output().unwrap();
     // Words as printed, whatever the line breaks.
     let text = String::from_utf8_lossy(&text.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
-    for expected in ["Okonkwo, Ifeoma", "Penicillin", ASSESSMENT, ADDENDUM] {
+    for expected in [&patient.listed_name(), &patient.allergy_substance, &assessment, &addendum] {
         assert!(text.contains(expected), "the summary holds {expected:?}: {text}");
     }
     assert!(
@@ -295,28 +302,28 @@ fn a_clinician_writes_signs_and_amends_a_note_records_an_allergy_and_prints_the_
          field.value = {};
          field.dispatchEvent(new Event('input', {{ bubbles: true }}));
          window.dispatchEvent(new KeyboardEvent('keydown', {{ key: 'l', ctrlKey: true, bubbles: true }}));",
-        json!(LAST_TYPED)
+        json!(last_typed)
     ));
     browser.wait_for("#screen-locked");
     let page = browser.script("return document.documentElement.outerHTML;").to_string();
-    for shown in ["Okonkwo", "Penicillin", ASSESSMENT, ADDENDUM, LAST_TYPED, mrn] {
+    for shown in [&patient.family_name, &patient.allergy_substance, &assessment, &addendum, &last_typed, mrn] {
         assert!(!page.contains(shown), "the lock screen still holds {shown:?}");
     }
     browser.type_into("#unlock-password", CLINICIAN_PASSWORD);
     browser.click("#unlock-submit");
     browser.wait_for("#screen-home");
     let draft = browser.invoke("encounter", json!({ "encounterId": last_encounter_id })).unwrap();
-    assert_eq!(draft["note"]["subjective"], LAST_TYPED, "the typing just before Ctrl+L was saved before the lock");
+    assert_eq!(draft["note"]["subjective"], last_typed.as_str(), "the typing just before Ctrl+L was saved first");
     browser.quit();
     std::thread::sleep(Duration::from_millis(500));
 
-    // Nothing of the chart in plaintext on disk outside the files saved on purpose: not in the
-    // data folder, the app's temporary folder, or the webview's data and the file chooser's
-    // recent files below the private HOME (scripts/with-private-keyring).
-    let home = std::path::PathBuf::from(std::env::var_os("HOME").unwrap());
-    let leaks = find_canaries(
-        &[&data_dir, &temp, &home],
-        &[ASSESSMENT, ADDENDUM, LAST_TYPED, "Hives and swelling of the lips"],
-    );
-    assert_eq!(leaks, [], "chart text found in plaintext on disk");
+    // Nothing of the patient on disk outside the two files saved on purpose; as a control, the
+    // scan finds the canaries in the FHIR bundle saved on purpose.
+    let (canaries, since) = canaries_of(&[&patient], &[Canary::new("typed before locking", last_typed.as_str())]);
+    let saved = Scanner::new(&canaries).scan(&[&bundle_path]);
+    let found: Vec<&str> = saved.findings.iter().map(|finding| finding.canary.what.as_str()).collect();
+    for expected in ["family name", "date of birth", "allergy", "note (assessment)"] {
+        assert!(found.contains(&expected), "the control finds the {expected} in the saved bundle: {found:?}");
+    }
+    assert_no_canary_left("chart", root.path(), &canaries, since, &[&summary, &bundle_path]);
 }

@@ -2,17 +2,22 @@
 //! sign in, a second instance refused, lock (button, the desktop's screen lock announced by the
 //! screen saver or by logind, Ctrl+L),
 //! unlock, sign out, sign in again enrolling two-step sign-in, then with a code and with a
-//! recovery code. Afterwards no canary typed into the app is found in plaintext in the data
-//! folder (database, WAL, key slots, logs), the app's temporary folder, or the webview's own
-//! data and cache folders.
+//! recovery code; a clinician registers a canary patient through the form in between.
+//! Afterwards no canary typed into the app (the patient's, the practice's, the password, the
+//! second factor's secret and an unused recovery code) is found in any form in the data folder
+//! (database, WAL, key slots, logs), the app's TMPDIR and private HOME (the webview's data and
+//! caches), /tmp, /var/tmp, /dev/shm or the private keyring's folder.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use chartkeep_tests::canary::{files_below, find_canaries};
+use chartkeep_tests::canary::{Canary, files_below};
+use chartkeep_tests::canary_patient::CanaryPatient;
 use chartkeep_tests::webdriver::Browser;
 use chartkeep_tests::workspace_binary;
 
-use super::in_app::{self, authenticator_code, launch_app, launch_app_with, screenshots};
+use super::canary_in_app::{assert_no_canary_left, canaries_of, register_in_ui};
+use super::front_desk_in_app::{create_user, first_sign_in};
+use super::in_app::{self, authenticator_code, launch_app, launch_app_with, private_home, screenshots};
 
 const PRACTICE_CANARY: &str = "Canary Practice Wq83Kd";
 const OWNER_CANARY: &str = "Canary Owner Pz51Hn";
@@ -71,7 +76,7 @@ fn assert_a_second_instance_exits(data_dir: &Path, temp: &Path) {
         .args(["-a", "-s", "-screen 0 1280x800x24"])
         .arg(workspace_binary("chartkeep"))
         .env("CHARTKEEP_DATA_DIR", data_dir)
-        .env("TMPDIR", temp)
+        .envs(private_home(temp).env())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -142,11 +147,11 @@ impl Drop for PrivateSystemBus {
 
 #[test]
 fn first_run_setup_sign_in_lock_and_sign_in_again_in_the_real_app() {
+    let mut patient = CanaryPatient::new();
     let root = tempfile::tempdir().unwrap();
     let data_dir = root.path().join("data");
     let temp = root.path().join("tmp");
     std::fs::create_dir_all(&temp).unwrap();
-    let home = PathBuf::from(std::env::var_os("HOME").unwrap());
     let system_bus = PrivateSystemBus::start();
     let launched = std::time::Instant::now();
     let browser = launch_app_with(
@@ -183,6 +188,7 @@ fn first_run_setup_sign_in_lock_and_sign_in_again_in_the_real_app() {
 
     assert_a_second_instance_exits(&data_dir, &temp);
     assert!(browser.is_present("#screen-home"), "the first instance is still signed in");
+    let clinician_password = create_user(&browser, "Cleo Clinician", "cleo", "clinician");
 
     browser.click("#lock-button");
     assert_locked_screen_shows_nothing_of_the_practice(&browser);
@@ -220,6 +226,9 @@ fn first_run_setup_sign_in_lock_and_sign_in_again_in_the_real_app() {
     browser.script("window.dispatchEvent(new KeyboardEvent('keydown', { key: 'l', ctrlKey: true, bubbles: true }));");
     assert_locked_screen_shows_nothing_of_the_practice(&browser);
     browser.click("#lock-sign-out");
+    first_sign_in(&browser, "cleo", &clinician_password, "clinician smoke password");
+    register_in_ui(&browser, &mut patient);
+    browser.click("#sign-out-button");
     let (secret, recovery_codes) = sign_in_and_enrol_second_factor(&browser);
     browser.click("#sign-out-button");
     // The enrolment used this time step's code; each code works once, so the next one.
@@ -240,11 +249,15 @@ fn first_run_setup_sign_in_lock_and_sign_in_again_in_the_real_app() {
 
     let logs = files_below(&data_dir.join("logs"));
     assert!(!logs.is_empty(), "the app wrote logs, so the scan below covers them");
-    let webview_data = home.join(".local/share/org.chartkeep.desktop");
-    assert!(webview_data.is_dir(), "the webview wrote its data where this scan looks");
-    // HOME is the private one from scripts/with-private-keyring: the webview's data and cache
-    // folders and the keyring's own files are all below it.
-    let canaries = [PRACTICE_CANARY, OWNER_CANARY, PASSWORD_CANARY, &secret, &recovery_codes[9]];
-    let leaks = find_canaries(&[&data_dir, &temp, &home], &canaries);
-    assert_eq!(leaks, [], "canaries found in plaintext on disk");
+    let webview_data = root.path().join("home/.local/share/org.chartkeep.desktop");
+    assert!(webview_data.is_dir(), "the webview wrote its data in the private HOME the scan covers");
+    let secrets = [
+        Canary::new("practice name", PRACTICE_CANARY),
+        Canary::new("owner's name", OWNER_CANARY),
+        Canary::new("owner's password", PASSWORD_CANARY),
+        Canary::new("authenticator secret", secret.as_str()),
+        Canary::new("unused recovery code", recovery_codes[9].as_str()),
+    ];
+    let (canaries, since) = canaries_of(&[&patient], &secrets);
+    assert_no_canary_left("desktop smoke", root.path(), &canaries, since, &[]);
 }

@@ -3,11 +3,16 @@
 //! and the UI offers emergency access instead: what it means, a reason of at least 10
 //! characters; then the chart opens under a banner that says when the access ends and stays in
 //! view while scrolling. The Owner then sees the access in the review queue on the home screen
-//! and marks it reviewed with a comment.
+//! and marks it reviewed with a comment. The patient is a canary patient the Front desk user
+//! registers through the form; the reason and the review's comment are canaries too, and at the
+//! end none of them is anywhere on disk.
 
 use serde_json::json;
 
+use chartkeep_tests::canary_patient::CanaryPatient;
+
 use super::access_control_in_app::set_up_practice;
+use super::canary_in_app::{assert_no_canary_left, canaries_of, register_in_ui};
 use super::front_desk_in_app::{
     create_user, first_sign_in, owner_turns_off_second_factor, search_until_found, sign_in,
 };
@@ -17,20 +22,9 @@ const OWNER_PASSWORD: &str = "owner emergency password Vt61";
 const DESK_PASSWORD: &str = "front desk emergency password Mz40";
 const ENTER: &str = "\u{E007}";
 
-/// A patient's form as the registration command takes it.
-fn patient_form(family_name: &str, given_names: &str, date_of_birth: &str) -> serde_json::Value {
-    json!({
-        "familyName": family_name, "givenNames": given_names, "preferredName": "",
-        "dateOfBirth": date_of_birth, "sex": "", "genderIdentity": "", "phones": [], "email": "",
-        "address": { "line1": "", "line2": "", "city": "", "region": "", "postalCode": "", "country": "" },
-        "emergencyContact": { "name": "", "relationship": "", "phone": "" },
-        "insurance": { "payer": "", "memberId": "" },
-        "frontDeskNote": "", "status": "active", "deceasedOn": ""
-    })
-}
-
 #[test]
 fn a_front_desk_user_opens_a_chart_under_emergency_access_and_the_owner_reviews_it() {
+    let mut patient = CanaryPatient::new();
     let root = tempfile::tempdir().unwrap();
     let (data_dir, temp) = (root.path().join("data"), root.path().join("tmp"));
     std::fs::create_dir_all(&temp).unwrap();
@@ -42,17 +36,12 @@ fn a_front_desk_user_opens_a_chart_under_emergency_access_and_the_owner_reviews_
     browser.click("#sign-out-button");
 
     first_sign_in(&browser, "desk", &desk_password, DESK_PASSWORD);
-    browser.wait_for("#front-desk");
-    let registered = browser
-        .invoke(
-            "register_patient",
-            json!({ "form": patient_form("Okafor", "Grace", "1951-11-02"), "confirmedNewDespite": [] }),
-        )
-        .unwrap();
-    let (patient_id, mrn) = (registered["id"].as_str().unwrap(), registered["mrn"].as_str().unwrap());
+    register_in_ui(&browser, &mut patient);
+    let mrn = patient.mrn.clone().unwrap();
 
     // The record, found by MRN; the Chart button is refused and offers emergency access.
-    search_until_found(&browser, "#patient-search-input", mrn, mrn);
+    let patient_id = search_until_found(&browser, "#patient-search-input", &mrn, &mrn);
+    let (patient_id, mrn) = (patient_id.as_str(), mrn.as_str());
     browser.send_keys("#patient-search-input", ENTER);
     browser.wait_for("#patient-record");
     browser.click("#patient-chart");
@@ -61,7 +50,9 @@ fn a_front_desk_user_opens_a_chart_under_emergency_access_and_the_owner_reviews_
     let refused = browser.invoke("open_chart", json!({ "patientId": patient_id })).unwrap_err();
     assert_eq!(refused["code"], "forbidden", "Rust refuses the chart: {refused}");
     let explanation = browser.text("#emergency-dialog");
-    for expected in ["Grace", "only this one", "limited time", "recorded", "practice owner reviews"] {
+    for expected in
+        [patient.given_names.as_str(), "only this one", "limited time", "recorded", "practice owner reviews"]
+    {
         assert!(explanation.contains(expected), "the dialog says {expected:?}: {explanation:?}");
     }
     assert_eq!(browser.script("return document.activeElement.id;"), "emergency-reason", "focus on the reason");
@@ -72,7 +63,7 @@ fn a_front_desk_user_opens_a_chart_under_emergency_access_and_the_owner_reviews_
     browser.wait_for("#emergency-reason-error");
     assert!(browser.text("#emergency-reason-error").contains("at least 10 characters"));
     browser.screenshot(&screenshots().join("emergency-1-dialog.png"));
-    browser.type_into("#emergency-reason", "Ambulance crew asks for the patient's allergies");
+    browser.type_into("#emergency-reason", &patient.emergency_reason);
     browser.click("#emergency-submit");
     browser.wait_for("#chart-page");
     let banner = browser.text("#emergency-banner");
@@ -108,11 +99,14 @@ fn a_front_desk_user_opens_a_chart_under_emergency_access_and_the_owner_reviews_
         .to_owned();
     assert_eq!(access_id, opened["emergencyAccess"]["id"].as_str().unwrap());
     let queued = browser.text(&format!("#emergency-access-{access_id}"));
-    assert!(queued.contains("Dee Desk") && queued.contains("Ambulance crew asks"), "{queued:?}");
-    browser.type_into(&format!("#emergency-comment-{access_id}"), "Called the desk: a real ambulance request. Fine.");
+    assert!(queued.contains("Dee Desk") && queued.contains(&patient.emergency_reason), "{queued:?}");
+    browser.type_into(&format!("#emergency-comment-{access_id}"), &patient.review_comment);
     browser.screenshot(&screenshots().join("emergency-4-review-queue.png"));
     browser.click(&format!("#emergency-review-{access_id}"));
     browser.wait_for("#emergency-review-empty");
     assert!(!browser.is_present(&format!("#emergency-access-{access_id}")), "reviewed, so no longer waiting");
     browser.quit();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let (canaries, since) = canaries_of(&[&patient], &[]);
+    assert_no_canary_left("emergency access", root.path(), &canaries, since, &[]);
 }

@@ -4,13 +4,17 @@
 //! when starting to register "Mueller Anna 1984-03-07" and opens the existing record from the
 //! warning instead; finds her by date of birth and by phone digits written another way (and
 //! opens her with the keyboard); books her with the clinician today (an overlapping second
-//! booking is warned about) and checks her in. Locking leaves nothing of her in the page.
+//! booking is warned about) and checks her in. Locking leaves nothing of her in the page. A
+//! canary patient is registered through the form too, the disclosure, amendment and
+//! appointment texts are canaries, and at the end none of them is anywhere on disk.
 
 use serde_json::json;
 
+use chartkeep_tests::canary_patient::CanaryPatient;
 use chartkeep_tests::webdriver::Browser;
 
 use super::access_control_in_app::set_up_practice;
+use super::canary_in_app::{assert_no_canary_left, canaries_of, register_in_ui};
 use super::in_app::{launch_app, report, screenshots};
 
 const OWNER_PASSWORD: &str = "owner front desk password Hx27";
@@ -85,6 +89,7 @@ fn active_id(browser: &Browser) -> String {
 
 #[test]
 fn the_front_desk_registers_finds_books_and_checks_in_a_patient() {
+    let mut patient = CanaryPatient::new();
     let root = tempfile::tempdir().unwrap();
     let (data_dir, temp) = (root.path().join("data"), root.path().join("tmp"));
     std::fs::create_dir_all(&temp).unwrap();
@@ -102,6 +107,7 @@ fn the_front_desk_registers_finds_books_and_checks_in_a_patient() {
     browser.wait_for("#day-schedule [id^='clinician-'] h3");
     assert!(browser.text("#day-schedule").contains("Cleo Clinician"), "a column for the clinician");
     browser.screenshot(&screenshots().join("front-desk-1-home.png"));
+    register_in_ui(&browser, &mut patient);
 
     // A form with several wrong fields: each message under its own field.
     browser.click("#register-patient-button");
@@ -150,9 +156,9 @@ fn the_front_desk_registers_finds_books_and_checks_in_a_patient() {
     browser.click("#patient-tab-disclosures");
     browser.click("#disclosure-record");
     browser.wait_for("#disclosure-dialog[open]");
-    browser.type_into("#disclosure-recipient", "Regional Insurance");
-    browser.type_into("#disclosure-purpose", "Claim for the check-up");
-    browser.type_into("#disclosure-information", "Date of visit and diagnosis code");
+    browser.type_into("#disclosure-recipient", &patient.disclosure_recipient);
+    browser.type_into("#disclosure-purpose", &patient.disclosure_purpose);
+    browser.type_into("#disclosure-information", &patient.disclosure_information);
     browser.click("#disclosure-submit");
     browser.wait_for("#patient-disclosures article");
     let first = browser.script("return document.querySelector('#patient-disclosures article').id;");
@@ -160,7 +166,7 @@ fn the_front_desk_registers_finds_books_and_checks_in_a_patient() {
     browser.click(&format!("#disclosure-correct-{first}"));
     browser.wait_for("#disclosure-dialog[open]");
     browser.type_into("#disclosure-recipient", "National Insurance");
-    browser.type_into("#disclosure-reason", "The claim went to the national insurer");
+    browser.type_into("#disclosure-reason", &patient.disclosure_correction);
     browser.click("#disclosure-submit");
     browser.wait_until("document.querySelectorAll('#patient-disclosures .chain article').length === 2");
     assert!(browser.text(&format!("#disclosure-{first}")).contains("corrected"), "the original is marked corrected");
@@ -170,13 +176,13 @@ fn the_front_desk_registers_finds_books_and_checks_in_a_patient() {
     browser.click("#patient-tab-amendments");
     browser.click("#amendment-record");
     browser.wait_for("#amendment-dialog[open]");
-    browser.type_into("#amendment-requested-change", "Please write my name as Mueller.");
+    browser.type_into("#amendment-requested-change", &patient.amendment_request);
     browser.click("#amendment-submit");
     browser.wait_for("#patient-amendments li[data-decision='open']");
     browser.click("#patient-amendments li[data-decision='open'] button");
     browser.wait_for("#decide-dialog[open]");
     browser.click("#decide-denied");
-    browser.type_into("#decide-reason", "The passport spells the name Müller.");
+    browser.type_into("#decide-reason", &patient.amendment_reason);
     browser.click("#decide-submit");
     browser.wait_for("#patient-amendments li[data-decision='denied']");
     browser.screenshot(&screenshots().join("front-desk-3c-amendments.png"));
@@ -231,7 +237,7 @@ fn the_front_desk_registers_finds_books_and_checks_in_a_patient() {
     search_until_found(&browser, "#book-patient-search-input", &mrn, &mrn);
     browser.send_keys("#book-patient-search-input", ENTER);
     browser.wait_for("#book-patient");
-    browser.type_into("#book-reason", "Check-up");
+    browser.type_into("#book-reason", &patient.appointment_reason);
     browser.click("#book-submit");
     let card = format!("#day-schedule article[data-patient-id='{patient_id}']");
     browser.wait_for(&card);
@@ -288,7 +294,7 @@ fn the_front_desk_registers_finds_books_and_checks_in_a_patient() {
     browser.wait_for("#cancel-dialog[open]");
     browser.click("#cancel-submit");
     browser.wait_for("#cancel-reason-error");
-    browser.type_into("#cancel-reason", "Went to the pharmacy instead");
+    browser.type_into("#cancel-reason", &patient.cancel_reason);
     browser.screenshot(&screenshots().join("front-desk-9-cancel.png"));
     browser.click("#cancel-submit");
     browser.wait_until(&format!("document.getElementById('appointment-{walk_in_id}').dataset.status === 'cancelled'"));
@@ -306,7 +312,7 @@ fn the_front_desk_registers_finds_books_and_checks_in_a_patient() {
     browser.click("#lock-button");
     browser.wait_for("#screen-locked");
     let page = browser.script("return document.documentElement.outerHTML;").to_string();
-    for shown in ["Müller", mrn.as_str(), "Check-up", "Cleo Clinician"] {
+    for shown in ["Müller", mrn.as_str(), &patient.appointment_reason, "Cleo Clinician"] {
         assert!(!page.contains(shown), "the lock screen still holds {shown:?}");
     }
     browser.type_into("#unlock-password", DESK_PASSWORD);
@@ -314,4 +320,7 @@ fn the_front_desk_registers_finds_books_and_checks_in_a_patient() {
     browser.wait_for("#front-desk");
     assert_eq!(browser.script("return document.getElementById('patient-search-input').value;"), "", "nothing kept");
     browser.quit();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let (canaries, since) = canaries_of(&[&patient], &[]);
+    assert_no_canary_left("front desk", root.path(), &canaries, since, &[]);
 }

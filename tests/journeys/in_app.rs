@@ -1,8 +1,9 @@
-//! Shared steps of the end-to-end tests of the real app: launching it on a private data folder,
-//! first-run setup through the UI, screenshots and reports.
+//! Shared steps of the end-to-end tests of the real app: launching it on a private data folder
+//! with a private HOME and TMPDIR, screenshots and reports.
 
 use std::path::{Path, PathBuf};
 
+use chartkeep_tests::leak_check::PrivateHome;
 use chartkeep_tests::webdriver::Browser;
 use chartkeep_tests::workspace_binary;
 
@@ -17,13 +18,25 @@ pub fn report(test: &str, line: &str) {
     eprintln!("{test}: {line}");
 }
 
+/// Launches the app on `data_dir` with `temp` (the test's `root/tmp`) as its TMPDIR and a
+/// private HOME beside it (`root/home`, see [`private_home`]).
 pub fn launch_app(data_dir: &Path, temp: &Path) -> Browser {
     launch_app_with(data_dir, temp, &[])
 }
 
+/// The private HOME and TMPDIR of the app launched with `temp`: the webview's data and caches,
+/// the file chooser's recent files and anything else the app keeps below HOME land there.
+pub fn private_home(temp: &Path) -> PrivateHome {
+    let private = PrivateHome::below(temp.parent().expect("the test's temporary folder"));
+    assert_eq!(private.tmp, temp, "the app's TMPDIR is the test's root/tmp");
+    private
+}
+
 /// Launches the app with further environment variables.
 pub fn launch_app_with(data_dir: &Path, temp: &Path, more: &[(&str, &Path)]) -> Browser {
-    let mut env = vec![("CHARTKEEP_DATA_DIR", data_dir), ("TMPDIR", temp), ("CHARTKEEP_LOG", Path::new("debug"))];
+    let private = private_home(temp).env();
+    let mut env = vec![("CHARTKEEP_DATA_DIR", data_dir), ("CHARTKEEP_LOG", Path::new("debug"))];
+    env.extend(private.iter().map(|(key, value)| (*key, value.as_path())));
     env.extend_from_slice(more);
     Browser::launch(&workspace_binary("chartkeep"), &env)
 }
