@@ -65,11 +65,15 @@ fn read_limited(path: &Path) -> ClinicResult<Vec<u8>> {
 /// Reads a CSV file: UTF-8 (with or without a byte order mark), quoted fields with commas and
 /// line breaks, rows shorter than the header (missing trailing columns are empty).
 pub(crate) fn read_csv(path: &Path) -> ClinicResult<CsvTable> {
-    let bytes = read_limited(path)?;
+    parse_csv(&read_limited(path)?)
+}
+
+/// Reads a CSV file's bytes, as [`read_csv`] does once it has them.
+pub(crate) fn parse_csv(bytes: &[u8]) -> ClinicResult<CsvTable> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(file_error("The file is in UTF-16. Save it as \"CSV UTF-8\" and choose it again."));
     }
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes.as_slice());
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
     let headers: Vec<String> = reader
         .headers()
         .map_err(|_| file_error("The first line (the column names) is not readable UTF-8 text."))?
@@ -85,13 +89,13 @@ pub(crate) fn read_csv(path: &Path) -> ClinicResult<CsvTable> {
     let mut counted = LineCounter::default();
     for record in reader.records() {
         let record = record.map_err(|error| {
-            let line = error.position().map_or(0, |position| counted.line_at(&bytes, position.byte()));
+            let line = error.position().map_or(0, |position| counted.line_at(bytes, position.byte()));
             file_error(format!("Line {line} could not be read (it must be UTF-8 text): save the file as CSV UTF-8."))
         })?;
         if record.iter().all(|field| field.trim().is_empty()) {
             continue;
         }
-        let line = record.position().map_or(0, |position| counted.line_at(&bytes, position.byte()));
+        let line = record.position().map_or(0, |position| counted.line_at(bytes, position.byte()));
         rows.push((line, record));
         if rows.len() > IMPORT_ROW_LIMIT {
             return Err(file_error(format!("A file can hold at most {IMPORT_ROW_LIMIT} patients; split it.")));

@@ -208,6 +208,21 @@ impl<'a> SignInGuard<'a> {
     }
 }
 
+#[cfg(any(test, feature = "fuzzing"))]
+impl SignInGuard<'_> {
+    /// For the fuzz targets: writes `state` (the throttle's JSON) as a file this PC vouches for,
+    /// MAC and digest, as [`SignInGuard::with_throttle`] writes one. `false` when it is no state.
+    pub(crate) fn vouch_for_throttle_state(&self, state: &[u8]) -> ClinicResult<bool> {
+        let Ok(state) = serde_json::from_slice::<ThrottleState>(state) else { return Ok(false) };
+        let mac = self.throttle_mac(&state);
+        self.keyring.update(&self.vault_id, &mut |entry| entry.throttle_digests = vec![mac.clone()])?;
+        let bytes = serde_json::to_vec(&ThrottleFile { state, mac })
+            .map_err(|_| ClinicError::Internal("The throttle's state could not be encoded."))?;
+        chartkeep_vault::write_atomically(&self.data_dir.sign_in_throttle(), &bytes)?;
+        Ok(true)
+    }
+}
+
 /// Compares two hex digests in constant time.
 fn subtle_equal(a: &str, b: &str) -> bool {
     use subtle::ConstantTimeEq;

@@ -1,8 +1,9 @@
 //! The short runs of the fuzz targets under `cargo test` (CI has no coverage-guided fuzzer): each
 //! target gets its committed seed corpus (`fuzz/corpus/<target>/`), then inputs mutated from it
 //! by a small deterministic mutator (bit flips, boundary bytes and numbers, cut, copied and
-//! spliced ranges) for a few seconds. A failing input is printed in hex and written beside the
-//! test's target folder, so it can be replayed and kept as a regression test.
+//! spliced ranges) for a few seconds. A failing input is kept in `target/quick-fuzz-failures/`
+//! and shown in hex in the test's failure, so it can be replayed and kept as a regression test;
+//! `target/quick-fuzz-runs/` says how many executions each run made.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -15,9 +16,23 @@ pub fn corpus_folder() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus")
 }
 
+/// Where the seeds' writers write: fuzz/corpus when `CHARTKEEP_WRITE_FUZZ_SEEDS` is set
+/// (`scripts/fuzz --seeds`), otherwise `scratch`, where the tests check what they write.
+pub fn seeds_folder(scratch: &Path) -> PathBuf {
+    match std::env::var_os("CHARTKEEP_WRITE_FUZZ_SEEDS") {
+        Some(_) => corpus_folder(),
+        None => scratch.to_owned(),
+    }
+}
+
 /// The committed seeds of `target`, sorted by file name.
 pub fn seeds(target: &str) -> Vec<Vec<u8>> {
-    let folder = corpus_folder().join(target);
+    seeds_in(&corpus_folder(), target)
+}
+
+/// The seeds of `target` in `corpus`, sorted by file name.
+pub fn seeds_in(corpus: &Path, target: &str) -> Vec<Vec<u8>> {
+    let folder = corpus.join(target);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
         .map(|entries| entries.flatten().map(|entry| entry.path()).filter(|path| path.is_file()).collect())
         .unwrap_or_default();
@@ -140,17 +155,29 @@ fn budget() -> Duration {
     Duration::from_secs_f64(seconds)
 }
 
-fn report_failure(name: &str, input: &[u8]) {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/quick-fuzz-failures");
+/// The folder beside the workspace's sources where quick runs leave what they found and did.
+fn results_folder(kind: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target").join(kind)
+}
+
+/// Keeps a failing input (named by its FNV-1a hash) and says where, what it is, and what failed.
+fn failure_report(name: &str, input: &[u8], panic: &(dyn std::any::Any + Send)) -> String {
+    let folder = results_folder("quick-fuzz-failures");
     let _ = std::fs::create_dir_all(&folder);
-    let path = folder.join(format!("{name}-{:016x}", input.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3)
-    })));
+    let hash = input.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3));
+    let path = folder.join(format!("{name}-{hash:016x}"));
     let _ = std::fs::write(&path, input);
-    #[allow(clippy::print_stderr)]
-    {
-        eprintln!("quick fuzz run of {name} failed on {} ({} bytes): {}", path.display(), input.len(), hex::encode(input));
-    }
+    let said = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    format!(
+        "quick fuzz run of {name} failed: {said}\ninput ({} bytes) kept in {}: {}",
+        input.len(),
+        path.display(),
+        hex::encode(input)
+    )
 }
 
 /// Runs `target` on every seed, then on mutated seeds until the time budget is spent or
@@ -158,13 +185,13 @@ fn report_failure(name: &str, input: &[u8]) {
 pub fn run(name: &str, seeds: &[Vec<u8>], max_executions: u64, target: impl Fn(&[u8])) -> QuickRun {
     let started = Instant::now();
     let budget = budget();
-    let mut random = Random(0x9e37_79b9_7f4a_7c15 ^ name.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b))));
+    let mut random =
+        Random(0x9e37_79b9_7f4a_7c15 ^ name.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b))));
     let mut executions = 0u64;
     let one = |input: &[u8]| {
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| target(input)));
         if let Err(panic) = outcome {
-            report_failure(name, input);
-            std::panic::resume_unwind(panic);
+            panic!("{}", failure_report(name, input, panic.as_ref()));
         }
     };
     for seed in seeds {
@@ -180,9 +207,10 @@ pub fn run(name: &str, seeds: &[Vec<u8>], max_executions: u64, target: impl Fn(&
         executions += 1;
     }
     let run = QuickRun { executions, elapsed: started.elapsed() };
-    #[allow(clippy::print_stderr)]
-    {
-        eprintln!("quick fuzz run of {name}: {} executions in {:.1} s", run.executions, run.elapsed.as_secs_f64());
-    }
+    // What each run did, for the record (`cargo test` shows no output of a passing test).
+    let folder = results_folder("quick-fuzz-runs");
+    let _ = std::fs::create_dir_all(&folder);
+    let line = format!("{name}: {} executions in {:.1} s\n", run.executions, run.elapsed.as_secs_f64());
+    let _ = std::fs::write(folder.join(name), line);
     run
 }

@@ -44,9 +44,20 @@ fn quick_fuzz_keyring_entry() {
     quick::run("keyring_entry", &seeds, MAX_EXECUTIONS, keyring_entry);
 }
 
-/// Rewrites the committed seeds with the real writers: `scripts/fuzz --seeds`.
+/// A fuzz target's body.
+type Target = fn(&[u8]);
+
+/// The seeds' writer runs the real writers; every seed it writes is taken by its target.
 #[test]
-#[ignore = "writes fuzz/corpus; run by `scripts/fuzz --seeds`"]
-fn write_fuzz_seeds() {
-    write_seeds(&quick::corpus_folder()).unwrap();
+fn the_seeds_writer_writes_seeds_each_target_takes() {
+    let scratch = tempfile::tempdir().unwrap();
+    let corpus = quick::seeds_folder(scratch.path());
+    write_seeds(&corpus).unwrap();
+    let targets: [(&str, Target); 3] =
+        [("backup_file", backup_file), ("key_slots_file", key_slots_file), ("keyring_entry", keyring_entry)];
+    for (target, run) in targets {
+        let seeds = quick::seeds_in(&corpus, target);
+        assert!(seeds.len() >= 2, "{target} has seeds");
+        seeds.iter().for_each(|seed| run(seed));
+    }
 }
