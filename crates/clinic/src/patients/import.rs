@@ -119,11 +119,23 @@ impl LineCounter {
             offset += 1;
         }
         if offset >= self.offset {
-            self.breaks += bytes[self.offset..offset].iter().filter(|byte| **byte == b'\n').count() as u64;
+            self.breaks += line_breaks(bytes, self.offset..offset);
             self.offset = offset;
         }
         self.breaks + 1
     }
+}
+
+/// The line breaks in `range` of `bytes`, as the csv crate reads them: CRLF, LF, and a lone CR
+/// (old Mac files) each end a line. The byte after the range tells a CR of CRLF apart.
+pub(crate) fn line_breaks(bytes: &[u8], range: std::ops::Range<usize>) -> u64 {
+    range
+        .filter(|&at| match bytes[at] {
+            b'\n' => true,
+            b'\r' => bytes.get(at + 1) != Some(&b'\n'),
+            _ => false,
+        })
+        .count() as u64
 }
 
 /// A row that cannot be imported, and why.
@@ -298,5 +310,15 @@ mod tests {
             let lines: Vec<u64> = table.rows.iter().map(|(line, _)| *line).collect();
             assert_eq!(lines, [2, 4], "{text:?}");
         }
+    }
+
+    /// Found by the `csv_import` fuzz target: the csv crate ends a record at a lone CR (as old
+    /// Mac files end lines), but only LFs were counted, so rows were named by a wrong line (two
+    /// rows by the same one, every row of a CR-only file by line 1).
+    #[test]
+    fn a_lone_carriage_return_ends_a_line_as_it_ends_a_record() {
+        let table = parse_csv(b"a,b\r1,x\r2,\"y\r\nz\"\r\n3,w\n\r4,v").unwrap();
+        let lines: Vec<u64> = table.rows.iter().map(|(line, _)| *line).collect();
+        assert_eq!(lines, [2, 3, 5, 7]);
     }
 }
