@@ -8,7 +8,7 @@ KEYRING := scripts/with-private-keyring
 # either.
 TEST_FEATURES := --features chartkeep-clinic/failpoints,chartkeep-admin/bench
 
-.PHONY: help deps ui run test lint rust-tests ui-tests generate package clean-demo bench-crash
+.PHONY: help deps ui run test lint rust-tests ui-tests generate package clean-demo bench-crash fuzz
 
 help:
 	@echo "make run      install what is missing, build, and start the app on a demo practice"
@@ -41,6 +41,12 @@ rust-tests: ui
 
 test: deps
 	$(MAKE) lint ui-tests rust-tests
+
+# Fuzzes every parser of outside input for FUZZ_SECONDS each (cargo-fuzz, installed on first use;
+# `make test` runs each target for seconds only).
+FUZZ_SECONDS ?= 60
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz
 
 # Rewrites ui/src/generated/bindings.ts from the Rust DTOs.
 generate:

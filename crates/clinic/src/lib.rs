@@ -30,6 +30,9 @@ mod disclosures;
 mod emergency_access;
 mod error;
 mod export_file;
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
 mod key_rotation;
 pub mod patients;
 mod permissions;

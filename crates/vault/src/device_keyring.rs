@@ -209,6 +209,12 @@ pub(crate) fn decode_entry(text: &str) -> VaultResult<KeyringEntry> {
     let bytes =
         Zeroizing::new(hex::decode(value.device_secret.as_str()).map_err(|_| VaultError::DeviceSecretMismatch)?);
     let array: [u8; 32] = bytes.as_slice().try_into().map_err(|_| VaultError::DeviceSecretMismatch)?;
+    // Chartkeep only ever writes a UUID here; anything else was not written by it.
+    if let Some(id) = &value.workstation_id
+        && uuid::Uuid::parse_str(id).is_err()
+    {
+        return Err(VaultError::DeviceSecretMismatch);
+    }
     Ok(KeyringEntry {
         device_secret: DeviceSecret::from_bytes(array),
         workstation_id: value.workstation_id.clone(),
@@ -317,6 +323,21 @@ mod tests {
             let text = format!(r#"{{"format":2,"device_secret":"{}","audit_anchor":{anchor}}}"#, "11".repeat(32));
             assert_eq!(decode_entry(&text).unwrap().anchor, AnchorState::Unreadable, "{anchor}");
         }
+    }
+
+    /// Found by fuzzing (`keyring_entry`): an entry whose workstation id was no UUID was
+    /// accepted, and the id went into every audit entry of this PC.
+    #[test]
+    fn a_workstation_id_that_is_no_uuid_opens_nothing() {
+        for id in
+            ["5eed5eed-0000-4000-8000-0000004294967295aaaa", "", "pc-1", "{5eed5eed-0000-4000-8000-00000000aaaa} x"]
+        {
+            let text = format!(r#"{{"format":2,"device_secret":"{}","workstation_id":"{id}"}}"#, "11".repeat(32));
+            assert!(matches!(decode_entry(&text), Err(VaultError::DeviceSecretMismatch)), "{id}");
+        }
+        let id = uuid::Uuid::new_v4().to_string();
+        let text = format!(r#"{{"format":2,"device_secret":"{}","workstation_id":"{id}"}}"#, "11".repeat(32));
+        assert_eq!(decode_entry(&text).unwrap().workstation_id, Some(id));
     }
 
     #[test]

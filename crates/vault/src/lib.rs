@@ -12,6 +12,9 @@ pub use database::open_plain_benchmark_copy;
 mod device_keyring;
 mod error;
 pub mod failpoints;
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
 mod kdf;
 mod key_slots;
 pub mod migrations;

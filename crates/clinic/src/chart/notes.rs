@@ -77,7 +77,7 @@ redacted!(SoapNote, Addendum, Encounter);
 
 const NOTE_FIELD_MAX: usize = 20_000;
 
-fn checked_note(note: &SoapNote) -> ClinicResult<SoapNote> {
+pub(crate) fn checked_note(note: &SoapNote) -> ClinicResult<SoapNote> {
     let fields = [
         ("subjective", &note.subjective),
         ("objective", &note.objective),
@@ -94,6 +94,16 @@ fn checked_note(note: &SoapNote) -> ClinicResult<SoapNote> {
         }
     }
     Ok(note.clone())
+}
+
+/// When an encounter took place, as the clinician chose it (RFC 3339), or now when not chosen.
+pub(crate) fn checked_occurred_at(text: &str, now: time::OffsetDateTime) -> ClinicResult<String> {
+    match text.trim() {
+        "" => Ok(timestamp(now)),
+        text => time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+            .map(timestamp)
+            .map_err(|_| ClinicError::invalid("occurred_at", "Choose the date and time of the encounter.")),
+    }
 }
 
 pub(crate) fn checked_addendum(text: &str) -> ClinicResult<String> {
@@ -144,12 +154,7 @@ impl Session {
     ) -> ClinicResult<Encounter> {
         let mut authorized = self.authorize_for_patient(Permission::WriteChart, patient_id, AuditAction::Create)?;
         super::chartable_patient(authorized.connection(), patient_id)?;
-        let occurred_at = match occurred_at.trim() {
-            "" => timestamp(authorized.now()),
-            text => time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
-                .map(timestamp)
-                .map_err(|_| ClinicError::invalid("occurred_at", "Choose the date and time of the encounter."))?,
-        };
+        let occurred_at = checked_occurred_at(occurred_at, authorized.now())?;
         let id = uuid::Uuid::new_v4().to_string();
         let author = authorized.user().id.clone();
         let now = timestamp(authorized.now());

@@ -65,11 +65,15 @@ fn read_limited(path: &Path) -> ClinicResult<Vec<u8>> {
 /// Reads a CSV file: UTF-8 (with or without a byte order mark), quoted fields with commas and
 /// line breaks, rows shorter than the header (missing trailing columns are empty).
 pub(crate) fn read_csv(path: &Path) -> ClinicResult<CsvTable> {
-    let bytes = read_limited(path)?;
+    parse_csv(&read_limited(path)?)
+}
+
+/// Reads a CSV file's bytes, as [`read_csv`] does once it has them.
+pub(crate) fn parse_csv(bytes: &[u8]) -> ClinicResult<CsvTable> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(file_error("The file is in UTF-16. Save it as \"CSV UTF-8\" and choose it again."));
     }
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes.as_slice());
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
     let headers: Vec<String> = reader
         .headers()
         .map_err(|_| file_error("The first line (the column names) is not readable UTF-8 text."))?
@@ -85,13 +89,13 @@ pub(crate) fn read_csv(path: &Path) -> ClinicResult<CsvTable> {
     let mut counted = LineCounter::default();
     for record in reader.records() {
         let record = record.map_err(|error| {
-            let line = error.position().map_or(0, |position| counted.line_at(&bytes, position.byte()));
+            let line = error.position().map_or(0, |position| counted.line_at(bytes, position.byte()));
             file_error(format!("Line {line} could not be read (it must be UTF-8 text): save the file as CSV UTF-8."))
         })?;
         if record.iter().all(|field| field.trim().is_empty()) {
             continue;
         }
-        let line = record.position().map_or(0, |position| counted.line_at(&bytes, position.byte()));
+        let line = record.position().map_or(0, |position| counted.line_at(bytes, position.byte()));
         rows.push((line, record));
         if rows.len() > IMPORT_ROW_LIMIT {
             return Err(file_error(format!("A file can hold at most {IMPORT_ROW_LIMIT} patients; split it.")));
@@ -115,11 +119,23 @@ impl LineCounter {
             offset += 1;
         }
         if offset >= self.offset {
-            self.breaks += bytes[self.offset..offset].iter().filter(|byte| **byte == b'\n').count() as u64;
+            self.breaks += line_breaks(bytes, self.offset..offset);
             self.offset = offset;
         }
         self.breaks + 1
     }
+}
+
+/// The line breaks in `range` of `bytes`, as the csv crate reads them: CRLF, LF, and a lone CR
+/// (old Mac files) each end a line. The byte after the range tells a CR of CRLF apart.
+pub(crate) fn line_breaks(bytes: &[u8], range: std::ops::Range<usize>) -> u64 {
+    range
+        .filter(|&at| match bytes[at] {
+            b'\n' => true,
+            b'\r' => bytes.get(at + 1) != Some(&b'\n'),
+            _ => false,
+        })
+        .count() as u64
 }
 
 /// A row that cannot be imported, and why.
@@ -294,5 +310,15 @@ mod tests {
             let lines: Vec<u64> = table.rows.iter().map(|(line, _)| *line).collect();
             assert_eq!(lines, [2, 4], "{text:?}");
         }
+    }
+
+    /// Found by the `csv_import` fuzz target: the csv crate ends a record at a lone CR (as old
+    /// Mac files end lines), but only LFs were counted, so rows were named by a wrong line (two
+    /// rows by the same one, every row of a CR-only file by line 1).
+    #[test]
+    fn a_lone_carriage_return_ends_a_line_as_it_ends_a_record() {
+        let table = parse_csv(b"a,b\r1,x\r2,\"y\r\nz\"\r\n3,w\n\r4,v").unwrap();
+        let lines: Vec<u64> = table.rows.iter().map(|(line, _)| *line).collect();
+        assert_eq!(lines, [2, 3, 5, 7]);
     }
 }

@@ -5,7 +5,7 @@
 
 pub mod dates;
 mod duplicates;
-mod import;
+pub(crate) mod import;
 pub mod import_mapping;
 mod importing;
 mod merge;

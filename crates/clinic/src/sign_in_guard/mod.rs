@@ -186,14 +186,25 @@ impl<'a> SignInGuard<'a> {
             events::read_all(&self.data_dir.failed_logins(), Some(&self.device_secret));
         let given_out_through = entry.next_sign_in_event.saturating_sub(1);
         let recorded_through = entry.sign_in_events_recorded_through;
-        let present: std::collections::BTreeSet<u64> = authentic.iter().map(|(seq, _)| *seq).collect();
-        let removed = (recorded_through + 1..=given_out_through).filter(|seq| !present.contains(seq)).count() as u64;
-        let authentic = authentic
-            .into_iter()
-            .filter(|(seq, _)| *seq > recorded_through && *seq <= given_out_through)
-            .map(|(_, event)| event)
-            .collect();
-        Ok(EventsToRecord { authentic, forged, unauthenticated, removed, given_out_through })
+        // Each number is given out once: a second line with a number already read is a copy of
+        // an authentic line (its MAC checks), made by someone who can write the data folder. It
+        // is counted as forged and its event is recorded once.
+        let mut present = std::collections::BTreeSet::new();
+        let mut copies = 0u64;
+        let mut to_record = Vec::new();
+        for (seq, event) in authentic {
+            if !present.insert(seq) {
+                copies += 1;
+            } else if seq > recorded_through && seq <= given_out_through {
+                to_record.push(event);
+            }
+        }
+        // Counted, not walked: the numbers come from the keyring entry, whatever they are.
+        let window = given_out_through.saturating_sub(recorded_through);
+        let removed =
+            window - present.iter().filter(|seq| **seq > recorded_through && **seq <= given_out_through).count() as u64;
+        let forged = forged.saturating_add(copies);
+        Ok(EventsToRecord { authentic: to_record, forged, unauthenticated, removed, given_out_through })
     }
 
     /// After the events reached the audit trail: remembers how far, and empties the buffer.
@@ -205,6 +216,21 @@ impl<'a> SignInGuard<'a> {
             Ok(()) => events::clear(&self.data_dir.failed_logins()),
             Err(error) => tracing::error!(%error, "the sign-in events recorded could not be counted in the keyring"),
         }
+    }
+}
+
+#[cfg(any(test, feature = "fuzzing"))]
+impl SignInGuard<'_> {
+    /// For the fuzz targets: writes `state` (the throttle's JSON) as a file this PC vouches for,
+    /// MAC and digest, as [`SignInGuard::with_throttle`] writes one. `false` when it is no state.
+    pub(crate) fn vouch_for_throttle_state(&self, state: &[u8]) -> ClinicResult<bool> {
+        let Ok(state) = serde_json::from_slice::<ThrottleState>(state) else { return Ok(false) };
+        let mac = self.throttle_mac(&state);
+        self.keyring.update(&self.vault_id, &mut |entry| entry.throttle_digests = vec![mac.clone()])?;
+        let bytes = serde_json::to_vec(&ThrottleFile { state, mac })
+            .map_err(|_| ClinicError::Internal("The throttle's state could not be encoded."))?;
+        chartkeep_vault::write_atomically(&self.data_dir.sign_in_throttle(), &bytes)?;
+        Ok(true)
     }
 }
 
@@ -224,5 +250,49 @@ pub(crate) fn unverifiable_events(data_dir: &DataDir) -> EventsToRecord {
         unauthenticated: found.unauthenticated,
         removed: 0,
         given_out_through: 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chartkeep_vault::fuzzing::{MemoryKeyring, VAULT_ID, device_secret, scratch_folder};
+
+    use super::*;
+
+    /// Found by the `sign_in_events` fuzz target: a copied authentic line (same number, same
+    /// MAC) was handed to the audit trail twice.
+    #[test]
+    fn a_copied_failed_sign_in_line_is_recorded_once_and_counted_as_forged() {
+        let folder = scratch_folder();
+        let data_dir = DataDir::at(folder.path());
+        let keyring = MemoryKeyring::default();
+        keyring.write(VAULT_ID, &KeyringEntry::new(device_secret())).unwrap();
+        let guard = SignInGuard::new(&data_dir, &keyring, VAULT_ID, device_secret());
+        let now = OffsetDateTime::UNIX_EPOCH + time::Duration::days(20_000);
+        guard.buffer(FailureReason::WrongCredentials, Some("dana"), now).unwrap();
+        let line = std::fs::read_to_string(data_dir.failed_logins()).unwrap();
+        std::fs::write(data_dir.failed_logins(), line.repeat(3)).unwrap();
+
+        let events = guard.events_to_record().unwrap();
+        assert_eq!(events.authentic.len(), 1, "a copied line is recorded once");
+        assert_eq!((events.forged, events.removed), (2, 0));
+    }
+
+    /// Found by the `sign_in_events` fuzz target: counters at the end of their range in the
+    /// keyring entry overflowed (a panic in a debug build) and a wide window was walked number
+    /// by number.
+    #[test]
+    fn counters_at_the_ends_of_their_range_are_counted_without_overflow() {
+        let folder = scratch_folder();
+        let data_dir = DataDir::at(folder.path());
+        for (next, recorded, removed) in [(u64::MAX, u64::MAX, 0), (u64::MAX, 0, u64::MAX - 1), (1, u64::MAX, 0)] {
+            let keyring = MemoryKeyring::default();
+            let mut entry = KeyringEntry::new(device_secret());
+            (entry.next_sign_in_event, entry.sign_in_events_recorded_through) = (next, recorded);
+            keyring.write(VAULT_ID, &entry).unwrap();
+            let guard = SignInGuard::new(&data_dir, &keyring, VAULT_ID, device_secret());
+            let events = guard.events_to_record().unwrap();
+            assert_eq!((events.authentic.len(), events.removed), (0, removed), "{next} given, {recorded} recorded");
+        }
     }
 }

@@ -17,8 +17,8 @@
 //! the clear: the snapshot never leaves SQLCipher's encryption, and everything around it is
 //! inside age. Memory use does not grow with the database: everything is streamed.
 
-mod container;
-mod identity;
+pub(crate) mod container;
+pub(crate) mod identity;
 mod install;
 mod reader;
 mod snapshot;

@@ -116,7 +116,15 @@ pub(crate) fn load(path: &Path) -> VaultResult<(SlotFileBody, FileAuthenticity)>
         return Err(VaultError::KeySlotFileDamaged("it is far too large"));
     }
     let bytes = fs::read(path).map_err(VaultError::io(path))?;
-    if let Ok(on_disk) = serde_json::from_slice::<SlotFileOnDisk>(&bytes) {
+    parse(&bytes)
+}
+
+/// Reads the file's bytes and checks them for damage.
+pub(crate) fn parse(bytes: &[u8]) -> VaultResult<(SlotFileBody, FileAuthenticity)> {
+    if bytes.len() as u64 > FILE_LIMIT {
+        return Err(VaultError::KeySlotFileDamaged("it is far too large"));
+    }
+    if let Ok(on_disk) = serde_json::from_slice::<SlotFileOnDisk>(bytes) {
         if on_disk.body.format != FORMAT {
             return Err(VaultError::KeySlotFileDamaged("unknown format version"));
         }
@@ -130,7 +138,7 @@ pub(crate) fn load(path: &Path) -> VaultResult<(SlotFileBody, FileAuthenticity)>
         return Ok((on_disk.body, authenticity));
     }
     let first: FirstFormatOnDisk =
-        serde_json::from_slice(&bytes).map_err(|_| VaultError::KeySlotFileDamaged("it is not readable"))?;
+        serde_json::from_slice(bytes).map_err(|_| VaultError::KeySlotFileDamaged("it is not readable"))?;
     if first.format != FIRST_FORMAT {
         return Err(VaultError::KeySlotFileDamaged("unknown format version"));
     }

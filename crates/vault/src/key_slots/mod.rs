@@ -22,7 +22,7 @@ use crate::secrets::{DatabaseKey, DeviceSecret, Password};
 pub use file::write_atomically;
 pub(crate) use file::{FileAuthenticity, SlotFileBody};
 pub use user_slot::UserSlot;
-#[cfg(test)]
+#[cfg(any(test, feature = "fuzzing"))]
 pub(crate) use user_slot::seal_first_format as user_slot_first_format;
 pub(crate) use user_slot::{OpenedSlot, open_key_with_identity, seal_key_to_recipient};
 
@@ -187,6 +187,13 @@ impl KeySlots {
 
     pub fn load(path: &std::path::Path) -> VaultResult<KeySlots> {
         let (body, authenticity) = file::load(path)?;
+        Ok(KeySlots { body, authenticity })
+    }
+
+    /// The file's bytes checked for damage, as [`KeySlots::load`] checks them once read.
+    #[cfg(any(test, feature = "fuzzing"))]
+    pub(crate) fn parse(bytes: &[u8]) -> VaultResult<KeySlots> {
+        let (body, authenticity) = file::parse(bytes)?;
         Ok(KeySlots { body, authenticity })
     }
 

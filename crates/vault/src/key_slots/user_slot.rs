@@ -168,8 +168,9 @@ impl UserSlot {
 }
 
 /// A slot of the first format, as Chartkeep wrote it before rotations were possible: the
-/// database key sealed directly under the KEK. For the upgrade tests only.
-#[cfg(test)]
+/// database key sealed directly under the KEK. For the upgrade tests and the fuzz seeds only.
+#[cfg(any(test, feature = "fuzzing"))]
+#[allow(clippy::unwrap_used)]
 pub(crate) fn seal_first_format(
     vault_id: &str,
     user_id: &str,
