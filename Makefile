@@ -46,9 +46,13 @@ generate:
 # The Tauri CLI comes prebuilt with the UI's npm packages (@tauri-apps/cli), so packaging needs
 # no ten-minute `cargo install tauri-cli`.
 # The package carries the admin tool too (scripted backups, verification, restore).
+# The admin binary is taken from wherever cargo builds (CARGO_TARGET_DIR when set), so a separate
+# target folder packages what it built.
+PACKAGE_TARGET_DIR = $(abspath $(or $(CARGO_TARGET_DIR),target))
 package: ui
 	$(CARGO) build --release -p chartkeep-admin
-	cd src-tauri && ../ui/node_modules/.bin/tauri build --bundles deb
+	cd src-tauri && ../ui/node_modules/.bin/tauri build --bundles deb \
+		--config '{"bundle":{"linux":{"deb":{"files":{"/usr/bin/chartkeep-admin":"$(PACKAGE_TARGET_DIR)/release/chartkeep-admin"}}}}}'
 
 clean-demo:
 	rm -rf .demo-data
