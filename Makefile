@@ -8,12 +8,13 @@ KEYRING := scripts/with-private-keyring
 # either.
 TEST_FEATURES := --features chartkeep-clinic/failpoints,chartkeep-admin/bench
 
-.PHONY: help deps ui run test lint rust-tests ui-tests generate package clean-demo bench-crash
+.PHONY: help deps ui run test lint rust-tests ui-tests generate package package-check clean-demo bench-crash
 
 help:
 	@echo "make run      install what is missing, build, and start the app on a demo practice"
 	@echo "make test     install what is missing and run every check and test"
 	@echo "make package  build the Linux installer (.deb)"
+	@echo "make package-check  prove the .deb in a fresh Debian 12, from install to uninstall (root)"
 
 deps:
 	@scripts/install-deps
@@ -53,6 +54,10 @@ package: ui
 	$(CARGO) build --release -p chartkeep-admin
 	cd src-tauri && ../ui/node_modules/.bin/tauri build --bundles deb \
 		--config '{"bundle":{"linux":{"deb":{"files":{"/usr/bin/chartkeep-admin":"$(PACKAGE_TARGET_DIR)/release/chartkeep-admin"}}}}}'
+
+# Proves the .deb from a fresh Debian 12 to uninstall (as root): see scripts/package-check.
+package-check:
+	scripts/package-check
 
 clean-demo:
 	rm -rf .demo-data
