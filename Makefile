@@ -8,12 +8,13 @@ KEYRING := scripts/with-private-keyring
 # either.
 TEST_FEATURES := --features chartkeep-clinic/failpoints,chartkeep-admin/bench
 
-.PHONY: help deps ui run test lint rust-tests ui-tests generate package clean-demo bench-crash fuzz
+.PHONY: help deps ui run test lint rust-tests ui-tests generate package package-check clean-demo bench-crash fuzz
 
 help:
 	@echo "make run      install what is missing, build, and start the app on a demo practice"
 	@echo "make test     install what is missing and run every check and test"
 	@echo "make package  build the Linux installer (.deb)"
+	@echo "make package-check  prove the .deb in a fresh Debian 12, from install to uninstall (root)"
 
 deps:
 	@scripts/install-deps
@@ -55,9 +56,17 @@ generate:
 # The Tauri CLI comes prebuilt with the UI's npm packages (@tauri-apps/cli), so packaging needs
 # no ten-minute `cargo install tauri-cli`.
 # The package carries the admin tool too (scripted backups, verification, restore).
+# The admin binary is taken from wherever cargo builds (CARGO_TARGET_DIR when set), so a separate
+# target folder packages what it built.
+PACKAGE_TARGET_DIR = $(abspath $(or $(CARGO_TARGET_DIR),target))
 package: ui
 	$(CARGO) build --release -p chartkeep-admin
-	cd src-tauri && ../ui/node_modules/.bin/tauri build --bundles deb
+	cd src-tauri && ../ui/node_modules/.bin/tauri build --bundles deb \
+		--config '{"bundle":{"linux":{"deb":{"files":{"/usr/bin/chartkeep-admin":"$(PACKAGE_TARGET_DIR)/release/chartkeep-admin"}}}}}'
+
+# Proves the .deb from a fresh Debian 12 to uninstall (as root): see scripts/package-check.
+package-check:
+	scripts/package-check
 
 clean-demo:
 	rm -rf .demo-data
