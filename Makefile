@@ -8,12 +8,14 @@ KEYRING := scripts/with-private-keyring
 # either.
 TEST_FEATURES := --features chartkeep-clinic/failpoints,chartkeep-admin/bench
 
-.PHONY: help deps ui run test lint rust-tests ui-tests generate package clean-demo bench-crash
+.PHONY: help deps ui run test lint rust-tests ui-tests generate package package-windows test-windows clean-demo bench-crash
 
 help:
 	@echo "make run      install what is missing, build, and start the app on a demo practice"
 	@echo "make test     install what is missing and run every check and test"
 	@echo "make package  build the Linux installer (.deb)"
+	@echo "make package-windows  cross-build the Windows installer (NSIS .exe) and try it under Wine"
+	@echo "make test-windows     cross-build the core crates' tests for Windows and run them under Wine"
 
 deps:
 	@scripts/install-deps
@@ -49,6 +51,14 @@ generate:
 package: ui
 	$(CARGO) build --release -p chartkeep-admin
 	cd src-tauri && ../ui/node_modules/.bin/tauri build --bundles deb
+
+# Windows, cross-built on Debian with MinGW-w64 and NSIS, tried under Wine (no Windows here).
+# Neither is part of `make test`; both install what they need (scripts/install-windows-deps).
+package-windows: ui
+	scripts/package-windows
+
+test-windows:
+	scripts/test-windows
 
 clean-demo:
 	rm -rf .demo-data
