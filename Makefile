@@ -8,13 +8,15 @@ KEYRING := scripts/with-private-keyring
 # either.
 TEST_FEATURES := --features chartkeep-clinic/failpoints,chartkeep-admin/bench
 
-.PHONY: help deps ui run test lint rust-tests ui-tests generate package package-check clean-demo bench-crash fuzz
+.PHONY: help deps ui run test lint rust-tests ui-tests generate package package-check package-windows test-windows clean-demo bench-crash fuzz
 
 help:
 	@echo "make run      install what is missing, build, and start the app on a demo practice"
 	@echo "make test     install what is missing and run every check and test"
 	@echo "make package  build the Linux installer (.deb)"
 	@echo "make package-check  prove the .deb in a fresh Debian 12, from install to uninstall (root)"
+	@echo "make package-windows  cross-build the Windows installer (NSIS .exe) and try it under Wine"
+	@echo "make test-windows     cross-build the core crates' tests for Windows and run them under Wine"
 
 deps:
 	@scripts/install-deps
@@ -67,6 +69,14 @@ package: ui
 # Proves the .deb from a fresh Debian 12 to uninstall (as root): see scripts/package-check.
 package-check:
 	scripts/package-check
+
+# Windows, cross-built on Debian with MinGW-w64 and NSIS, tried under Wine (no Windows here).
+# Neither is part of `make test`; both install what they need (scripts/install-windows-deps).
+package-windows: ui
+	scripts/package-windows
+
+test-windows:
+	scripts/test-windows
 
 clean-demo:
 	rm -rf .demo-data

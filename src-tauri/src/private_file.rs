@@ -1,4 +1,5 @@
-//! Files that only their owner may read: crash reports and the Recovery Kit.
+//! Files that only their owner may read: crash reports and the Recovery Kit (mode 0600 on Unix,
+//! an owner-only ACL on Windows).
 
 use std::fs::OpenOptions;
 use std::io::Write;
@@ -14,6 +15,7 @@ pub fn write_private_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(path)?;
+    chartkeep_vault::narrow_new_file_to_owner(path);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

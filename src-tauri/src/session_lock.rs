@@ -4,8 +4,14 @@
 //! ScreenSaver `ActiveChanged(true)` signal (GNOME as `org.gnome.ScreenSaver`; KDE, Xfce, Cinnamon
 //! and others as `org.freedesktop.ScreenSaver`), and logind's `Lock` signal for this login session
 //! on the system bus (`loginctl lock-session`, and what many lock screens and power managers
-//! send). Not covered yet: Windows (`WTS_SESSION_LOCK`) and macOS (`com.apple.screenIsLocked`);
-//! there the idle timeout and Ctrl+L remain the ways to lock.
+//! send).
+//!
+//! Covered on Windows: the session's `WTS_SESSION_LOCK` notification (Windows+L, Ctrl+Alt+Del
+//! then Lock, the screen saver's lock, a lock by policy), received through
+//! `WTSRegisterSessionNotification` on a hidden window of Chartkeep's own (`chartkeep-windows`).
+//!
+//! Not covered yet: macOS (`com.apple.screenIsLocked`); there the idle timeout and Ctrl+L remain
+//! the ways to lock.
 
 use std::time::{Duration, Instant};
 
@@ -30,8 +36,30 @@ pub fn follow_desktop_lock(app: AppHandle) {
         follow_in_background("screen-saver-lock", app.clone(), watch_screen_saver);
         follow_in_background("logind-lock", app, watch_logind_session);
     }
-    #[cfg(not(target_os = "linux"))]
+    #[cfg(windows)]
+    {
+        let handle = app.clone();
+        let followed = chartkeep_windows::session_lock::follow(move |change| {
+            if change == chartkeep_windows::session_lock::SessionChange::Locked {
+                tracing::info!("Windows locked this session; locking Chartkeep");
+                lock_now(&handle);
+            }
+        });
+        match followed {
+            // Kept for the app's lifetime: dropping it would stop following.
+            Ok(follower) => {
+                app.manage(WindowsLockFollower { _follower: follower });
+            }
+            Err(error) => tracing::warn!(%error, "the desktop's lock cannot be followed"),
+        }
+    }
+    #[cfg(not(any(target_os = "linux", windows)))]
     let _ = app;
+}
+
+#[cfg(windows)]
+struct WindowsLockFollower {
+    _follower: chartkeep_windows::session_lock::SessionLockFollower,
 }
 
 #[cfg(target_os = "linux")]

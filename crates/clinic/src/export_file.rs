@@ -101,6 +101,7 @@ impl PendingFile {
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let file = options.open(&temporary).map_err(|error| write_error(&target, &error))?;
+        chartkeep_vault::narrow_new_file_to_owner(&temporary);
         let pending =
             PendingFile { temporary, destination: target.clone(), may_replace: destination.may_replace, placed: false };
         let mut writer = BufWriter::new(file);
@@ -129,9 +130,16 @@ impl PendingFile {
     }
 }
 
-/// Renames `from` to `to` unless `to` exists: atomically with `RENAME_NOREPLACE` on Linux, or a
-/// hard link where that is refused; on disks that have neither (FAT), after checking.
+/// Renames `from` to `to` unless `to` exists: atomically with `RENAME_NOREPLACE` on Linux and
+/// `MoveFileExW` without `MOVEFILE_REPLACE_EXISTING` on Windows (NTFS and FAT alike), or a hard
+/// link where those are refused; on disks that have neither (FAT on Linux), after checking.
 fn rename_without_replacing(from: &Path, to: &Path) -> std::io::Result<()> {
+    #[cfg(windows)]
+    match chartkeep_windows::rename::rename_without_replacing(from, to) {
+        Ok(()) => return Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => return Err(error),
+        Err(_) => {}
+    }
     #[cfg(target_os = "linux")]
     {
         use rustix::fs::{CWD, RenameFlags, renameat_with};
@@ -212,6 +220,24 @@ mod tests {
         assert!(!destination.path().exists(), "not in place before it is put there");
         pending.put_in_place().unwrap();
         assert_eq!(fs::read(destination.path()).unwrap(), b"whole");
+    }
+
+    #[test]
+    fn a_placed_file_is_the_owners_alone() {
+        let folder = tempfile::tempdir().unwrap();
+        let data = practice(&folder);
+        let path = folder.path().join("summary.pdf");
+        write_confined_file(&ExportDestination::new_file(&path), &data, b"whole").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        #[cfg(windows)]
+        {
+            let access = chartkeep_windows::owner_only::access_of(&path).unwrap();
+            assert!(access.is_owner_only().unwrap(), "{access:?}");
+        }
     }
 
     #[test]

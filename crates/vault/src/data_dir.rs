@@ -20,13 +20,20 @@ impl DataDir {
         DataDir { root: root.into() }
     }
 
-    /// `CHARTKEEP_DATA_DIR` when set, otherwise the OS's per-user application data folder.
-    /// Development builds use a folder of their own so they never touch a practice's real data.
+    /// `CHARTKEEP_DATA_DIR` when set, otherwise the OS's per-user application data folder that
+    /// stays on this PC: `~/.local/share` on Linux, `~/Library/Application Support` on macOS,
+    /// `%LOCALAPPDATA%` on Windows (not the Roaming folder `dirs::data_dir` gives there, which a
+    /// domain may copy to a server at every sign-out). Development builds use a folder of their
+    /// own so they never touch a practice's real data.
     pub fn from_environment() -> VaultResult<DataDir> {
         if let Some(path) = std::env::var_os(DATA_DIR_VARIABLE).filter(|value| !value.is_empty()) {
             return Ok(DataDir::at(path));
         }
-        let base = dirs::data_dir().ok_or_else(|| VaultError::Io {
+        Self::under_the_systems_data_folder()
+    }
+
+    fn under_the_systems_data_folder() -> VaultResult<DataDir> {
+        let base = dirs::data_local_dir().ok_or_else(|| VaultError::Io {
             path: PathBuf::from("~"),
             source: std::io::Error::other("the system has no per-user data folder"),
         })?;
@@ -94,17 +101,22 @@ impl DataDir {
     }
 }
 
-/// Creates a folder readable only by its owner.
+/// Creates a folder readable only by its owner (on Windows: with an owner-only ACL, which what
+/// is created in it inherits).
 pub fn create_private_dir(path: &Path) -> VaultResult<()> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(path).map_err(VaultError::io(path))
+    builder.create(path).map_err(VaultError::io(path))?;
+    #[cfg(windows)]
+    chartkeep_windows::owner_only::restrict_to_owner(path).map_err(VaultError::io(path))?;
+    Ok(())
 }
 
-/// Narrows `folder` and everything in it to its owner. Symbolic links are left alone (their
-/// own mode means nothing) and never followed.
+/// Narrows `folder` and everything in it to its owner: modes 0700 and 0600 on Unix, a protected
+/// ACL that lets only the current user in on Windows. Symbolic links are left alone (their own
+/// mode means nothing) and never followed.
 pub fn restrict_to_owner(folder: &Path) -> VaultResult<()> {
     #[cfg(unix)]
     {
@@ -129,13 +141,42 @@ pub fn restrict_to_owner(folder: &Path) -> VaultResult<()> {
             }
         }
     }
-    #[cfg(not(unix))]
+    #[cfg(windows)]
+    {
+        let meta = fs::symlink_metadata(folder).map_err(VaultError::io(folder))?;
+        if meta.file_type().is_symlink() {
+            return Ok(());
+        }
+        chartkeep_windows::owner_only::restrict_to_owner(folder).map_err(VaultError::io(folder))?;
+        if meta.is_dir() {
+            for entry in fs::read_dir(folder).map_err(VaultError::io(folder))? {
+                let entry = entry.map_err(VaultError::io(folder))?;
+                restrict_to_owner(&entry.path())?;
+            }
+        }
+    }
+    #[cfg(not(any(unix, windows)))]
     let _ = folder;
     Ok(())
 }
 
+/// Narrows a file just created outside the data folder (an export, a backup, a Recovery Kit) to
+/// its owner, where that takes a call of its own: on Windows an owner-only ACL (on Unix the file
+/// was created with mode 0600 already). A disk that keeps no permissions (a FAT-formatted USB
+/// stick) keeps its own rules and the write goes ahead, because the person chose that place.
+pub fn narrow_new_file_to_owner(path: &Path) {
+    #[cfg(windows)]
+    if let Err(error) = chartkeep_windows::owner_only::restrict_to_owner(path) {
+        tracing::warn!(%error, "a new file's access could not be narrowed to its owner");
+    }
+    #[cfg(not(windows))]
+    let _ = path;
+}
+
 /// Makes every file and folder this process creates from now on private to its owner (umask
-/// 077), whatever the mode its code asks for: logs, exports, the webview's own files.
+/// 077), whatever the mode its code asks for: logs, exports, the webview's own files. Windows
+/// has no umask: there what is created in the data folder inherits its owner-only ACL, and
+/// exports and backups are narrowed one by one ([`narrow_new_file_to_owner`]).
 pub fn restrict_new_files_to_owner() {
     #[cfg(unix)]
     rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
@@ -183,6 +224,42 @@ mod tests {
         assert_eq!(mode(&root.join("keyslots.json")), 0o600);
         assert_eq!(mode(&root.join("logs/chartkeep.log")), 0o600);
         assert_eq!(mode(&outside), 0o644, "a link's target outside the folder is not touched");
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn claiming_a_folder_narrows_it_and_what_is_in_it_to_the_owner() {
+        use chartkeep_windows::owner_only::access_of;
+        let folder = tempfile::tempdir().unwrap();
+        let root = folder.path().join("practice");
+        fs::create_dir_all(root.join("logs")).unwrap();
+        fs::write(root.join("keyslots.json"), b"x").unwrap();
+        fs::write(root.join("logs").join("chartkeep.log"), b"x").unwrap();
+        let outside = folder.path().join("outside.txt");
+        fs::write(&outside, b"x").unwrap();
+        let outside_before = access_of(&outside).unwrap();
+        let _claim = DataDir::at(&root).claim().unwrap();
+        for path in
+            [root.clone(), root.join("logs"), root.join("keyslots.json"), root.join("logs").join("chartkeep.log")]
+        {
+            let access = access_of(&path).unwrap();
+            assert!(access.is_owner_only().unwrap(), "{}: {access:?}", path.display());
+        }
+        fs::write(root.join("later.txt"), b"x").unwrap();
+        let later = access_of(&root.join("later.txt")).unwrap();
+        assert_eq!(later.allowed, [chartkeep_windows::owner_only::current_user_sid().unwrap()], "inherited: {later:?}");
+        assert_eq!(access_of(&outside).unwrap(), outside_before, "a file outside the folder is not touched");
+    }
+
+    #[test]
+    fn the_systems_data_folder_is_the_local_one() {
+        let folder = DataDir::under_the_systems_data_folder().unwrap();
+        assert_eq!(folder.root().parent(), dirs::data_local_dir().as_deref());
+        #[cfg(windows)]
+        {
+            let local = std::env::var_os("LOCALAPPDATA").expect("Windows sets LOCALAPPDATA");
+            assert_eq!(folder.root().parent(), Some(Path::new(&local)), "not the Roaming folder");
+        }
     }
 
     #[test]

@@ -29,7 +29,8 @@ mod upgrade_tests;
 mod vault;
 
 pub use data_dir::{
-    ClaimedDataDir, DATA_DIR_VARIABLE, DataDir, create_private_dir, restrict_new_files_to_owner, restrict_to_owner,
+    ClaimedDataDir, DATA_DIR_VARIABLE, DataDir, create_private_dir, narrow_new_file_to_owner,
+    restrict_new_files_to_owner, restrict_to_owner,
 };
 pub use device_keyring::{AnchorState, ChainAnchor, DeviceSecretStore, KeyringEntry, OsKeyring};
 pub use error::{VaultError, VaultResult};

@@ -341,7 +341,13 @@ fn exports_are_never_written_into_the_data_folder_over_a_link_or_over_a_file_not
     let victim = outside.path().join("victim.txt");
     std::fs::write(&victim, b"kept").unwrap();
     let link = outside.path().join("link.csv");
+    #[cfg(unix)]
     std::os::unix::fs::symlink(&victim, &link).unwrap();
+    // Windows lets only administrators and Developer Mode make symbolic links: a test run
+    // without either cannot check this part (and says so).
+    #[cfg(windows)]
+    std::os::windows::fs::symlink_file(&victim, &link)
+        .expect("making a symbolic link (needs Developer Mode or an administrator)");
     let through_link = owner.export_audit_csv(&filter, sort, &ExportDestination::chosen_in_save_dialog(&link));
     assert_eq!(through_link.unwrap_err().field(), Some("destination"));
     assert_eq!(std::fs::read(&victim).unwrap(), b"kept", "nothing was written through the link");
@@ -356,8 +362,13 @@ fn an_import_of_a_device_or_an_oversized_file_is_refused_before_it_is_read() {
     let (_practice, _workstation, mut created) = new_practice();
     let owner = &mut created.session;
     let started = std::time::Instant::now();
-    let zero = owner.preview_import(Path::new("/dev/zero"), None).unwrap_err();
+    #[cfg(unix)]
+    let device = Path::new("/dev/zero");
+    #[cfg(windows)]
+    let device = Path::new(r"\\.\NUL");
+    let zero = owner.preview_import(device, None).unwrap_err();
     assert_eq!(zero.field(), Some("file"));
+    #[cfg(unix)]
     assert!(zero.to_string().contains("not a plain file"), "{zero}");
     let folder = tempfile::tempdir().unwrap();
     let huge = folder.path().join("huge.csv");
@@ -368,6 +379,7 @@ fn an_import_of_a_device_or_an_oversized_file_is_refused_before_it_is_read() {
     assert!(started.elapsed() < std::time::Duration::from_secs(5), "refused without reading");
 }
 
+#[cfg(unix)]
 #[test]
 fn the_data_folder_and_every_file_in_it_are_the_owners_alone() {
     use std::os::unix::fs::PermissionsExt;
@@ -390,6 +402,36 @@ fn the_data_folder_and_every_file_in_it_are_the_owners_alone() {
         }
     }
     check(practice.data_dir.root());
+}
+
+/// Windows' equivalent: every folder and file in the data folder lets only its owner in (the
+/// folder's own protected ACL, and what its files inherit from it).
+#[cfg(windows)]
+#[test]
+fn the_data_folder_and_every_file_in_it_are_the_owners_alone() {
+    use chartkeep_windows::owner_only::{access_of, current_user_sid};
+    let (practice, workstation, mut created) = new_practice();
+    let backups = tempfile::tempdir().unwrap();
+    back_up(&mut created.session, backups.path());
+    created.session.log_out().unwrap();
+    let _ = workstation.log_in("aokafor", &Password::new("wrong again"));
+    log_in(&workstation).lock().unwrap();
+    let user = current_user_sid().unwrap();
+    fn check(path: &Path, user: &str) {
+        let access = access_of(path).unwrap();
+        assert_eq!(access.allowed, [user], "{}: {access:?}", path.display());
+        assert_eq!(access.other_entries, 0, "{}: {access:?}", path.display());
+        if std::fs::symlink_metadata(path).unwrap().is_dir() {
+            for entry in std::fs::read_dir(path).unwrap() {
+                check(&entry.unwrap().path(), user);
+            }
+        }
+    }
+    assert!(access_of(practice.data_dir.root()).unwrap().is_owner_only().unwrap());
+    check(practice.data_dir.root(), &user);
+    for entry in std::fs::read_dir(backups.path()).unwrap() {
+        check(&entry.unwrap().path(), &user);
+    }
 }
 
 #[test]

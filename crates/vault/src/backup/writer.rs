@@ -204,7 +204,9 @@ fn create_private_file(path: &Path) -> std::io::Result<File> {
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)
+    let file = options.open(path)?;
+    crate::data_dir::narrow_new_file_to_owner(path);
+    Ok(file)
 }
 
 /// Makes a rename in `folder` durable.

@@ -107,6 +107,7 @@ fn every_single_bit_flip_in_the_key_slot_file_fails_cleanly_or_is_put_right() {
     assert!(unlock(&fixture, PASSWORD).is_ok());
 }
 
+#[cfg(unix)]
 #[test]
 fn the_key_slot_file_is_private_to_its_owner() {
     use std::os::unix::fs::PermissionsExt;
@@ -116,6 +117,21 @@ fn the_key_slot_file_is_private_to_its_owner() {
     assert_eq!(mode & 0o777, 0o600);
     let folder_mode = std::fs::metadata(fixture.data_dir.root()).unwrap().permissions().mode();
     assert_eq!(folder_mode & 0o777, 0o700);
+}
+
+/// Windows' equivalent of modes 0600 and 0700: a protected ACL that lets only the owner in.
+#[cfg(windows)]
+#[test]
+fn the_key_slot_file_is_private_to_its_owner() {
+    use chartkeep_windows::owner_only::access_of;
+    let fixture = fixture();
+    create(&fixture).vault.lock().unwrap();
+    let user = chartkeep_windows::owner_only::current_user_sid().unwrap();
+    let slots = access_of(&fixture.data_dir.key_slots()).unwrap();
+    assert_eq!(slots.allowed, [user], "{slots:?}");
+    assert_eq!(slots.other_entries, 0);
+    let folder = access_of(fixture.data_dir.root()).unwrap();
+    assert!(folder.is_owner_only().unwrap(), "{folder:?}");
 }
 
 #[test]
