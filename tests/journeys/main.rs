@@ -16,6 +16,7 @@ mod emergency_access_in_app;
 mod front_desk_in_app;
 mod in_app;
 mod screen_sizes_in_app;
+mod seed_cli;
 mod tamper_cli;
 mod tidy;
 mod torture;
