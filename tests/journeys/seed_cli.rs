@@ -85,7 +85,8 @@ fn a_seeded_demo_has_charts_and_long_commands_print_only_their_result() {
     .unwrap();
     let mut owner = workstation.log_in("owner", &Password::new(PASSWORD)).unwrap();
     let midnight = time::OffsetDateTime::now_utc().replace_time(time::Time::MIDNIGHT);
-    let (from, to) = (chartkeep_clinic::timestamp(midnight), chartkeep_clinic::timestamp(midnight + time::Duration::days(1)));
+    let (from, to) =
+        (chartkeep_clinic::timestamp(midnight), chartkeep_clinic::timestamp(midnight + time::Duration::days(1)));
     let mut patients: Vec<String> = Vec::new();
     for appointment in owner.day_schedule(&from, &to).unwrap().into_iter().flat_map(|day| day.appointments) {
         if !patients.contains(&appointment.patient_id) {
@@ -103,7 +104,10 @@ fn a_seeded_demo_has_charts_and_long_commands_print_only_their_result() {
         signed += chart.encounters.iter().filter(|encounter| encounter.signed).count();
         drafts += chart.encounters.iter().filter(|encounter| !encounter.signed).count();
         with_lists += usize::from(!chart.medications.is_empty() && !chart.problems.is_empty());
-        let severe_here = chart.allergies.iter().any(|item| matches!(&item.data, ItemData::Allergy { severity, .. } if severity == "severe"));
+        let severe_here = chart
+            .allergies
+            .iter()
+            .any(|item| matches!(&item.data, ItemData::Allergy { severity, .. } if severity == "severe"));
         severe += usize::from(severe_here);
         if severe_here {
             assert!(matches!(chart.allergy_banner, AllergyBanner::Allergies { .. }), "the banner shows it");

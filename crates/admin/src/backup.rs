@@ -14,7 +14,12 @@ use crate::progress::Progress;
 use crate::stdin_lines::{next_line, stdin_lines};
 
 /// Backs up into `folder` as an Owner (password on standard input).
-pub fn create(data_dir: &DataDir, folder: &Path, username: Option<&str>, progress: Progress) -> Result<Report, Failure> {
+pub fn create(
+    data_dir: &DataDir,
+    folder: &Path,
+    username: Option<&str>,
+    progress: Progress,
+) -> Result<Report, Failure> {
     let (_workstation, mut session) = signed_in_from_stdin(data_dir, username)?;
     let request = BackupRequest { trigger: BackupTrigger::CommandLine, folder: Some(folder.to_path_buf()) };
     let bar = progress.bytes("Backing up");
@@ -96,9 +101,9 @@ pub fn restore(data_dir: &DataDir, file: &Path, username: Option<&str>, progress
         _ => {
             let password = Password::new(next_line(&mut lines, "owner's new password")?.as_str());
             let bar = progress.bytes("Restoring");
-            let session = workstation.restore_onto_this_pc(file, &key, &password, KdfChoice::Calibrated, &mut |step| {
-                bar.step(step)
-            })?;
+            let session =
+                workstation
+                    .restore_onto_this_pc(file, &key, &password, KdfChoice::Calibrated, &mut |step| bar.step(step))?;
             drop(bar);
             let owner = session.user().username.clone();
             session.log_out()?;

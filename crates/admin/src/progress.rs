@@ -54,8 +54,8 @@ impl Progress {
         if !self.shown {
             return Bar { bar: ProgressBar::hidden() };
         }
-        let style =
-            ProgressStyle::with_template("{spinner} {msg} ({elapsed})").unwrap_or_else(|_| ProgressStyle::default_spinner());
+        let style = ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner());
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(style);
         bar.set_message(label.to_owned());
         bar.enable_steady_tick(Duration::from_millis(120));

@@ -43,7 +43,8 @@ pub fn search(patients: u64, runs: usize, progress: Progress) -> Result<Report, 
     let queries = sample_queries(&mut desk, runs.max(1), 9)?;
     drop(spinner);
     // The example: two of the commonest beginnings, in both orders, as often as the others.
-    let common_pair: Vec<String> = ["ma jo", "jo ma"].iter().cycle().take(runs.max(1)).map(|query| (*query).to_owned()).collect();
+    let common_pair: Vec<String> =
+        ["ma jo", "jo ma"].iter().cycle().take(runs.max(1)).map(|query| (*query).to_owned()).collect();
     let plain = chartkeep_vault::open_plain_benchmark_copy(&plain_path).map_err(chartkeep_clinic::ClinicError::from)?;
     let kinds: Vec<(&str, &Vec<String>)> = vec![
         ("name prefix (2 to 5 letters)", &queries.prefixes),

@@ -194,7 +194,8 @@ impl DemoChart<'_> {
     ) -> ClinicResult<()> {
         let age = age_on(self.born, self.now.date());
         // The first chart always has the severe allergy, so the banner can be seen at once.
-        let allergy = if index == 0 { Some(0) } else { [None, None, Some(1), Some(2), Some(3)][random.below(5) as usize] };
+        let allergy =
+            if index == 0 { Some(0) } else { [None, None, Some(1), Some(2), Some(3)][random.below(5) as usize] };
         let draft = match allergy {
             Some(which) => {
                 let [substance, reaction, severity] = ALLERGIES[which];
@@ -228,7 +229,7 @@ impl DemoChart<'_> {
             seeded.signed_notes += 1;
         }
         // Every third chart has today's visit begun: a draft, autosaved and not yet signed.
-        if index % 3 == 0 {
+        if index.is_multiple_of(3) {
             let encounter = session.start_encounter(self.id, EncounterKind::Visit, "")?;
             let today = SoapNote {
                 subjective: "Here for a check-up; feels well overall. Asks about the flu vaccine.".into(),
@@ -247,7 +248,12 @@ impl DemoChart<'_> {
         (when.date() > self.born).then_some(when)
     }
 
-    fn record_condition(&self, session: &mut Session, condition: &Condition, random: &mut Synthetic) -> ClinicResult<()> {
+    fn record_condition(
+        &self,
+        session: &mut Session,
+        condition: &Condition,
+        random: &mut Synthetic,
+    ) -> ClinicResult<()> {
         let since = self.days_ago(random, 400, 3000).map_or(self.now.date(), |when| when.date());
         session.record_chart_item(
             self.id,

@@ -76,7 +76,8 @@ pub fn sample_queries(session: &mut Session, count: usize, seed: u64) -> ClinicR
             given.chars().take(3).collect::<String>(),
             family.chars().take(3).collect::<String>()
         ));
-        let (given_two, family_two): (String, String) = (given.chars().take(2).collect(), family.chars().take(2).collect());
+        let (given_two, family_two): (String, String) =
+            (given.chars().take(2).collect(), family.chars().take(2).collect());
         queries.two_short_words.push(if random.below(2) == 0 {
             format!("{given_two} {family_two}")
         } else {

@@ -117,7 +117,12 @@ const DRIVE_BELOW: i64 = 1_000;
 /// the date of birth and "not entered in error" checked inside the same query so the scan stops
 /// at `limit`; several common words (two or three letters of frequent names) are found by
 /// intersecting each word's range of the index and shown sorted by name.
-fn by_names(connection: &Connection, words: &[Vec<String>], born: Option<Date>, limit: usize) -> ClinicResult<Vec<u64>> {
+fn by_names(
+    connection: &Connection,
+    words: &[Vec<String>],
+    born: Option<Date>,
+    limit: usize,
+) -> ClinicResult<Vec<u64>> {
     if let ([first, second], None) = (words, born)
         && pairs_can_answer(first, second)
     {
