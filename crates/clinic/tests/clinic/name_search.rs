@@ -83,7 +83,7 @@ fn two_name_beginnings_find_the_same_people_in_either_order_sorted_by_name() {
 
 #[test]
 fn a_changed_name_moves_and_a_record_entered_in_error_or_merged_is_shown_as_by_any_search() {
-    let (_practice, workstation, mut owner, mut desk) = front_desk();
+    let (practice, workstation, mut owner, mut desk) = front_desk();
     let ids = register_people(&mut desk);
     desk.update_patient(&ids[1], 1, &draft("Jones", "Emily", "1975-06-11")).unwrap();
     assert_eq!(found(&mut desk, "ma jo"), ["Martínez, José", "Smith, Mary Jo"], "the old name is gone");
