@@ -18,6 +18,7 @@ mod front_desk_in_app;
 mod in_app;
 mod release_in_app;
 mod screen_sizes_in_app;
+mod seed_cli;
 mod tamper_cli;
 mod tidy;
 mod torture;

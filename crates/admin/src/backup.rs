@@ -10,13 +10,21 @@ use chartkeep_vault::{DataDir, KdfChoice, Password, RecoveryKey};
 use serde_json::json;
 
 use crate::commands::{Failure, Report, signed_in_from_stdin, workstation};
+use crate::progress::Progress;
 use crate::stdin_lines::{next_line, stdin_lines};
 
 /// Backs up into `folder` as an Owner (password on standard input).
-pub fn create(data_dir: &DataDir, folder: &Path, username: Option<&str>) -> Result<Report, Failure> {
+pub fn create(
+    data_dir: &DataDir,
+    folder: &Path,
+    username: Option<&str>,
+    progress: Progress,
+) -> Result<Report, Failure> {
     let (_workstation, mut session) = signed_in_from_stdin(data_dir, username)?;
     let request = BackupRequest { trigger: BackupTrigger::CommandLine, folder: Some(folder.to_path_buf()) };
-    let made = session.back_up(&request, &mut |_| true);
+    let bar = progress.bytes("Backing up");
+    let made = session.back_up(&request, &mut |step| bar.step(step));
+    drop(bar);
     session.log_out()?;
     let record = made?;
     let path = folder.join(&record.file_name);
@@ -38,15 +46,24 @@ pub fn create(data_dir: &DataDir, folder: &Path, username: Option<&str>) -> Resu
 }
 
 /// Verifies a backup, with an Owner's password on this practice or with a key anywhere.
-pub fn verify(data_dir: &DataDir, file: &Path, with_key: bool, username: Option<&str>) -> Result<Report, Failure> {
+pub fn verify(
+    data_dir: &DataDir,
+    file: &Path,
+    with_key: bool,
+    username: Option<&str>,
+    progress: Progress,
+) -> Result<Report, Failure> {
     let verification = if with_key {
         let mut lines = stdin_lines();
         let key = RecoveryKey::parse(next_line(&mut lines, "recovery key")?.as_str());
         let work = tempfile::tempdir().map_err(|error| format!("No temporary folder: {error}"))?;
-        verify_backup_with_key(file, &key, work.path(), &mut |_| true)?
+        let bar = progress.bytes("Verifying");
+        verify_backup_with_key(file, &key, work.path(), &mut |step| bar.step(step))?
     } else {
         let (_workstation, mut session) = signed_in_from_stdin(data_dir, username)?;
-        let verified = session.verify_backup_file(file, &mut |_| true);
+        let bar = progress.bytes("Verifying");
+        let verified = session.verify_backup_file(file, &mut |step| bar.step(step));
+        drop(bar);
         session.log_out()?;
         verified?
     };
@@ -75,16 +92,19 @@ fn report_verification(file: &Path, verification: &BackupVerification) -> Result
 /// Restores a backup. The recovery key comes first on standard input. On a PC where the
 /// practice is ready, an Owner's password follows and the database is replaced in place; on a
 /// PC without a usable practice, the Owner's new password follows.
-pub fn restore(data_dir: &DataDir, file: &Path, username: Option<&str>) -> Result<Report, Failure> {
+pub fn restore(data_dir: &DataDir, file: &Path, username: Option<&str>, progress: Progress) -> Result<Report, Failure> {
     let mut lines = stdin_lines();
     let key = RecoveryKey::parse(next_line(&mut lines, "recovery key")?.as_str());
     let workstation = workstation(data_dir)?;
     match workstation.practice_state() {
-        PracticeState::Ready { .. } => restore_in_place(&workstation, file, &key, username, &mut lines),
+        PracticeState::Ready { .. } => restore_in_place(&workstation, file, &key, username, &mut lines, progress),
         _ => {
             let password = Password::new(next_line(&mut lines, "owner's new password")?.as_str());
+            let bar = progress.bytes("Restoring");
             let session =
-                workstation.restore_onto_this_pc(file, &key, &password, KdfChoice::Calibrated, &mut |_| true)?;
+                workstation
+                    .restore_onto_this_pc(file, &key, &password, KdfChoice::Calibrated, &mut |step| bar.step(step))?;
+            drop(bar);
             let owner = session.user().username.clone();
             session.log_out()?;
             Ok(Report {
@@ -103,6 +123,7 @@ fn restore_in_place(
     key: &RecoveryKey,
     username: Option<&str>,
     lines: &mut impl Iterator<Item = std::io::Result<String>>,
+    progress: Progress,
 ) -> Result<Report, Failure> {
     let password = Password::new(next_line(lines, "owner's password")?.as_str());
     let username = match username {
@@ -115,14 +136,19 @@ fn restore_in_place(
             .unwrap_or_default(),
     };
     let mut session = workstation.log_in(&username, &password)?;
-    let prepared = match session.prepare_restore(file, key, &mut |_| true) {
+    let bar = progress.bytes("Restoring");
+    let prepared = session.prepare_restore(file, key, &mut |step| bar.step(step));
+    drop(bar);
+    let prepared = match prepared {
         Ok(prepared) => prepared,
         Err(error) => {
             session.log_out()?;
             return Err(error.into());
         }
     };
+    let spinner = progress.spinner("Putting the restored database in place");
     let outcome = session.complete_restore(prepared)?;
+    drop(spinner);
     Ok(Report {
         human: format!(
             "Restored the backup of {} in place. The database as it was is kept, encrypted, at {}.",

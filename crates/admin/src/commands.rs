@@ -10,6 +10,7 @@ use chartkeep_clinic::{
 use chartkeep_vault::{DataDir, KdfChoice, OsKeyring, Password, RecoveryKey, read_key_slots};
 use serde_json::{Value, json};
 
+use crate::progress::Progress;
 use crate::stdin_lines::{next_line, stdin_lines};
 
 pub struct Report {
@@ -278,9 +279,11 @@ pub fn audit_verify(data_dir: &DataDir, username: Option<&str>) -> Outcome {
 }
 
 /// Rotates the database key.
-pub fn rekey(data_dir: &DataDir, username: Option<&str>) -> Outcome {
+pub fn rekey(data_dir: &DataDir, username: Option<&str>, progress: Progress) -> Outcome {
     let (_workstation, mut session) = signed_in_from_stdin(data_dir, username)?;
-    let rotated = session.rotate_database_key(&mut |_| true);
+    let bar = progress.bytes("Rotating the database key");
+    let rotated = session.rotate_database_key(&mut |step| bar.step(step));
+    drop(bar);
     session.log_out()?;
     let rotated = rotated?;
     let needing = &rotated.users_needing_new_password;
@@ -304,24 +307,6 @@ pub fn rekey(data_dir: &DataDir, username: Option<&str>) -> Outcome {
             "users_needing_new_password": needing,
             "database_bytes": rotated.database_bytes,
         }),
-    })
-}
-
-/// Adds synthetic patients (and a day of appointments) to the practice: developer builds only.
-#[cfg(feature = "bench")]
-pub fn seed(data_dir: &DataDir, patients: u64, appointments_today: bool, username: Option<&str>) -> Outcome {
-    let (_workstation, mut session) = signed_in_from_stdin(data_dir, username)?;
-    let seeded = chartkeep_clinic::bench_support::patients::seed_patients(&mut session, patients, 2026)?;
-    let booked = if appointments_today {
-        let today = time::OffsetDateTime::now_utc().replace_time(time::macros::time!(08:00));
-        chartkeep_clinic::bench_support::patients::seed_day_of_appointments(&mut session, today, 7)?
-    } else {
-        0
-    };
-    session.log_out()?;
-    Ok(Report {
-        human: format!("Added {seeded} synthetic patients and {booked} appointments."),
-        json: json!({ "ok": true, "patients": seeded, "appointments": booked }),
     })
 }
 

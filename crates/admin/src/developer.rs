@@ -7,7 +7,9 @@ use chartkeep_vault::DataDir;
 use clap::Subcommand;
 
 use crate::bench;
-use crate::commands::{self, Failure, Report};
+use crate::commands::{Failure, Report};
+use crate::progress::Progress;
+use crate::seed::{SeedRequest, seed};
 
 #[derive(Debug, Subcommand)]
 pub enum DeveloperCommand {
@@ -19,6 +21,11 @@ pub enum DeveloperCommand {
         /// Also book a day of appointments for every clinician, from 08:00 UTC today.
         #[arg(long)]
         appointments_today: bool,
+        /// Also give this many patients a chart (those with an appointment today first): past
+        /// visits with signed notes, a draft for today, allergies, medications and problems,
+        /// written through the clinician's use cases. The user signing in must be a clinician.
+        #[arg(long, default_value_t = 0)]
+        charts: u64,
         #[arg(long, required = true)]
         password_stdin: bool,
         /// Sign in as this user (default: the practice's owner).
@@ -100,21 +107,28 @@ pub enum BenchCommand {
     },
 }
 
-/// Runs a developer command.
-pub fn run(command: DeveloperCommand, data_dir: &DataDir) -> Result<Report, Failure> {
+/// Runs a developer command; `progress` says whether long work shows a bar.
+pub fn run(command: DeveloperCommand, data_dir: &DataDir, progress: Progress) -> Result<Report, Failure> {
     match command {
-        DeveloperCommand::Seed { patients, appointments_today, username, .. } => {
-            commands::seed(data_dir, patients, appointments_today, username.as_deref())
+        DeveloperCommand::Seed { patients, appointments_today, charts, username, .. } => {
+            let request = SeedRequest { patients, appointments_today, charts, username: username.as_deref() };
+            seed(data_dir, &request, progress)
         }
-        DeveloperCommand::Bench { command: BenchCommand::Unlock { runs } } => bench::unlock(runs),
-        DeveloperCommand::Bench { command: BenchCommand::Audit { entries, runs } } => bench::audit(entries, runs),
-        DeveloperCommand::Bench { command: BenchCommand::Search { patients, runs } } => bench::search(patients, runs),
+        DeveloperCommand::Bench { command: BenchCommand::Unlock { runs } } => bench::unlock(runs, progress),
+        DeveloperCommand::Bench { command: BenchCommand::Audit { entries, runs } } => {
+            bench::audit(entries, runs, progress)
+        }
+        DeveloperCommand::Bench { command: BenchCommand::Search { patients, runs } } => {
+            bench::search(patients, runs, progress)
+        }
         DeveloperCommand::Bench { command: BenchCommand::Chart { patients, encounters, runs } } => {
-            bench::chart(patients, encounters, runs)
+            bench::chart(patients, encounters, runs, progress)
         }
-        DeveloperCommand::Bench { command: BenchCommand::Backup { size_mb } } => bench::backup(size_mb),
-        DeveloperCommand::Bench { command: BenchCommand::Import { rows, existing } } => bench::import(rows, existing),
-        DeveloperCommand::Bench { command: BenchCommand::Crash { runs, seed } } => bench::crash(runs, seed),
+        DeveloperCommand::Bench { command: BenchCommand::Backup { size_mb } } => bench::backup(size_mb, progress),
+        DeveloperCommand::Bench { command: BenchCommand::Import { rows, existing } } => {
+            bench::import(rows, existing, progress)
+        }
+        DeveloperCommand::Bench { command: BenchCommand::Crash { runs, seed } } => bench::crash(runs, seed, progress),
         DeveloperCommand::Bench { command: BenchCommand::CrashWriter { first, iterations, backups } } => {
             bench::crash_writer(data_dir, first, iterations, &backups)
         }

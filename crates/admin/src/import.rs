@@ -11,6 +11,7 @@ use chartkeep_vault::DataDir;
 use serde_json::json;
 
 use crate::commands::{Failure, Report, signed_in_from_stdin};
+use crate::progress::Progress;
 
 /// What to do with the file.
 pub struct ImportRequest<'a> {
@@ -21,9 +22,13 @@ pub struct ImportRequest<'a> {
     pub username: Option<&'a str>,
 }
 
-pub fn import_patients(data_dir: &DataDir, request: &ImportRequest<'_>) -> Result<Report, Failure> {
+pub fn import_patients(data_dir: &DataDir, request: &ImportRequest<'_>, progress: Progress) -> Result<Report, Failure> {
     let (_workstation, mut session) = signed_in_from_stdin(data_dir, request.username)?;
-    let mut keep_going = |_: u64, _: u64| true;
+    let bar = progress.counter(if request.dry_run { "Checking rows" } else { "Checking and importing rows" }, 0);
+    let mut keep_going = |done: u64, total: u64| {
+        bar.set(done, total);
+        true
+    };
     let outcome = session.import_mapping(request.mapping).and_then(|mapping| {
         if request.dry_run {
             session.dry_run_import(request.file, &mapping, &mut keep_going).map(Imported::Checked)
@@ -33,6 +38,7 @@ pub fn import_patients(data_dir: &DataDir, request: &ImportRequest<'_>) -> Resul
                 .map(Imported::Saved)
         }
     });
+    drop(bar);
     session.log_out()?;
     Ok(match outcome? {
         Imported::Checked(report) => checked(&report),

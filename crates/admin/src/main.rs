@@ -10,6 +10,9 @@ mod commands;
 #[cfg(feature = "bench")]
 mod developer;
 mod import;
+mod progress;
+#[cfg(feature = "bench")]
+mod seed;
 mod stdin_lines;
 
 use std::path::PathBuf;
@@ -182,6 +185,7 @@ fn main() -> ExitCode {
             Err(error) => return commands::fail(&error.to_string(), cli.json),
         },
     };
+    let progress = progress::Progress::for_this_run(cli.json);
     let output = match cli.command {
         Command::Init {
             practice,
@@ -209,7 +213,7 @@ fn main() -> ExitCode {
             commands::audit_verify(&data_dir, username.as_deref())
         }
         Command::Recover { .. } => commands::recover(&data_dir),
-        Command::Rekey { username, .. } => commands::rekey(&data_dir, username.as_deref()),
+        Command::Rekey { username, .. } => commands::rekey(&data_dir, username.as_deref(), progress),
         Command::Import {
             command: ImportCommand::Patients { file, mapping, dry_run, skip_invalid_rows, username, .. },
         } => {
@@ -220,19 +224,19 @@ fn main() -> ExitCode {
                 skip_invalid_rows,
                 username: username.as_deref(),
             };
-            import::import_patients(&data_dir, &request)
+            import::import_patients(&data_dir, &request, progress)
         }
         Command::Backup { command: BackupCommand::Create { out, username, .. } } => {
-            backup::create(&data_dir, &out, username.as_deref())
+            backup::create(&data_dir, &out, username.as_deref(), progress)
         }
         Command::Backup { command: BackupCommand::Verify { file, recovery_key_stdin, username, .. } } => {
-            backup::verify(&data_dir, &file, recovery_key_stdin, username.as_deref())
+            backup::verify(&data_dir, &file, recovery_key_stdin, username.as_deref(), progress)
         }
         Command::Backup { command: BackupCommand::Restore { file, username, .. } } => {
-            backup::restore(&data_dir, &file, username.as_deref())
+            backup::restore(&data_dir, &file, username.as_deref(), progress)
         }
         #[cfg(feature = "bench")]
-        Command::Developer(command) => developer::run(command, &data_dir),
+        Command::Developer(command) => developer::run(command, &data_dir, progress),
     };
     match output {
         Ok(report) => commands::succeed(&report, cli.json),

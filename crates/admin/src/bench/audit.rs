@@ -9,18 +9,23 @@ use serde_json::{Value, json};
 
 use super::{BenchPractice, cheap_kdf, millis, percentile};
 use crate::commands::{Failure, Report};
+use crate::progress::Progress;
 
 /// The audit trail at `entries` entries: full verification, the check at unlock, and the audit
 /// view's filtered queries.
-pub fn audit(entries: u64, runs: u32) -> Result<Report, Failure> {
+pub fn audit(entries: u64, runs: u32, progress: Progress) -> Result<Report, Failure> {
     let (practice, mut session) = BenchPractice::new(cheap_kdf())?;
     let started = Instant::now();
-    fill_audit_trail(&mut session, entries, 7)?;
+    let bar = progress.counter("Appending synthetic audit entries", entries);
+    fill_audit_trail(&mut session, entries, 7, &mut |done, total| bar.set(done, total))?;
+    drop(bar);
     let built = started.elapsed();
 
+    let spinner = progress.spinner("Verifying the whole chain");
     let started = Instant::now();
     let verification = session.verify_audit_chain()?;
     let full = started.elapsed();
+    drop(spinner);
     if !verification.is_intact() {
         return Err(Failure::from(format!("The benchmark's chain failed verification: {}", verification.describe())));
     }
@@ -28,7 +33,7 @@ pub fn audit(entries: u64, runs: u32) -> Result<Report, Failure> {
     // The check at unlock verifies what was written since the anchor: a working session's worth.
     session.log_out()?;
     let mut session = practice.sign_in()?;
-    fill_audit_trail(&mut session, 500, 11)?;
+    fill_audit_trail(&mut session, 500, 11, &mut |_, _| {})?;
     let (since_anchor, intact) = time_unlock_check(&mut session)?;
     if !intact {
         return Err(Failure::from("The benchmark's chain failed its check against the anchor.".to_owned()));
@@ -73,18 +78,21 @@ pub fn audit(entries: u64, runs: u32) -> Result<Report, Failure> {
     let mut lines = Vec::new();
     let mut results = Vec::new();
     let mut worst_p95 = Duration::ZERO;
+    let bar = progress.counter("Querying the audit view", (queries.len() * runs.max(1) as usize) as u64);
     for (name, filter, sort, offset) in &queries {
         let mut samples = Vec::new();
         for _ in 0..runs.max(1) {
             let started = Instant::now();
             session.audit_entries(filter, *sort, *offset, 100)?;
             samples.push(started.elapsed());
+            bar.advance();
         }
         let (p50, p95) = (percentile(&samples, 0.5), percentile(&samples, 0.95));
         worst_p95 = worst_p95.max(p95);
         lines.push(format!("  {name:<28} p50 {:>7} ms   p95 {:>7} ms", millis(p50), millis(p95)));
         results.push(json!({ "query": name, "p50_ms": millis(p50), "p95_ms": millis(p95) }));
     }
+    drop(bar);
     session.log_out()?;
     let human = format!(
         "Audit trail benchmark: {entries} entries in SQLCipher on this PC (built in {:.1} s)\n\

@@ -13,6 +13,7 @@ use serde_json::json;
 
 use super::{BenchPractice, cheap_kdf};
 use crate::commands::{Failure, Report};
+use crate::progress::Progress;
 
 /// The goals: export at least this fast, a verified restore at most this long per GB.
 const EXPORT_GOAL_MB_S: f64 = 100.0;
@@ -22,24 +23,30 @@ fn megabytes(bytes: u64) -> f64 {
     bytes as f64 / 1_000_000.0
 }
 
-pub fn backup(size_mb: u64) -> Result<Report, Failure> {
+pub fn backup(size_mb: u64, progress: Progress) -> Result<Report, Failure> {
     let (practice, mut owner) = BenchPractice::new(cheap_kdf())?;
     let started = Instant::now();
     // About 1 MB per 110 patients with 10 signed encounters each (measured).
     let patients = (size_mb * 110).max(100);
-    seed_patients(&mut owner, patients, 11)?;
+    let bar = progress.counter("Adding synthetic patients", patients);
+    seed_patients(&mut owner, patients, 11, &mut |done, total| bar.set(done, total))?;
+    drop(bar);
     owner.log_out()?;
     let mut clinician = practice.clinician_session()?;
-    seed_chart(&mut clinician, patients * 10, 12)?;
+    let bar = progress.counter("Writing signed encounters", patients * 10);
+    seed_chart(&mut clinician, patients * 10, 12, &mut |done, total| bar.set(done, total))?;
+    drop(bar);
     clinician.log_out()?;
     let built = started.elapsed();
 
     let database = practice.workstation.data_dir().database();
     let bytes = std::fs::metadata(&database).map_err(|error| format!("No database: {error}"))?.len();
     let copy_target = practice.folder().join("plain-copy-of-the-database.db");
+    let spinner = progress.spinner("Copying the database file");
     let copy_started = Instant::now();
     std::fs::copy(&database, &copy_target).map_err(|error| format!("The plain copy failed: {error}"))?;
     let copy = copy_started.elapsed();
+    drop(spinner);
     std::fs::remove_file(&copy_target).map_err(|error| format!("The plain copy stays: {error}"))?;
 
     let folder = practice.folder().join("backups");
@@ -49,15 +56,17 @@ pub fn backup(size_mb: u64) -> Result<Report, Failure> {
     let job_started = Instant::now();
     let mut verify_started = None;
     let mut writing_started = None;
-    let outcome = job.run(&mut |progress| {
-        if progress.step == BackupStep::Writing && writing_started.is_none() {
+    let bar = progress.bytes("Backing up");
+    let outcome = job.run(&mut |step| {
+        if step.step == BackupStep::Writing && writing_started.is_none() {
             writing_started = Some(job_started.elapsed());
         }
-        if progress.step == BackupStep::Reading && verify_started.is_none() {
+        if step.step == BackupStep::Reading && verify_started.is_none() {
             verify_started = Some(job_started.elapsed());
         }
-        true
+        bar.step(step)
     });
+    drop(bar);
     let job_time = job_started.elapsed();
     let record = owner.finish_backup(outcome)?;
     let export = verify_started.unwrap_or(job_time);
@@ -66,8 +75,10 @@ pub fn backup(size_mb: u64) -> Result<Report, Failure> {
 
     let recovery = practice.recovery_key();
     let restore_started = Instant::now();
-    let prepared = owner.prepare_restore(&folder.join(&record.file_name), recovery, &mut |_| true)?;
+    let bar = progress.bytes("Restoring");
+    let prepared = owner.prepare_restore(&folder.join(&record.file_name), recovery, &mut |step| bar.step(step))?;
     owner.complete_restore(prepared)?;
+    drop(bar);
     let restore = restore_started.elapsed();
 
     let export_rate = megabytes(bytes) / export.as_secs_f64().max(1e-9);

@@ -14,13 +14,19 @@ use serde_json::{Value, json};
 
 use super::{BenchPractice, cheap_kdf, millis, percentile};
 use crate::commands::{Failure, Report};
+use crate::progress::{Bar, Progress};
 
-fn time_each<T>(items: &[T], mut operation: impl FnMut(&T) -> Result<(), Failure>) -> Result<Vec<Duration>, Failure> {
+fn time_each<T>(
+    bar: &Bar,
+    items: &[T],
+    mut operation: impl FnMut(&T) -> Result<(), Failure>,
+) -> Result<Vec<Duration>, Failure> {
     let mut samples = Vec::with_capacity(items.len());
     for item in items {
         let started = Instant::now();
         operation(item)?;
         samples.push(started.elapsed());
+        bar.advance();
     }
     Ok(samples)
 }
@@ -71,14 +77,18 @@ impl Measured {
     }
 }
 
-pub fn chart(patients: u64, encounters: u64, runs: usize) -> Result<Report, Failure> {
+pub fn chart(patients: u64, encounters: u64, runs: usize, progress: Progress) -> Result<Report, Failure> {
     let runs = runs.max(1);
     let (practice, mut owner) = BenchPractice::new(cheap_kdf())?;
     let started = Instant::now();
-    seed_patients(&mut owner, patients, 42)?;
+    let bar = progress.counter("Adding synthetic patients", patients);
+    seed_patients(&mut owner, patients, 42, &mut |done, total| bar.set(done, total))?;
+    drop(bar);
     owner.log_out()?;
     let mut clinician = practice.clinician_session()?;
-    let seeded = seed_chart(&mut clinician, encounters, 7)?;
+    let bar = progress.counter("Writing signed encounters", encounters);
+    let seeded = seed_chart(&mut clinician, encounters, 7, &mut |done, total| bar.set(done, total))?;
+    drop(bar);
     let built = started.elapsed();
     // Seeding a large chart outlasts the idle timeout: sign in afresh to measure.
     clinician.log_out()?;
@@ -92,9 +102,11 @@ pub fn chart(patients: u64, encounters: u64, runs: usize) -> Result<Report, Fail
             .collect::<Result<Vec<String>, _>>()
     })
     .map_err(|error| format!("No sample of patients: {error}"))?;
+    // Ten timed passes over the sample follow.
+    let bar = progress.counter("Measuring", (sample.len() * 10) as u64);
     // Drafts to save, one per sampled patient, started through the use case.
     let mut drafts = Vec::with_capacity(sample.len());
-    let start = time_each(&sample, |patient_id| {
+    let start = time_each(&bar, &sample, |patient_id| {
         drafts.push(clinician.start_encounter(patient_id, EncounterKind::Visit, "")?.id);
         Ok(())
     })?;
@@ -109,30 +121,31 @@ pub fn chart(patients: u64, encounters: u64, runs: usize) -> Result<Report, Fail
 
     // One pass each first, so both databases are measured with warm caches.
     with_session_connection(&clinician, |connection| {
-        time_each(&sample, |id| Ok(read_chart_on(connection, id, &viewer).map(drop)?))
+        time_each(&bar, &sample, |id| Ok(read_chart_on(connection, id, &viewer).map(drop)?))
     })?;
-    time_each(&sample, |id| Ok(read_chart_on(&plain, id, &viewer).map(drop)?))?;
+    time_each(&bar, &sample, |id| Ok(read_chart_on(&plain, id, &viewer).map(drop)?))?;
     let open = Measured {
         name: "open a chart",
         goal_ms: 20.0,
-        use_case: time_each(&sample, |id| Ok(clinician.open_chart(id).map(drop)?))?,
+        use_case: time_each(&bar, &sample, |id| Ok(clinician.open_chart(id).map(drop)?))?,
         encrypted: with_session_connection(&clinician, |connection| {
-            time_each(&sample, |id| Ok(read_chart_on(connection, id, &viewer).map(drop)?))
+            time_each(&bar, &sample, |id| Ok(read_chart_on(connection, id, &viewer).map(drop)?))
         })?,
-        plain: time_each(&sample, |id| Ok(read_chart_on(&plain, id, &viewer).map(drop)?))?,
+        plain: time_each(&bar, &sample, |id| Ok(read_chart_on(&plain, id, &viewer).map(drop)?))?,
     };
     let save = Measured {
         name: "save a note (autosave)",
         goal_ms: 50.0,
-        use_case: time_each(&drafts, |id| {
+        use_case: time_each(&bar, &drafts, |id| {
             Ok(clinician.save_draft_note(id, EncounterKind::Visit, &note(1)).map(drop)?)
         })?,
         encrypted: with_session_connection(&clinician, |connection| {
-            time_each(&drafts, |id| Ok(save_draft_on(connection, &clinician, id, &note(2))?))
+            time_each(&bar, &drafts, |id| Ok(save_draft_on(connection, &clinician, id, &note(2))?))
         })?,
-        plain: time_each(&drafts, |id| Ok(save_draft_on(&plain, &clinician, id, &note(3))?))?,
+        plain: time_each(&bar, &drafts, |id| Ok(save_draft_on(&plain, &clinician, id, &note(3))?))?,
     };
-    let sign = time_each(&drafts, |id| Ok(clinician.sign_note(id).map(drop)?))?;
+    let sign = time_each(&bar, &drafts, |id| Ok(clinician.sign_note(id).map(drop)?))?;
+    drop(bar);
     clinician.log_out()?;
 
     let human = format!(

@@ -20,6 +20,7 @@ use chartkeep_vault::{DataDir, KdfChoice, KdfParams, OsKeyring, Password};
 use serde_json::json;
 
 use crate::commands::{Failure, Report};
+use crate::progress::Progress;
 
 const OWNER_PASSWORD: &str = "crash bench owner password";
 /// Patients (each with a signed note, every fifth followed by a backup) per writer run.
@@ -259,7 +260,7 @@ fn run_writer(
 }
 
 /// The torture run.
-pub fn crash(runs: u32, seed: u64) -> Result<Report, Failure> {
+pub fn crash(runs: u32, seed: u64, progress: Progress) -> Result<Report, Failure> {
     let folder = tempfile::tempdir().map_err(|error| format!("No temporary folder: {error}"))?;
     let data_dir = DataDir::at(folder.path().join("practice"));
     let backups = folder.path().join("backups");
@@ -271,9 +272,11 @@ pub fn crash(runs: u32, seed: u64) -> Result<Report, Failure> {
         .to_owned();
     // A clean run lists the points the writer passes (none when this build has no failpoints).
     let log = folder.path().join("points.log");
+    let spinner = progress.spinner("A clean run of the writer");
     let clean_run = Instant::now();
     run_writer(&data_dir, 0, &backups, None, Duration::ZERO, Some(&log))?;
     let clean_run = clean_run.elapsed();
+    drop(spinner);
     // Each point by name, with how many times the clean run passed it: a kill picks a name
     // first, so the rare points (a rename in the backup) are hit as often as the common ones.
     let mut points: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
@@ -285,7 +288,9 @@ pub fn crash(runs: u32, seed: u64) -> Result<Report, Failure> {
     let started = Instant::now();
     let (mut failures, mut lost_commits, mut at_points, mut at_instants, mut acknowledged_total) = (0, 0, 0, 0, 0);
     let mut failure_lines = Vec::new();
+    let bar = progress.counter("Killing the writer and checking", u64::from(runs));
     for run in 0..runs {
+        bar.advance();
         let at_point = !points.is_empty() && dice.below(10) < 7;
         let point = at_point.then(|| {
             let (name, passes) = &points[dice.below(points.len() as u64) as usize];
@@ -310,6 +315,7 @@ pub fn crash(runs: u32, seed: u64) -> Result<Report, Failure> {
             ));
         }
     }
+    drop(bar);
     let _ = chartkeep_vault::DeviceSecretStore::delete(&OsKeyring, &vault_id);
     let seconds = started.elapsed().as_secs_f64();
     Ok(Report {

@@ -10,26 +10,40 @@ use serde_json::json;
 
 use super::{BenchPractice, cheap_kdf};
 use crate::commands::{Failure, Report};
+use crate::progress::Progress;
 
 /// The goal for 10^5 rows.
 const GOAL_SECONDS: f64 = 60.0;
 
-pub fn import(rows: u64, existing: u64) -> Result<Report, Failure> {
+pub fn import(rows: u64, existing: u64, progress: Progress) -> Result<Report, Failure> {
     let (practice, mut session) = BenchPractice::new(cheap_kdf())?;
-    seed_patients(&mut session, existing, 7)?;
+    let bar = progress.counter("Adding the existing patients", existing);
+    seed_patients(&mut session, existing, 7, &mut |done, total| bar.set(done, total))?;
+    drop(bar);
     let today = time::OffsetDateTime::now_utc().date();
     let file = practice.folder().join("patients.csv");
+    let spinner = progress.spinner("Writing the CSV file");
     write_synthea_csv(&file, rows, 2027, today)?;
+    drop(spinner);
     let size = std::fs::metadata(&file).map(|meta| meta.len()).unwrap_or_default();
     let mapping = ImportMapping::synthea();
-    let mut keep_going = |_: u64, _: u64| true;
 
+    let bar = progress.counter("Checking the file (dry run)", rows);
     let started = Instant::now();
-    let report = session.dry_run_import(&file, &mapping, &mut keep_going)?;
+    let report = session.dry_run_import(&file, &mapping, &mut |done, total| {
+        bar.set(done, total);
+        true
+    })?;
     let checked = started.elapsed().as_secs_f64();
+    drop(bar);
+    let bar = progress.counter("Importing", rows);
     let started = Instant::now();
-    let summary = session.import_patients(&file, &mapping, true, &mut keep_going)?;
+    let summary = session.import_patients(&file, &mapping, true, &mut |done, total| {
+        bar.set(done, total);
+        true
+    })?;
     let imported = started.elapsed().as_secs_f64();
+    drop(bar);
     session.log_out()?;
     // The file held synthetic data only; it goes with the temporary folder.
     drop(practice);

@@ -24,6 +24,7 @@ pub use import::import;
 pub use search::search;
 
 use crate::commands::{Failure, Report};
+use crate::progress::Progress;
 
 const PASSWORD: &str = "benchmark owner password";
 
@@ -129,16 +130,21 @@ pub(crate) fn percentile(samples: &[Duration], quantile: f64) -> Duration {
 
 /// Sign-in with the Argon2id parameters calibrated on this PC: the password's work, opening
 /// SQLCipher and the schema check, and the audit chain's check against its anchor.
-pub fn unlock(runs: u32) -> Result<Report, Failure> {
+pub fn unlock(runs: u32, progress: Progress) -> Result<Report, Failure> {
+    let spinner = progress.spinner("Setting up a practice (calibrating Argon2id)");
     let (practice, session) = BenchPractice::new(KdfChoice::Calibrated)?;
     session.log_out()?;
+    drop(spinner);
+    let bar = progress.counter("Signing in", u64::from(runs.max(1)));
     let mut samples = Vec::new();
     for _ in 0..runs.max(1) {
         let started = Instant::now();
         let session = practice.sign_in()?;
         samples.push(started.elapsed());
         session.log_out()?;
+        bar.advance();
     }
+    drop(bar);
     let (p50, p95) = (percentile(&samples, 0.5), percentile(&samples, 0.95));
     Ok(Report {
         human: format!(

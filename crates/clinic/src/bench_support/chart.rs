@@ -69,8 +69,14 @@ fn pick<'a>(random: &mut Synthetic, list: &[&'a str]) -> &'a str {
 /// Adds `total` signed encounters spread over the practice's patients and the last ten years,
 /// one in fifty with an addendum, and allergies, medications and problems for about a third of
 /// the patients. Written by the practice's clinicians, 100,000 encounters to a transaction, each
-/// batch recorded in the audit trail.
-pub fn seed_chart(session: &mut Session, total: u64, seed: u64) -> ClinicResult<ChartSeeded> {
+/// batch recorded in the audit trail. `progress` hears (encounters written, total) every
+/// thousand patients.
+pub fn seed_chart(
+    session: &mut Session,
+    total: u64,
+    seed: u64,
+    progress: &mut dyn FnMut(u64, u64),
+) -> ClinicResult<ChartSeeded> {
     let (patients, authors) = {
         let (connection, _, _) = session.bench_writer_parts();
         (store::living_patient_ids(connection)?, store::clinician_ids(connection)?)
@@ -119,6 +125,9 @@ pub fn seed_chart(session: &mut Session, total: u64, seed: u64) -> ClinicResult<
         if round < patients.len() && random.below(3) == 0 {
             seeded.items += seed_items(connection, &mut random, seeded.items, patient_id, author, &timestamp(now))?;
         }
+        if round % 1_000 == 0 {
+            progress(seeded.encounters, total);
+        }
         if batch_size >= 100_000 {
             change.also_record(&seeded_event(batch_size))?;
             change.commit_appended_entries()?;
@@ -128,6 +137,7 @@ pub fn seed_chart(session: &mut Session, total: u64, seed: u64) -> ClinicResult<
     }
     change.also_record(&seeded_event(batch_size))?;
     change.commit_appended_entries()?;
+    progress(seeded.encounters, total);
     Ok(seeded)
 }
 

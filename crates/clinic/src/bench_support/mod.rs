@@ -5,6 +5,7 @@
 //! benchmark runs on a practice of its own in a temporary folder.
 
 pub mod chart;
+pub mod demo_charts;
 mod names;
 pub mod patients;
 pub mod search;
@@ -52,8 +53,14 @@ pub fn bench_patient_id(index: u64) -> String {
 
 /// Appends `count` synthetic entries spread over the year before now: mostly chart views and
 /// searches, some sign-ins, denials and emergency accesses, by 20 staff on 50,000 patients.
-/// The anchor moves at the next lock or log-out, as with any entries.
-pub fn fill_audit_trail(session: &mut Session, count: u64, seed: u64) -> ClinicResult<()> {
+/// The anchor moves at the next lock or log-out, as with any entries. `progress` hears
+/// (appended, count) after each transaction of 50,000.
+pub fn fill_audit_trail(
+    session: &mut Session,
+    count: u64,
+    seed: u64,
+    progress: &mut dyn FnMut(u64, u64),
+) -> ClinicResult<()> {
     let mut random = Synthetic::new(seed);
     let start = session.clock().now() - time::Duration::days(365);
     let step_ms = (365 * 24 * 3600 * 1000) / i64::try_from(count.max(1)).unwrap_or(i64::MAX);
@@ -99,6 +106,7 @@ pub fn fill_audit_trail(session: &mut Session, count: u64, seed: u64) -> ClinicR
         }
         change.commit_appended_entries()?;
         written += batch;
+        progress(written, count);
     }
     Ok(())
 }

@@ -113,26 +113,46 @@ pub fn synthetic_patients(count: u64, seed: u64, today: Date) -> Vec<PatientDeta
     patients
 }
 
+/// A patient added by `seed_patients`: enough to give them a plausible chart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeededPatient {
+    pub id: String,
+    pub date_of_birth: String,
+}
+
 /// Adds `count` synthetic patients to the practice through the import's bulk path, 20,000 to a
-/// transaction, each batch recorded as an import.
-pub fn seed_patients(session: &mut Session, count: u64, seed: u64) -> ClinicResult<u64> {
+/// transaction, each batch recorded as an import; `progress` hears (added, count) after each.
+pub fn seed_patients(
+    session: &mut Session,
+    count: u64,
+    seed: u64,
+    progress: &mut dyn FnMut(u64, u64),
+) -> ClinicResult<Vec<SeededPatient>> {
     let mut authorized = session.authorize(Permission::ImportPatients, AuditAction::Import)?;
     let today = authorized.now().date();
     let user_id = authorized.user().id.clone();
     let at = timestamp(authorized.now());
     let all = synthetic_patients(count, seed, today);
+    let mut seeded = Vec::with_capacity(all.len());
+    progress(0, count);
     for batch in all.chunks(20_000) {
         let change = authorized.begin_change()?;
         let stamp = VersionStamp { change: VersionChange::Imported, reason: None, user_id: &user_id, at: &at };
-        store::insert_many(change.connection(), batch, &stamp)?;
+        let ids = store::insert_many(change.connection(), batch, &stamp)?;
         change.commit(
             &AuditEvent::success(AuditAction::Import)
                 .category("demographics")
                 .reason("synthetic")
                 .detail("imported", Detail::Count(batch.len() as u64)),
         )?;
+        seeded.extend(
+            ids.into_iter()
+                .zip(batch)
+                .map(|(id, details)| SeededPatient { id, date_of_birth: details.date_of_birth.clone() }),
+        );
+        progress(seeded.len() as u64, count);
     }
-    Ok(count)
+    Ok(seeded)
 }
 
 /// Books a day of appointments from `day_start` (UTC): every active clinician, every twenty

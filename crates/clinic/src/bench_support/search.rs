@@ -44,12 +44,14 @@ pub fn with_connection<T>(session: &mut Session, measure: impl FnOnce(&Connectio
     Ok(measure(authorized.connection()))
 }
 
-/// Queries of each kind, taken from random patients: name prefixes of two to five letters,
-/// dates of birth in three forms, phone numbers as typed, and MRNs.
+/// Queries of each kind, taken from random patients: name prefixes of two to five letters, two
+/// names' first three letters (given name first), two names' first two letters in either order
+/// ("ma jo", "jo ma"), dates of birth in three forms, phone numbers as typed, and MRNs.
 #[derive(Debug, Clone, Default)]
 pub struct SampleQueries {
     pub prefixes: Vec<String>,
     pub two_words: Vec<String>,
+    pub two_short_words: Vec<String>,
     pub dates_iso: Vec<String>,
     pub dates_local: Vec<String>,
     pub phones: Vec<String>,
@@ -74,6 +76,13 @@ pub fn sample_queries(session: &mut Session, count: usize, seed: u64) -> ClinicR
             given.chars().take(3).collect::<String>(),
             family.chars().take(3).collect::<String>()
         ));
+        let (given_two, family_two): (String, String) =
+            (given.chars().take(2).collect(), family.chars().take(2).collect());
+        queries.two_short_words.push(if random.below(2) == 0 {
+            format!("{given_two} {family_two}")
+        } else {
+            format!("{family_two} {given_two}")
+        });
         queries.dates_iso.push(details.date_of_birth.clone());
         if let Some(born) = details.date_of_birth() {
             let dotted = format!("{}.{}.{}", born.day(), u8::from(born.month()), born.year());

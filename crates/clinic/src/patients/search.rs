@@ -3,12 +3,13 @@
 //! beginnings of name parts, in any order, case and accents ignored ("mull anna" finds Anna
 //! Müller); name parts and a date of birth can be combined. The text itself is never stored.
 
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 use serde::Serialize;
 use time::Date;
 
-use super::dates::{DateOrder, looks_like_date, parse_typed_date};
+use super::dates::{DateOrder, iso, looks_like_date, parse_typed_date};
 use super::search_keys::{number_of_mrn, phone_digits, phone_key, query_alternatives};
+use super::store::search as store;
 use crate::error::ClinicResult;
 
 /// What the query was read as (recorded in the audit trail instead of the text).
@@ -44,18 +45,6 @@ pub struct SearchHits {
     pub numbers: Vec<u64>,
 }
 
-/// The smallest text greater than every text starting with `prefix`.
-fn upper_bound(prefix: &str) -> String {
-    let mut characters: Vec<char> = prefix.chars().collect();
-    while let Some(last) = characters.pop() {
-        if let Some(next) = char::from_u32(u32::from(last) + 1) {
-            characters.push(next);
-            return characters.into_iter().collect();
-        }
-    }
-    String::from(char::MAX)
-}
-
 /// Reads a query and finds the patients it matches, skipping records entered in error.
 pub fn find(connection: &Connection, query: &str, order: DateOrder, limit: usize) -> ClinicResult<SearchHits> {
     let query = query.trim();
@@ -63,7 +52,8 @@ pub fn find(connection: &Connection, query: &str, order: DateOrder, limit: usize
         return Ok(SearchHits { kind: SearchKind::Empty, numbers: Vec::new() });
     }
     if let Some(born) = parse_typed_date(query, order) {
-        return Ok(SearchHits { kind: SearchKind::DateOfBirth, numbers: by_date_of_birth(connection, born, limit)? });
+        let numbers = store::by_date_of_birth(connection, &iso(born), limit)?;
+        return Ok(SearchHits { kind: SearchKind::DateOfBirth, numbers });
     }
     let phone_like = query.chars().all(|c| c.is_ascii_digit() || " +-()/.".contains(c));
     if phone_like && !looks_like_date(query) {
@@ -95,41 +85,15 @@ pub fn find(connection: &Connection, query: &str, order: DateOrder, limit: usize
     Ok(SearchHits { kind, numbers: by_names(connection, &words, born, limit)? })
 }
 
-fn by_date_of_birth(connection: &Connection, born: Date, limit: usize) -> ClinicResult<Vec<u64>> {
-    let mut statement = connection.prepare_cached(
-        "SELECT number FROM patients WHERE date_of_birth = ?1 AND entered_in_error = 0 AND number IS NOT NULL
-         ORDER BY family_name, given_names LIMIT ?2",
-    )?;
-    let numbers = statement
-        .query_map(params![super::dates::iso(born), limit as i64], |row| row.get::<_, i64>(0))?
-        .map(|number| number.map(i64::unsigned_abs))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(numbers)
-}
-
 fn by_phone_or_mrn(connection: &Connection, digits: &str, limit: usize) -> ClinicResult<Vec<u64>> {
     let mut numbers = Vec::new();
-    if let Some(number) = number_of_mrn(digits) {
-        let exists: bool = connection.query_row(
-            "SELECT EXISTS (SELECT 1 FROM patients WHERE number = ?1 AND entered_in_error = 0)",
-            [number as i64],
-            |row| row.get(0),
-        )?;
-        if exists {
-            numbers.push(number);
-        }
+    if let Some(number) = number_of_mrn(digits)
+        && store::is_listed(connection, number)?
+    {
+        numbers.push(number);
     }
     if digits.len() >= 6 {
-        let key = phone_key(digits);
-        let mut statement = connection.prepare_cached(
-            "SELECT k.number FROM patient_phone_keys k JOIN patients p ON p.number = k.number
-             WHERE k.reversed_digits >= ?1 AND k.reversed_digits < ?2 AND p.entered_in_error = 0
-             ORDER BY p.family_name, p.given_names LIMIT ?3",
-        )?;
-        let found = statement
-            .query_map(params![key, upper_bound(&key), limit as i64], |row| row.get::<_, i64>(0))?
-            .collect::<Result<Vec<_>, _>>()?;
-        for number in found.into_iter().map(i64::unsigned_abs) {
+        for number in store::by_phone_key(connection, &phone_key(digits), limit)? {
             if !numbers.contains(&number) {
                 numbers.push(number);
             }
@@ -143,133 +107,103 @@ fn by_phone_or_mrn(connection: &Connection, digits: &str, limit: usize) -> Clini
 /// choose the rarest word to drive the search.
 const SELECTIVITY_CAP: i64 = 5_000;
 
-fn matching_tokens(connection: &Connection, prefixes: &[String]) -> ClinicResult<i64> {
-    let mut statement = connection.prepare_cached(
-        "SELECT count(*) FROM (SELECT 1 FROM patient_name_tokens WHERE token >= ?1 AND token < ?2 LIMIT ?3)",
-    )?;
-    let mut total = 0;
-    for prefix in prefixes {
-        total +=
-            statement.query_row(params![prefix, upper_bound(prefix), SELECTIVITY_CAP], |row| row.get::<_, i64>(0))?;
-    }
-    Ok(total)
-}
-
 /// Below this many matching index rows, the rarest word drives the search (each of its rows
 /// checked against the other words); above it, the words' ranges are intersected.
 const DRIVE_BELOW: i64 = 1_000;
 
-/// The condition "a token starts with one of these prefixes", for column `column`.
-fn prefix_condition(column: &str, prefixes: &[String], values: &mut Vec<rusqlite::types::Value>) -> String {
-    let ranges: Vec<String> = prefixes
-        .iter()
-        .map(|prefix| {
-            values.push(prefix.clone().into());
-            values.push(upper_bound(prefix).into());
-            format!("({column} >= ? AND {column} < ?)")
-        })
-        .collect();
-    format!("({})", ranges.join(" OR "))
-}
-
-/// Name search. One word, or a rare one among several, drives a scan of the token index in
-/// alphabetical order, with the other words, the date of birth and "not entered in error"
-/// checked inside the same query so the scan stops at `limit`. Several common words (two or
-/// three letters of frequent names) are found by intersecting each word's range of the index,
-/// read in order rather than row by row, and shown sorted by name.
+/// Name search. Two words ("ma jo", "mueller anna") are found in the name pairs, in order of
+/// name, reading no further than the page of results needs. Otherwise one word, or a rare one
+/// among several, drives a scan of the token index in alphabetical order, with the other words,
+/// the date of birth and "not entered in error" checked inside the same query so the scan stops
+/// at `limit`; several common words (two or three letters of frequent names) are found by
+/// intersecting each word's range of the index and shown sorted by name.
 fn by_names(
     connection: &Connection,
     words: &[Vec<String>],
     born: Option<Date>,
     limit: usize,
 ) -> ClinicResult<Vec<u64>> {
+    if let ([first, second], None) = (words, born)
+        && pairs_can_answer(first, second)
+    {
+        return by_name_pair(connection, first, second, limit);
+    }
+    let born = born.map(iso);
     let mut counts = Vec::with_capacity(words.len());
     for word in words {
-        counts.push(if words.len() == 1 { 0 } else { matching_tokens(connection, word)? });
+        counts.push(if words.len() == 1 { 0 } else { store::matching_tokens(connection, word, SELECTIVITY_CAP)? });
     }
-    let driver_index = (0..words.len()).min_by_key(|&index| counts[index]).unwrap_or(0);
-    if words.len() > 1 && counts[driver_index] >= DRIVE_BELOW {
-        return by_intersection(connection, words, born, limit);
+    let driver = (0..words.len()).min_by_key(|&index| counts[index]).unwrap_or(0);
+    if words.len() > 1 && counts[driver] >= DRIVE_BELOW {
+        return store::by_intersection(connection, words, born.as_deref(), limit);
     }
-    let mut values: Vec<rusqlite::types::Value> = Vec::new();
-    let driver = prefix_condition("t.token", &words[driver_index], &mut values);
-    let mut conditions = String::new();
-    for word in words.iter().enumerate().filter(|(index, _)| *index != driver_index).map(|(_, word)| word) {
-        let other = prefix_condition("o.token", word, &mut values);
-        conditions.push_str(&format!(
-            " AND EXISTS (SELECT 1 FROM patient_name_tokens o WHERE o.number = t.number AND {other})"
-        ));
-    }
-    conditions
-        .push_str(" AND NOT EXISTS (SELECT 1 FROM patients p WHERE p.number = t.number AND p.entered_in_error = 1)");
-    if let Some(born) = born {
-        conditions.push_str(" AND EXISTS (SELECT 1 FROM patients p WHERE p.number = t.number AND p.date_of_birth = ?)");
-        values.push(super::dates::iso(born).into());
-    }
-    // A patient may match through several of their tokens: read enough rows for `limit` people.
-    values.push(((limit * 4) as i64).into());
-    let sql = format!(
-        "SELECT t.token, t.number FROM patient_name_tokens t WHERE {driver}{conditions} ORDER BY t.token, t.number LIMIT ?"
-    );
-    let candidates = connection
-        .prepare_cached(&sql)?
-        .query_map(rusqlite::params_from_iter(values), |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?.unsigned_abs()))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut found: Vec<u64> = Vec::new();
-    for (_, number) in candidates {
-        if found.len() >= limit {
-            break;
-        }
-        if !found.contains(&number) {
-            found.push(number);
-        }
-    }
-    Ok(found)
+    store::by_driving_word(connection, words, driver, born.as_deref(), limit)
 }
 
-/// The patients whose tokens match every word, by intersecting the words' ranges of the index;
-/// the first `limit` of them (and of those born on `born`) in order of name.
-fn by_intersection(
-    connection: &Connection,
-    words: &[Vec<String>],
-    born: Option<Date>,
-    limit: usize,
-) -> ClinicResult<Vec<u64>> {
-    let mut values: Vec<rusqlite::types::Value> = Vec::new();
-    let parts: Vec<String> = words
-        .iter()
-        .map(|word| {
-            format!("SELECT number FROM patient_name_tokens WHERE {}", prefix_condition("token", word, &mut values))
-        })
-        .collect();
-    let mut sql = format!(
-        "SELECT p.number FROM patients p WHERE p.number IN ({}) AND p.entered_in_error = 0",
-        parts.join(" INTERSECT ")
-    );
-    if let Some(born) = born {
-        sql.push_str(" AND p.date_of_birth = ?");
-        values.push(super::dates::iso(born).into());
+/// The first two characters of `text`.
+fn beginning(text: &str) -> String {
+    text.chars().take(2).collect()
+}
+
+/// Whether the name pairs find exactly what the token index would: every way of writing each
+/// word has at least two characters (the pairs' key), and neither word can match the same token
+/// as the other (no way of writing one begins another), so a match is always two different
+/// tokens of the patient, which is what a pair holds.
+fn pairs_can_answer(first: &[String], second: &[String]) -> bool {
+    let long_enough = first.iter().chain(second).all(|word| word.chars().nth(1).is_some());
+    let apart = first.iter().all(|one| second.iter().all(|other| !one.starts_with(other) && !other.starts_with(one)));
+    long_enough && apart
+}
+
+/// Whether `token` starts with one of the ways of writing a word.
+fn begins_with_any(token: &str, word: &[String]) -> bool {
+    word.iter().any(|alternative| token.starts_with(alternative.as_str()))
+}
+
+/// The patients who have one token matching each word, read from the name pairs in order of
+/// name: the first `limit` of them that were not entered in error.
+fn by_name_pair(connection: &Connection, first: &[String], second: &[String], limit: usize) -> ClinicResult<Vec<u64>> {
+    let mut keys: Vec<String> = Vec::new();
+    for one in first {
+        for other in second {
+            let key = store::pair_key(&beginning(one), &beginning(other));
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
     }
-    sql.push_str(" ORDER BY p.family_name, p.given_names LIMIT ?");
-    values.push((limit as i64).into());
-    let numbers = connection
-        .prepare_cached(&sql)?
-        .query_map(rusqlite::params_from_iter(values), |row| row.get::<_, i64>(0))?
-        .map(|number| number.map(i64::unsigned_abs))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(numbers)
+    let mut found: Vec<u64> = Vec::new();
+    let mut last_checked = None;
+    store::scan_name_pairs(connection, &keys, &mut |number, token_a, token_b| {
+        let matches = (begins_with_any(token_a, first) && begins_with_any(token_b, second))
+            || (begins_with_any(token_a, second) && begins_with_any(token_b, first));
+        // The pairs of one patient come together: each patient is checked once.
+        if !matches || last_checked == Some(number) || found.contains(&number) {
+            return Ok(true);
+        }
+        last_checked = Some(number);
+        if store::is_listed(connection, number)? {
+            found.push(number);
+        }
+        Ok(found.len() < limit)
+    })?;
+    Ok(found)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn word(alternatives: &[&str]) -> Vec<String> {
+        alternatives.iter().map(|alternative| (*alternative).to_owned()).collect()
+    }
+
     #[test]
-    fn upper_bounds_close_a_prefix_range() {
-        assert_eq!(upper_bound("mull"), "mulm");
-        assert_eq!(upper_bound("müll"), "mülm");
-        assert!("mullerx" < upper_bound("mull").as_str() && "mull" >= "mull");
+    fn pairs_answer_two_words_that_cannot_match_one_token() {
+        assert!(pairs_can_answer(&word(&["ma"]), &word(&["jo"])));
+        assert!(pairs_can_answer(&word(&["muell", "mull", "müll"]), &word(&["anna"])));
+        assert!(!pairs_can_answer(&word(&["m"]), &word(&["jo"])), "one letter has no pair key");
+        assert!(!pairs_can_answer(&word(&["mu"]), &word(&["mull"])), "both may match Muller alone");
+        assert!(!pairs_can_answer(&word(&["an"]), &word(&["an"])), "the same word twice");
     }
 }

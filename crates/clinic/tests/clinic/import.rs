@@ -72,6 +72,9 @@ fn a_spreadsheet_with_a_bom_quotes_and_line_breaks_imports_as_it_should() {
     let mut desk = first_sign_in(&workstation, "desk", &issued);
     let found = desk.search_patients("mull").unwrap().patients;
     assert_eq!(found.len(), 1);
+    // Imported records are found by two names as well (their name pairs were written too).
+    assert_eq!(desk.search_patients("an mü").unwrap().patients[0].id, found[0].id);
+    assert_eq!(desk.search_patients("si ne").unwrap().patients[0].family_name, "O'Neil");
     let anna = desk.open_patient(&found[0].id, "search").unwrap();
     assert_eq!(anna.details.date_of_birth, "1984-03-07");
     assert_eq!(anna.details.address.line1, "Hauptstraße 1, 2nd floor");
@@ -84,6 +87,7 @@ fn a_spreadsheet_with_a_bom_quotes_and_line_breaks_imports_as_it_should() {
         1
     );
     assert_eq!(count_audit_entries(&practice, "action = 'import' AND reason = 'dry_run'"), 1);
+    assert!(super::name_search::assert_pairs_follow_tokens(&practice) > 0);
 }
 
 #[test]

@@ -15,6 +15,7 @@ mod emergency_access;
 mod faults;
 mod fhir_bundle;
 mod import;
+mod name_search;
 mod patients;
 mod second_factor;
 mod session_limits;

@@ -184,9 +184,10 @@ fn only_the_front_desk_and_clinicians_reach_patients() {
 }
 
 #[test]
-fn two_common_name_beginnings_are_found_by_intersecting_their_ranges() {
+fn two_common_name_beginnings_are_found_a_page_at_a_time_in_order_of_name() {
     let (practice, workstation, mut owner, mut desk) = front_desk();
-    // 1,500 patients whose names begin "an" or "mu": common enough that the search intersects.
+    // 1,500 patients whose names begin "an" or "mu": common enough that intersecting the two
+    // words' ranges of the token index would read all of them; the name pairs read a page.
     let mut csv = String::from("Surname,First names,Born\n");
     for index in 0..1500 {
         let family = if index % 3 == 0 { "Mueller" } else { "Moreau" };

@@ -1,5 +1,7 @@
 //! The SQL of patient records: the current row, its versions, and its search keys, always
-//! written together.
+//! written together. The search box's own reads are in `search`.
+
+pub(crate) mod search;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -160,6 +162,8 @@ pub fn update(
 ) -> ClinicResult<u32> {
     let json = encode(details)?;
     let version = row.version + 1;
+    // The name pairs are found by the names and tokens as they are before this change.
+    search::delete_name_pairs(connection, row.number)?;
     connection.execute(
         "UPDATE patients SET version = ?2, family_name = ?3, given_names = ?4, date_of_birth = ?5, status = ?6,
              record = ?7, updated_at = ?8, entered_in_error = ?9
@@ -221,6 +225,7 @@ fn write_search_keys(connection: &Connection, number: u64, details: &PatientDeta
     for token in name_tokens(&names) {
         token_statement.execute(params![token, number])?;
     }
+    search::write_name_pairs(connection, number.unsigned_abs())?;
     let mut phone_statement = connection
         .prepare_cached("INSERT OR IGNORE INTO patient_phone_keys (reversed_digits, number) VALUES (?1, ?2)")?;
     // The patient's own numbers only: an emergency contact's number finds the contact's family.
