@@ -189,9 +189,26 @@ impl Browser {
             .unwrap();
     }
 
+    /// Clicks the element as a person would: when something lies over it (the chart's header that
+    /// stays in view, a notice), it is scrolled to the middle of the window and clicked again,
+    /// for up to five seconds.
     pub fn click(&self, css: &str) {
         let element = self.wait_for(css);
-        self.send("POST", &self.session_path(&format!("/element/{element}/click")), None).unwrap();
+        let click = self.session_path(&format!("/element/{element}/click"));
+        let started = Instant::now();
+        loop {
+            match self.send("POST", &click, None) {
+                Ok(_) => return,
+                Err(error) if error.contains("click intercepted") && started.elapsed() < Duration::from_secs(5) => {
+                    let centre = "arguments[0].scrollIntoView({ block: 'center', inline: 'center' });";
+                    let target = json!({ "element-6066-11e4-a52e-4f735466cecf": element });
+                    let body = json!({ "script": centre, "args": [target] });
+                    let _ = self.send("POST", &self.session_path("/execute/sync"), Some(body));
+                    std::thread::sleep(Duration::from_millis(250));
+                }
+                Err(error) => panic!("clicking {css}: {error}"),
+            }
+        }
     }
 
     /// The rendered text of the first element matching `css`, once it exists.
