@@ -330,7 +330,8 @@ fn an_import_killed_at_every_point_adds_all_its_rows_or_none() {
 }
 
 /// Takes the practice's database back to schema 7, as a practice set up before schema 8 left it
-/// (the tables schema 8 adds dropped, the version number lowered), so the next unlock migrates.
+/// (the tables schemas 8 and 9 add dropped, the version number lowered), so the next unlock
+/// migrates.
 fn back_to_schema_7(data_dir: &Path) {
     let claim = chartkeep_vault::DataDir::at(data_dir).claim().unwrap();
     let vault = chartkeep_vault::unlock_with_password(&claim, &OsKeyring, "owner", &Password::new(PASSWORD)).unwrap();
@@ -338,7 +339,7 @@ fn back_to_schema_7(data_dir: &Path) {
         .connection()
         .execute_batch(
             "DROP TABLE vault_key_slots; DROP TABLE practice_keys; DROP TABLE retired_database_keys;
-             DROP TABLE database_key_rotation; PRAGMA user_version = 7;",
+             DROP TABLE database_key_rotation; DROP TABLE patient_name_pairs; PRAGMA user_version = 7;",
         )
         .unwrap();
     vault.lock().unwrap();

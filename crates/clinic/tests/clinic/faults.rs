@@ -102,7 +102,7 @@ fn a_migration_that_fails_leaves_the_old_schema_and_runs_again() {
             .connection()
             .execute_batch(
                 "DROP TABLE vault_key_slots; DROP TABLE practice_keys; DROP TABLE retired_database_keys;
-                 DROP TABLE database_key_rotation; PRAGMA user_version = 7;",
+                 DROP TABLE database_key_rotation; DROP TABLE patient_name_pairs; PRAGMA user_version = 7;",
             )
             .unwrap();
         vault.lock().unwrap();
