@@ -126,6 +126,8 @@ fn a_practice_is_set_up_inspected_verified_and_recovered_from_the_command_line()
     let patient = CanaryPatient::new();
     let canary_file = folder.path().join("canary-patients.csv");
     std::fs::write(&canary_file, patient.synthea_csv()).unwrap();
+    // A recovery code works once: the sign-in for the import takes the next one.
+    let stdin = format!("the new owner password\n{}\n", recovery_codes[1]);
     let imported = admin(
         &data_dir,
         &["--json", "import", "patients", canary_file.to_str().unwrap(), "--mapping", "synthea", "--password-stdin"],

@@ -68,6 +68,7 @@ fn a_seeded_demo_has_charts_and_long_commands_print_only_their_result() {
 
     // The long commands, with and without --json: the result alone.
     let backups = folder.path().join("backups");
+    std::fs::create_dir_all(&backups).unwrap();
     let out = backups.to_str().unwrap();
     let made = quiet_admin(&data_dir, &["backup", "create", "--out", out, "--password-stdin"], &stdin);
     assert!(String::from_utf8_lossy(&made.stdout).starts_with("Backed up and verified"));
