@@ -202,24 +202,28 @@ impl Session {
         if remove.is_empty() {
             return Ok(());
         }
+        // The removal is recorded first and the files go after it commits: a crash in between
+        // leaves an extra file the list calls removed, never a backup the list calls kept whose
+        // file is gone (the torture run found that with the files removed first).
         let now = timestamp(authorized.now());
         let change = authorized.begin_change()?;
-        let mut removed = 0u64;
-        for record in records.iter().filter(|record| remove.contains(&record.id)) {
-            let path = folder.join(&record.file_name);
-            match std::fs::remove_file(&path) {
-                Ok(()) => removed += 1,
-                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-                Err(_) => continue,
-            }
+        let removing: Vec<&BackupRecord> = records.iter().filter(|record| remove.contains(&record.id)).collect();
+        for record in &removing {
             store::mark_removed(change.connection(), &record.id, &now)?;
         }
+        chartkeep_vault::failpoints::hit("backup.rotation-before-commit")?;
         change.commit(
             &AuditEvent::success(AuditAction::Backup)
                 .category("whole_database")
                 .reason("rotation")
-                .detail("removed", Detail::Count(removed)),
+                .detail("removed", Detail::Count(removing.len() as u64)),
         )?;
+        chartkeep_vault::failpoints::hit("backup.rotation-recorded")?;
+        for record in removing {
+            // A file already gone, or one that cannot be removed now, stays recorded as removed:
+            // the worst left behind is an extra encrypted backup.
+            let _ = std::fs::remove_file(folder.join(&record.file_name));
+        }
         Ok(())
     }
 }

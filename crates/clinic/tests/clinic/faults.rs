@@ -195,3 +195,52 @@ fn a_full_disk_under_the_database_is_a_plain_error_that_changes_nothing() {
     owner.log_out().unwrap();
     drop(workstation);
 }
+
+/// The backups a folder's records call kept, each with whether its file is there.
+fn kept_backups(session: &mut Session, folder: &Path) -> Vec<(String, bool)> {
+    let records = session.backups().unwrap();
+    records
+        .into_iter()
+        .filter(|record| record.removed_at.is_none())
+        .map(|record| {
+            let there = folder.join(&record.file_name).exists();
+            (record.file_name, there)
+        })
+        .collect()
+}
+
+/// The torture run found this: a rotation removed the older files and was then cut off before
+/// its record committed, so the list still called them kept. A rotation cut off anywhere leaves
+/// every backup the list calls kept on disk; cut off after its record, it leaves an extra file the
+/// list calls removed (an extra encrypted backup, never a missing one).
+#[test]
+fn a_rotation_cut_off_anywhere_leaves_every_backup_the_list_keeps_on_disk() {
+    use chartkeep_clinic::backups::{BackupSettings, RetentionPolicy};
+    let (_practice, _workstation, mut created) = new_practice();
+    let owner = &mut created.session;
+    let folder = tempfile::tempdir().unwrap();
+    let settings = BackupSettings {
+        destination: Some(folder.path().to_string_lossy().into_owned()),
+        daily_at: None,
+        on_log_off_after_hours: None,
+        retention: RetentionPolicy { daily: 1, weekly: 0, monthly: 0 },
+        further_recipients: Vec::new(),
+    };
+    owner.update_backup_settings(&settings).unwrap();
+    let manual = BackupRequest { trigger: BackupTrigger::Manual, folder: None };
+    owner.back_up(&manual, &mut |_| true).unwrap();
+    let files = || std::fs::read_dir(folder.path()).unwrap().flatten().count();
+    for (point, files_after) in [("backup.rotation-before-commit", 2), ("backup.rotation-recorded", 3)] {
+        let cut_off = failing_at(point, || owner.back_up(&manual, &mut |_| true));
+        plain(&cut_off.unwrap_err());
+        let kept = kept_backups(owner, folder.path());
+        assert!(kept.iter().all(|(_, there)| *there), "after a rotation cut off at {point}, kept: {kept:?}");
+        assert_eq!(files(), files_after, "cut off at {point}, no file was removed");
+    }
+    assert_eq!(kept_backups(owner, folder.path()).len(), 1, "the rotation recorded before it was cut off");
+    owner.back_up(&manual, &mut |_| true).unwrap();
+    let kept = kept_backups(owner, folder.path());
+    assert_eq!(kept.len(), 1, "a whole rotation keeps the policy: {kept:?}");
+    assert_eq!(files(), 3, "the newest, and the two files the rotation cut off after its record left");
+    created.session.log_out().unwrap();
+}
