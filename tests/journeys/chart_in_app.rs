@@ -201,7 +201,6 @@ fn a_clinician_writes_signs_and_amends_a_note_records_an_allergy_and_prints_the_
     browser.type_into("#addendum-text", &addendum);
     browser.click("#addendum-save");
     browser.wait_for("#addenda li");
-    let addendum = browser.text("#addenda li");
     let shown = browser.text("#addenda li");
     assert!(shown.contains("Addendum by Cleo Clinician") && shown.contains(&addendum), "{shown:?}");
     let written_at = shown.lines().next().unwrap_or_default().rsplit(' ').next().unwrap_or_default().to_owned();

@@ -224,6 +224,7 @@ fn the_release_build_as_shipped_driven_by_the_keyboard_leaves_no_canary() {
     practice(&data_dir, &password);
     let binary = release_binary("chartkeep");
     let screen = Screen::start();
+    let turn = chartkeep_tests::webdriver::app_turn();
     let mut app = launch(&binary, &screen, &data_dir, &private);
     let blank = screen.shot("release-0-start");
     focus_window(&screen);
@@ -267,6 +268,7 @@ fn the_release_build_as_shipped_driven_by_the_keyboard_leaves_no_canary() {
 
     let _ = app.kill();
     let _ = app.wait();
+    drop(turn);
     drop(screen);
     std::thread::sleep(Duration::from_millis(500));
     assert_registered_as_typed(&data_dir, &password, &patient);

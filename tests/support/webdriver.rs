@@ -37,6 +37,12 @@ pub struct Browser {
 
 static ONE_APP_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// The app's turn: held while a test's app runs, by every test that starts the app, WebDriver or
+/// not (a release app started beside another one handed over to it and never showed a window).
+pub fn app_turn() -> std::sync::MutexGuard<'static, ()> {
+    ONE_APP_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// The display and `-auth` file of the Xvfb in process group `group`, from /proc.
 fn xvfb_of_group(group: u32) -> Option<(String, PathBuf)> {
     for entry in std::fs::read_dir("/proc").ok()?.flatten() {
@@ -71,7 +77,7 @@ impl std::fmt::Debug for Browser {
 impl Browser {
     /// Starts Xvfb and WebKitWebDriver, then a session that launches `app` with `env`.
     pub fn launch(app: &Path, env: &[(&str, &Path)]) -> Browser {
-        let turn = ONE_APP_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let turn = app_turn();
         let port = free_port();
         let mut command = Command::new("xvfb-run");
         command
