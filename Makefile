@@ -6,7 +6,9 @@ KEYRING := scripts/with-private-keyring
 # Tests and the binaries the journeys run carry the named failpoints (inactive unless a test arms
 # one) and the admin tool's developer commands (`seed`, `bench`); `make package` builds without
 # either.
-TEST_FEATURES := --features chartkeep-clinic/failpoints,chartkeep-admin/bench
+# The vault's fuzzing entry points too: the tests turn them on, so the binaries the journeys run
+# share the tests' build of the core crates instead of a second one.
+TEST_FEATURES := --features chartkeep-clinic/failpoints,chartkeep-admin/bench,chartkeep-vault/fuzzing
 
 .PHONY: help deps ui run test lint rust-tests ui-tests generate package package-check package-windows test-windows clean-demo bench-crash fuzz
 
