@@ -261,8 +261,20 @@ pub(crate) fn encode_entry(entry: &KeyringEntry) -> VaultResult<Zeroizing<String
     serde_json::to_string(&value).map(Zeroizing::new).map_err(|error| VaultError::KeyringUnavailable(error.to_string()))
 }
 
+/// One keyring call at a time in this process. gnome-keyring 42 (Debian 12) aborts on a GLib
+/// error ("g_variant_new: expected GVariant of type 'v'") when calls from several connections
+/// overlap: the clinic tests' threads brought it down within 20 s, and the bus then started a
+/// fresh daemon with the login keyring locked, so every later call failed. The app's own threads
+/// (the window, the session timer's anchoring) must not do that to a practice's keyring either.
+static ONE_CALL_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn keyring_turn() -> std::sync::MutexGuard<'static, ()> {
+    ONE_CALL_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 impl DeviceSecretStore for OsKeyring {
     fn read(&self, vault_id: &str) -> VaultResult<Option<KeyringEntry>> {
+        let _turn = keyring_turn();
         let text = match entry(vault_id)?.get_password() {
             Ok(text) => Zeroizing::new(text),
             Err(keyring::Error::NoEntry) => return Ok(None),
@@ -273,10 +285,12 @@ impl DeviceSecretStore for OsKeyring {
 
     fn write(&self, vault_id: &str, value: &KeyringEntry) -> VaultResult<()> {
         let text = encode_entry(value)?;
+        let _turn = keyring_turn();
         entry(vault_id)?.set_password(&text).map_err(unavailable)
     }
 
     fn delete(&self, vault_id: &str) -> VaultResult<()> {
+        let _turn = keyring_turn();
         match entry(vault_id)?.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(other) => Err(unavailable(other)),
