@@ -31,8 +31,7 @@ run: ui
 	scripts/run-demo
 
 # `make lint` for a developer; `make test` lints while it builds (below).
-lint: ui
-	$(CARGO) fmt --all --check
+lint: ui format-check
 	$(CARGO) clippy --workspace --all-targets $(TEST_FEATURES) -- -D warnings
 
 format-check:
@@ -50,7 +49,7 @@ ui-tests: deps
 	cd ui && npm run check && npm test
 
 # The release app too, built as shipped (no test features): one journey drives it with the
-# keyboard, as WebDriver cannot drive its incognito webview (about 7 minutes cold).
+# keyboard, as WebDriver cannot drive its incognito webview (501 s cold here).
 rust-tests: ui
 	@test -x "$(CLIPPY_DRIVER)" || { echo "clippy-driver is missing: rustup component add clippy" >&2; exit 1; }
 	$(WITH_CLIPPY) $(CARGO) build --workspace --all-targets $(TEST_FEATURES)
