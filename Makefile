@@ -49,12 +49,13 @@ ui-tests: deps
 	cd ui && npm run check && npm test
 
 # The release app too, built as shipped (no test features): one journey drives it with the
-# keyboard, as WebDriver cannot drive its incognito webview (501 s cold here).
+# keyboard, as WebDriver cannot drive its incognito webview (501 s cold here). `--no-fail-fast`:
+# one red test binary does not hide the others' results.
 rust-tests: ui
 	@test -x "$(CLIPPY_DRIVER)" || { echo "clippy-driver is missing: rustup component add clippy" >&2; exit 1; }
 	$(WITH_CLIPPY) $(CARGO) build --workspace --all-targets $(TEST_FEATURES)
 	$(CARGO) build --release -p chartkeep
-	$(WITH_CLIPPY) $(KEYRING) $(CARGO) test --workspace $(TEST_FEATURES)
+	$(WITH_CLIPPY) $(KEYRING) $(CARGO) test --workspace --no-fail-fast $(TEST_FEATURES)
 
 test: deps
 	$(MAKE) format-check ui-tests rust-tests
