@@ -318,12 +318,19 @@ fn a_clinician_writes_signs_and_amends_a_note_records_an_allergy_and_prints_the_
 
     // Nothing of the patient on disk outside the two files saved on purpose; as a control, the
     // scan finds the canaries in the FHIR bundle saved on purpose (its fields as text; the note
-    // itself travels base64-encoded, as a FHIR attachment, which the scanner does not decode).
+    // base64-encoded, as a FHIR attachment).
     let (canaries, since) = canaries_of(&[&patient], &[Canary::new("typed before locking", last_typed.as_str())]);
     let saved = Scanner::new(&canaries).scan(&[&bundle_path]);
     let found: Vec<&str> = saved.findings.iter().map(|finding| finding.canary.what.as_str()).collect();
-    for expected in ["family name", "date of birth", "allergy", "problem"] {
+    for expected in ["family name", "date of birth", "allergy", "problem", "note (assessment)"] {
         assert!(found.contains(&expected), "the control finds the {expected} in the saved bundle: {found:?}");
     }
+    let assessment_forms: Vec<&str> = saved
+        .findings
+        .iter()
+        .filter(|finding| finding.canary.what == "note (assessment)")
+        .map(|finding| finding.form.as_str())
+        .collect();
+    assert!(assessment_forms.iter().any(|form| form.contains("inside base64 text")), "{assessment_forms:?}");
     assert_no_canary_left("chart", root.path(), &canaries, since, &[&summary, &bundle_path]);
 }

@@ -4,6 +4,7 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::Canary;
+use super::base64_text;
 use super::forms::forms_of;
 use super::streams::inflate_all;
 
@@ -14,7 +15,8 @@ pub struct Hit {
     pub form: String,
 }
 
-/// Streams inside streams are followed this deep (a gzip'd file holding a PDF, say).
+/// Streams and base64 inside each other are followed this deep (a gzip'd file holding a PDF, a
+/// JSON bundle holding a base64 attachment, say).
 const MAX_DEPTH: usize = 2;
 
 #[derive(Debug)]
@@ -41,7 +43,8 @@ impl Matcher {
         Matcher { automaton, patterns }
     }
 
-    /// Every (canary, form) found in `bytes`, also inside the compressed streams in it.
+    /// Every (canary, form) found in `bytes`, also inside the compressed streams and the base64
+    /// text in it.
     pub fn hits(&self, bytes: &[u8]) -> Vec<Hit> {
         let mut hits = Vec::new();
         self.collect(bytes, "", 0, &mut hits);
@@ -58,6 +61,12 @@ impl Matcher {
         for stream in inflate_all(bytes) {
             let inside = format!("{inside}, inside a {} stream at byte {}", stream.kind.name(), stream.offset);
             self.collect(&stream.bytes, &inside, depth + 1, hits);
+        }
+        for (skip, decoded) in base64_text::decode_all(bytes).iter().enumerate() {
+            if !decoded.is_empty() {
+                let inside = format!("{inside}, inside base64 text (alignment {skip})");
+                self.collect(decoded, &inside, depth + 1, hits);
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 //! Canary scanning: distinctive synthetic strings are written through the app, then every file
 //! that could leak them is searched for every form a program might have written them in (see
-//! `forms.rs`), also inside gzip and zlib streams anywhere in a file (`streams.rs`), and in the
-//! names of files and the targets of links.
+//! `forms.rs`), also inside gzip and zlib streams anywhere in a file (`streams.rs`), inside base64
+//! text (`base64_text.rs`), and in the names of files and the targets of links.
 //!
 //! What the walk does with what it meets (`walk.rs`): regular files are read whole (in chunks
 //! when large); a file or folder that cannot be read is a failure of the scan, unless it no
@@ -16,6 +16,7 @@
 //! ctime, so a tmpfs file that existed before the canaries and was mapped by a process that
 //! learned them would be missed; no process the tests start does that.)
 
+mod base64_text;
 mod forms;
 mod matcher;
 mod streams;

@@ -123,6 +123,45 @@ fn compressed_streams_anywhere_in_a_file_are_looked_into() {
     assert_found(&gzip(&zlib(&utf16, 6)), NOTE, "UTF-16LE, inside a gzip stream at byte 5000, inside a zlib stream");
 }
 
+fn base64(bytes: impl AsRef<[u8]>) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+#[test]
+fn base64_text_is_looked_into_wherever_its_groups_start() {
+    // As a FHIR attachment: the canary at each of the three places within a group.
+    for before in ["", "a", "ab"] {
+        let attachment = base64(format!("{before}Assessment: {NOTE}. Plan: rest."));
+        assert_found(format!(r#"{{"data":"{attachment}"}}"#).as_bytes(), NOTE, "inside base64 text");
+    }
+    // A run found in a larger text need not start where its encoder started.
+    let encoded = base64(format!("Name: {NAME}, seen today"));
+    for cut in 0..4 {
+        assert_found(&encoded.as_bytes()[cut..], NAME, "inside base64 text");
+    }
+    // URL-safe, and wrapped at 76 characters as MIME writes it.
+    let url_safe = encoded.replace('+', "-").replace('/', "_");
+    assert_found(url_safe.trim_end_matches('=').as_bytes(), NAME, "inside base64 text");
+    let long = base64(format!("{}{NOTE}{}", "x".repeat(70), "y".repeat(70)));
+    let wrapped: Vec<String> =
+        long.as_bytes().chunks(76).map(|line| String::from_utf8_lossy(line).into_owned()).collect();
+    assert_found(wrapped.join("\r\n").as_bytes(), NOTE, "inside base64 text");
+    // Compressed, then encoded; encoded as UTF-16.
+    let found = forms_found(&buried(base64(gzip(NAME.as_bytes())).as_bytes()), NAME);
+    assert!(
+        found.iter().any(|form| form.contains("inside base64 text") && form.contains("inside a gzip stream")),
+        "{found:?}"
+    );
+    let utf16: Vec<u8> = NOTE.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    assert_found(base64(utf16).as_bytes(), NOTE, "UTF-16LE, inside base64 text");
+}
+
+#[test]
+fn base64_of_noise_holds_no_canary() {
+    assert_eq!(scanner().find_in(base64(noise(1 << 20)).as_bytes()), []);
+}
+
 #[test]
 fn a_file_holding_a_canary_is_reported_with_its_canary_and_form() {
     let folder = tempfile::tempdir().unwrap();
