@@ -3,8 +3,8 @@
 //! shape that every kind uses (fields a kind does not have stay empty).
 
 use chartkeep_clinic::chart::{
-    Addendum, AllergyBanner, Chart, ChartItem, ChartItemVersion, Encounter, EncounterKind, ItemData, ItemDraft,
-    SoapNote,
+    Addendum, AllergyBanner, Chart, ChartItem, ChartItemVersion, Encounter, EncounterKind, ItemChange, ItemData,
+    ItemDraft, SoapNote,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -141,8 +141,7 @@ impl From<ChartItem> for ChartItemView {
 pub struct ChartItemVersionView {
     pub version: u32,
     pub form: ItemFormView,
-    /// "recorded", "updated", "entered_in_error", "amended" or "superseded".
-    pub change: String,
+    pub change: ItemChange,
     pub reason: Option<String>,
     pub amendment_request_id: Option<String>,
     pub changed_by: String,

@@ -368,9 +368,11 @@ fn typescript_bindings() -> String {
         chartkeep_clinic::patients::DateOrder::decl(),
         chartkeep_clinic::patients::Sex::decl(),
         chartkeep_clinic::patients::PhoneKind::decl(),
+        chartkeep_clinic::patients::VersionChange::decl(),
         chartkeep_clinic::patients::ImportField::decl(),
         chartkeep_clinic::patients::ColumnDateFormat::decl(),
         chartkeep_clinic::chart::EncounterKind::decl(),
+        chartkeep_clinic::chart::ItemChange::decl(),
         chartkeep_clinic::AmendmentItem::decl(),
         chartkeep_clinic::AmendmentOutcome::decl(),
     ];

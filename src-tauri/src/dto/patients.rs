@@ -7,7 +7,7 @@ use chartkeep_clinic::patients::{
 };
 use chartkeep_clinic::patients::{
     DuplicateCandidate, DuplicateReviewItem, PatientMerge, PatientRecord, PatientSearchResults, PatientSummary,
-    PatientVersion, SearchKind,
+    PatientVersion, SearchKind, VersionChange,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -306,8 +306,7 @@ impl From<DuplicateCandidate> for DuplicateCandidateView {
 #[serde(rename_all = "camelCase")]
 pub struct PatientVersionView {
     pub version: u32,
-    /// "registered", "updated", "entered_in_error" or "imported".
-    pub change: String,
+    pub change: VersionChange,
     pub reason: Option<String>,
     pub changed_by: String,
     pub changed_at: String,

@@ -148,11 +148,7 @@ version: number, form: PatientFormView, age: number | null, lastVisit: string | 
 
 export type DuplicateCandidateView = { patient: PatientSummaryView, signs: Array<DuplicateSign>, };
 
-export type PatientVersionView = { version: number, 
-/**
- * "registered", "updated", "entered_in_error" or "imported".
- */
-change: string, reason: string | null, changedBy: string, changedAt: string, changedFields: Array<string>, form: PatientFormView, };
+export type PatientVersionView = { version: number, change: VersionChange, reason: string | null, changedBy: string, changedAt: string, changedFields: Array<string>, form: PatientFormView, };
 
 export type PatientMergeView = { id: string, survivorId: string, survivorMrn: string, survivorName: string, mergedId: string, mergedMrn: string, mergedName: string, mergedBy: string, mergedAt: string, unmergedBy: string | null, unmergedAt: string | null, };
 
@@ -281,11 +277,7 @@ export type ChartItemView = { id: string,
  */
 version: number, form: ItemFormView, recordedAt: string, updatedAt: string, };
 
-export type ChartItemVersionView = { version: number, form: ItemFormView, 
-/**
- * "recorded", "updated", "entered_in_error", "amended" or "superseded".
- */
-change: string, reason: string | null, amendmentRequestId: string | null, changedBy: string, changedAt: string, changedFields: Array<string>, };
+export type ChartItemVersionView = { version: number, form: ItemFormView, change: ItemChange, reason: string | null, amendmentRequestId: string | null, changedBy: string, changedAt: string, changedFields: Array<string>, };
 
 export type SoapNoteView = { subjective: string, objective: string, assessment: string, plan: string, freeText: string, };
 
@@ -317,11 +309,15 @@ export type Sex = "female" | "male" | "intersex" | "unknown";
 
 export type PhoneKind = "mobile" | "home" | "work" | "other";
 
+export type VersionChange = "registered" | "updated" | "entered_in_error" | "imported";
+
 export type ImportField = "family_name" | "given_names" | "middle_name" | "preferred_name" | "date_of_birth" | "sex" | "gender_identity" | "mobile_phone" | "home_phone" | "work_phone" | "email" | "address_line1" | "address_line2" | "city" | "region" | "postal_code" | "country" | "emergency_contact_name" | "emergency_contact_relationship" | "emergency_contact_phone" | "insurance_payer" | "insurance_member_id" | "note" | "date_of_death";
 
 export type ColumnDateFormat = "iso" | "day_first" | "month_first";
 
 export type EncounterKind = "visit" | "phone" | "telehealth" | "other";
+
+export type ItemChange = "recorded" | "updated" | "entered_in_error" | "amended" | "superseded";
 
 export type AmendmentItem = "demographics" | "allergy" | "medication" | "problem" | "note" | "other";
 

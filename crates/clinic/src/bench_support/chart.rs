@@ -8,7 +8,7 @@ use super::{Synthetic, store};
 use crate::audit::{self, AuditAction, AuditEvent, Detail};
 use crate::chart::notes::{Encounter, EncounterKind, SoapNote};
 use crate::chart::store::{self as chart_store, ItemStamp};
-use crate::chart::{ItemData, read_chart};
+use crate::chart::{ItemChange, ItemData, read_chart};
 use crate::clock::timestamp;
 use crate::error::{ClinicError, ClinicResult};
 use crate::session::Session;
@@ -191,7 +191,8 @@ fn seed_items(
     at: &str,
 ) -> ClinicResult<u64> {
     let count = 1 + random.below(5);
-    let stamp = ItemStamp { change: "recorded", reason: None, amendment_request_id: None, user_id: author, at };
+    let stamp =
+        ItemStamp { change: ItemChange::Recorded, reason: None, amendment_request_id: None, user_id: author, at };
     for offset in 0..count {
         let data = match (offset, random.below(4)) {
             (0, 0) => ItemData::NoKnownAllergies { status: "active".into() },

@@ -2,7 +2,7 @@
 //! item it is about (a new version of an allergy, medication or problem, or an addendum under a
 //! note), linked to the request, and the decision is recorded in the same transaction.
 
-use super::items::{ItemData, ItemDraft};
+use super::items::{ItemChange, ItemData, ItemDraft};
 use super::store::{self, ItemStamp};
 use crate::amendments::{
     AmendmentItem, AmendmentOutcome, AmendmentRequest, decision_event, open_request, write_decision,
@@ -54,7 +54,7 @@ impl Session {
         let at = timestamp(authorized.now());
         let mut change = authorized.begin_change()?;
         let stamp = ItemStamp {
-            change: "amended",
+            change: ItemChange::Amended,
             reason: Some(&reason),
             amendment_request_id: Some(request_id),
             user_id: &user_id,

@@ -34,6 +34,19 @@ impl ChartItemKind {
     }
 }
 
+/// Why a version of an item was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::EnumString)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub enum ItemChange {
+    Recorded,
+    Updated,
+    EnteredInError,
+    Amended,
+    Superseded,
+}
+
 /// An item as kept. Text left empty means "not given".
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

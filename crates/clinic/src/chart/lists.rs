@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::items::{ChartItemKind, ItemData, ItemDraft, changed_fields};
+use super::items::{ChartItemKind, ItemChange, ItemData, ItemDraft, changed_fields};
 use super::store::{self, ItemRow, ItemStamp};
 use crate::audit::{AuditAction, AuditEvent, Detail};
 use crate::clock::timestamp;
@@ -27,8 +27,7 @@ pub struct ChartItem {
 pub struct ChartItemVersion {
     pub version: u32,
     pub data: ItemData,
-    /// "recorded", "updated", "entered_in_error", "amended" or "superseded".
-    pub change: String,
+    pub change: ItemChange,
     pub reason: Option<String>,
     pub amendment_request_id: Option<String>,
     pub changed_by: String,
@@ -113,8 +112,13 @@ impl Session {
         let at = timestamp(authorized.now());
         let id = uuid::Uuid::new_v4().to_string();
         let mut change = authorized.begin_change()?;
-        let stamp =
-            ItemStamp { change: "recorded", reason: None, amendment_request_id: None, user_id: &user_id, at: &at };
+        let stamp = ItemStamp {
+            change: ItemChange::Recorded,
+            reason: None,
+            amendment_request_id: None,
+            user_id: &user_id,
+            at: &at,
+        };
         store::insert_item(change.connection(), &id, patient_id, &data, &stamp)?;
         // A real allergy ends "no known allergies".
         if matches!(data, ItemData::Allergy { .. }) {
@@ -123,7 +127,7 @@ impl Session {
                 .filter(|item| matches!(&item.data, ItemData::NoKnownAllergies { status } if status == "active"))
             {
                 let superseded = ItemStamp {
-                    change: "superseded",
+                    change: ItemChange::Superseded,
                     reason: None,
                     amendment_request_id: None,
                     user_id: &user_id,
@@ -172,8 +176,13 @@ impl Session {
         let user_id = authorized.user().id.clone();
         let at = timestamp(authorized.now());
         let change = authorized.begin_change()?;
-        let stamp =
-            ItemStamp { change: "updated", reason: None, amendment_request_id: None, user_id: &user_id, at: &at };
+        let stamp = ItemStamp {
+            change: ItemChange::Updated,
+            reason: None,
+            amendment_request_id: None,
+            user_id: &user_id,
+            at: &at,
+        };
         let item = write_version(change.connection(), &row, &data, &stamp)?;
         change.commit(
             &item_event(AuditAction::Update, &row.patient_id, item_id, row.kind)
@@ -209,7 +218,7 @@ impl Session {
         let at = timestamp(authorized.now());
         let change = authorized.begin_change()?;
         let stamp = ItemStamp {
-            change: "entered_in_error",
+            change: ItemChange::EnteredInError,
             reason: Some(reason),
             amendment_request_id: None,
             user_id: &user_id,
@@ -231,7 +240,7 @@ impl Session {
             .map(|(index, version)| ChartItemVersion {
                 version: version.version,
                 data: version.data.clone(),
-                change: version.change.clone(),
+                change: version.change,
                 reason: version.reason.clone(),
                 amendment_request_id: version.amendment_request_id.clone(),
                 changed_by: version.changed_by.clone(),

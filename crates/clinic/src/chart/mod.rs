@@ -14,7 +14,7 @@ pub mod summary;
 use rusqlite::Connection;
 use serde::Serialize;
 
-pub use items::{ChartItemKind, ItemData, ItemDraft};
+pub use items::{ChartItemKind, ItemChange, ItemData, ItemDraft};
 pub use lists::{ChartItem, ChartItemVersion};
 pub use notes::{Addendum, Encounter, EncounterKind, SoapNote, signed_content_is_intact};
 

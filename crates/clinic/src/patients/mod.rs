@@ -27,7 +27,7 @@ pub use importing::{ImportPreview, ImportReport, ImportSummary, SYNTHEA_MAPPING}
 pub use merge::{DuplicateReviewItem, PatientMerge};
 pub use record::{
     Address, EmergencyContact, Insurance, PatientDetails, PatientDraft, PatientStatus, Phone, PhoneDraft, PhoneKind,
-    Sex,
+    Sex, VersionChange,
 };
 pub use search::SearchKind;
 
@@ -90,8 +90,7 @@ pub struct PatientSearchResults {
 #[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct PatientVersion {
     pub version: u32,
-    /// "registered", "updated", "entered_in_error" or "imported".
-    pub change: String,
+    pub change: VersionChange,
     pub reason: Option<String>,
     pub changed_by: String,
     pub changed_at: String,

@@ -93,7 +93,7 @@ impl Session {
             };
             versions.push(PatientVersion {
                 version: version.version,
-                change: version.change.clone(),
+                change: version.change,
                 reason: version.reason.clone(),
                 changed_by: version.changed_by.clone(),
                 changed_at: version.changed_at.clone(),

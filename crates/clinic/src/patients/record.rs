@@ -67,6 +67,18 @@ impl PatientStatus {
     }
 }
 
+/// Why a version of a record was written.
+#[derive(Clone, Copy, PartialEq, Eq, Serialize, Debug, strum::IntoStaticStr, strum::EnumString)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub enum VersionChange {
+    Registered,
+    Updated,
+    EnteredInError,
+    Imported,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Debug, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]

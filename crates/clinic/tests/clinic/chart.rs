@@ -3,7 +3,9 @@
 //! banner's three states, items that keep every version, and amendments appended to the item
 //! they are about.
 
-use chartkeep_clinic::chart::{AllergyBanner, EncounterKind, ItemData, ItemDraft, SoapNote, signed_content_is_intact};
+use chartkeep_clinic::chart::{
+    AllergyBanner, EncounterKind, ItemChange, ItemData, ItemDraft, SoapNote, signed_content_is_intact,
+};
 use chartkeep_clinic::{AmendmentItem, AmendmentOutcome, ErrorCode, NewAmendmentRequest, Role, Session, Workstation};
 
 use super::audit_chain::raw_vault;
@@ -183,8 +185,8 @@ fn items_keep_every_version_and_entered_in_error_stays_in_history() {
     doctor.mark_chart_item_entered_in_error(&item.id, 2, "Prescribed for another patient").unwrap();
     assert!(doctor.open_chart(&patient).unwrap().medications.is_empty(), "gone from the lists");
     let history = doctor.chart_item_history(&item.id).unwrap();
-    let changes: Vec<&str> = history.iter().map(|version| version.change.as_str()).collect();
-    assert_eq!(changes, ["recorded", "updated", "entered_in_error"]);
+    let changes: Vec<ItemChange> = history.iter().map(|version| version.change).collect();
+    assert_eq!(changes, [ItemChange::Recorded, ItemChange::Updated, ItemChange::EnteredInError]);
     assert_eq!(history[1].changed_fields, ["dose"]);
     assert_eq!(history[2].reason.as_deref(), Some("Prescribed for another patient"));
     doctor.log_out().unwrap();
@@ -223,7 +225,7 @@ fn an_accepted_amendment_is_appended_to_its_item_and_a_denied_one_is_kept_with_i
         (AmendmentOutcome::Accepted, Some(item.id.as_str()))
     );
     let history = doctor.chart_item_history(&item.id).unwrap();
-    assert_eq!(history[1].change, "amended");
+    assert_eq!(history[1].change, ItemChange::Amended);
     assert_eq!(history[1].amendment_request_id.as_deref(), Some(asked.id.as_str()), "linked to the request");
 
     let encounter = doctor.start_encounter(&patient, EncounterKind::Visit, "").unwrap();

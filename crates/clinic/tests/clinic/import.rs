@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chartkeep_clinic::patients::{ColumnDateFormat, ColumnMapping, ImportField, ImportMapping};
+use chartkeep_clinic::patients::{ColumnDateFormat, ColumnMapping, ImportField, ImportMapping, VersionChange};
 use chartkeep_clinic::{ErrorCode, Role, Session};
 
 use super::patients::{draft, register};
@@ -78,7 +78,7 @@ fn a_spreadsheet_with_a_bom_quotes_and_line_breaks_imports_as_it_should() {
     let anna = desk.open_patient(&found[0].id, "search").unwrap();
     assert_eq!(anna.details.date_of_birth, "1984-03-07");
     assert_eq!(anna.details.address.line1, "Hauptstraße 1, 2nd floor");
-    assert_eq!(desk.patient_history(&anna.id).unwrap()[0].change, "imported");
+    assert_eq!(desk.patient_history(&anna.id).unwrap()[0].change, VersionChange::Imported);
     desk.log_out().unwrap();
     owner.log_out().unwrap();
     drop(workstation);

@@ -1,7 +1,7 @@
 //! Patients at the front desk: validation per field, the search box's semantics, versions and
 //! History, "entered in error", and what each of these records in the audit trail.
 
-use chartkeep_clinic::patients::{DateOrder, PatientDraft, PhoneDraft};
+use chartkeep_clinic::patients::{DateOrder, PatientDraft, PhoneDraft, VersionChange};
 use chartkeep_clinic::{ClinicError, ErrorCode, Role, Session, Workstation};
 
 use super::{ManualClock, Practice, count_audit_entries, create_user, first_sign_in, new_practice_on};
@@ -140,7 +140,7 @@ fn every_change_keeps_the_previous_version_and_history_says_what_changed() {
 
     let history = desk.patient_history(&id).unwrap();
     assert_eq!(history.len(), 2);
-    assert_eq!(history[0].change, "registered");
+    assert_eq!(history[0].change, VersionChange::Registered);
     assert_eq!(history[1].changed_fields, ["given_names", "email"]);
     assert_eq!(history[0].details.given_names, "Ada", "the previous version is kept as it was");
     assert!(history[1].changed_by.contains("(desk)"));
@@ -163,7 +163,7 @@ fn a_record_entered_in_error_leaves_the_default_views_and_stays_in_history_for_t
     let listed = owner.entered_in_error_patients().unwrap();
     assert_eq!(listed.len(), 1);
     let history = owner.patient_history(&id).unwrap();
-    assert_eq!(history.last().unwrap().change, "entered_in_error");
+    assert_eq!(history.last().unwrap().change, VersionChange::EnteredInError);
     assert_eq!(history.last().unwrap().reason.as_deref(), Some("Registered twice by accident"));
     desk.log_out().unwrap();
     owner.log_out().unwrap();

@@ -1,7 +1,7 @@
 // Allergies, medications and problems as the chart shows and edits them: the form of each kind,
 // the words for its choices, one line to read an item by, where Rust's field errors go, and
 // History's versions with what changed. Rust checks every value; these only present them.
-import type { ChartItemVersionView, ChartItemView, ItemFormView } from '../../generated/bindings';
+import type { ChartItemVersionView, ChartItemView, ItemChange, ItemFormView } from '../../generated/bindings';
 import type { DateOrder } from '../api/frontDesk';
 import { formatDate, formatInstant } from '../patients/format';
 
@@ -170,7 +170,7 @@ export const KIND_WORDS: Record<ListKind, { plural: string; one: string; add: st
   problem: { plural: 'Problems', one: 'problem', add: 'Add a problem', none: 'No problems recorded.' },
 };
 
-const CHANGE_LABELS: Record<string, string> = {
+const CHANGE_LABELS: Record<ItemChange, string> = {
   recorded: 'Recorded',
   updated: 'Changed',
   entered_in_error: 'Entered in error',
@@ -178,8 +178,8 @@ const CHANGE_LABELS: Record<string, string> = {
   superseded: 'Ended when an allergy was recorded',
 };
 
-export function changeLabel(change: string): string {
-  return CHANGE_LABELS[change] ?? change.replace(/_/g, ' ');
+export function changeLabel(change: ItemChange): string {
+  return CHANGE_LABELS[change];
 }
 
 const FIELD_LABELS: Partial<Record<keyof ItemFormView, string>> = {

@@ -3,7 +3,6 @@ import { emptyPatientForm } from './form';
 import {
   addressText,
   ageText,
-  changeLabel,
   clockTime,
   datePlaceholder,
   duplicateSignText,
@@ -60,7 +59,6 @@ describe('words for codes', () => {
     expect(duplicateSignText('names_transposed')).toBe('Given and family names swapped');
     expect(duplicateSignText('new_sign')).toBe('new sign');
     expect(fieldLabel('front_desk_note')).toBe('Front desk note');
-    expect(changeLabel('updated')).toBe('Changed');
   });
 });
 

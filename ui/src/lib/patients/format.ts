@@ -122,17 +122,6 @@ export function fieldLabel(field: string): string {
   return FIELD_LABELS[field] ?? field.replace(/[._]/g, ' ');
 }
 
-const CHANGES: Record<string, string> = {
-  registered: 'Registered',
-  updated: 'Changed',
-  entered_in_error: 'Marked entered in error',
-  imported: 'Imported',
-};
-
-export function changeLabel(change: string): string {
-  return CHANGES[change] ?? change.replace(/_/g, ' ');
-}
-
 const joined = (parts: string[], separator = ', ') => parts.map((part) => part.trim()).filter((part) => part !== '').join(separator);
 
 /** The address on one line: "Hauptstraße 1, Flat 2, 1010 Vienna, Lower Austria, Austria". */

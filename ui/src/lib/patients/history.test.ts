@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { PatientMergeView, PatientVersionView } from '../../generated/bindings';
+import type { PatientMergeView, PatientVersionView, VersionChange } from '../../generated/bindings';
 import { emptyPatientForm } from './form';
 import { historyEntries, mergeText } from './history';
 
-function version(number: number, change: string, changedFields: string[], edit: (form: ReturnType<typeof emptyPatientForm>) => void) {
+function version(number: number, change: VersionChange, changedFields: string[], edit: (form: ReturnType<typeof emptyPatientForm>) => void) {
   const form = { ...emptyPatientForm(), familyName: 'Müller', dateOfBirth: '1984-03-07' };
   edit(form);
   const view: PatientVersionView = {

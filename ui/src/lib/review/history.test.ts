@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PatientFormView, PatientVersionView } from '../../generated/bindings';
+import type { PatientFormView, PatientVersionView, VersionChange } from '../../generated/bindings';
 import { changedFieldsText, changedHere, changeLabel, newestFirst } from './history';
 
 const form: PatientFormView = {
@@ -19,7 +19,7 @@ const form: PatientFormView = {
   deceasedOn: '2019-06-02',
 };
 
-const version = (number: number, change: string, changedFields: string[] = []): PatientVersionView => ({
+const version = (number: number, change: VersionChange, changedFields: string[] = []): PatientVersionView => ({
   version: number,
   change,
   reason: null,
@@ -41,7 +41,6 @@ describe('History', () => {
     expect(changeLabel('imported')).toBe('Imported from a file');
     expect(changeLabel('updated')).toBe('Changed');
     expect(changeLabel('entered_in_error')).toBe('Marked entered in error');
-    expect(changeLabel('merged_later')).toBe('Merged later');
   });
 
   it('says which fields a version changed', () => {

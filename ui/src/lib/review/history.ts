@@ -1,7 +1,6 @@
 // A record's History in words: versions newest first, what kind of change each was, which
 // fields it changed.
-import type { PatientVersionView } from '../../generated/bindings';
-import { humaniseCode } from '../audit/format';
+import type { PatientVersionView, VersionChange } from '../../generated/bindings';
 import { fieldLabel } from './recordFields';
 
 /** The versions, newest first (the Rust side sends them oldest first). */
@@ -9,16 +8,16 @@ export function newestFirst(versions: readonly PatientVersionView[]): PatientVer
   return [...versions].sort((a, b) => b.version - a.version);
 }
 
-const CHANGES: Record<string, string> = {
+const CHANGES: Record<VersionChange, string> = {
   registered: 'Registered',
   imported: 'Imported from a file',
   updated: 'Changed',
   entered_in_error: 'Marked entered in error',
 };
 
-/** "entered_in_error" as "Marked entered in error"; an unknown code in words. */
-export function changeLabel(change: string): string {
-  return CHANGES[change] ?? humaniseCode(change);
+/** "entered_in_error" as "Marked entered in error". */
+export function changeLabel(change: VersionChange): string {
+  return CHANGES[change];
 }
 
 /** The fields a version changed, in words: "Family name, Date of birth". */

@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::items::{ChartItemKind, ItemData};
+use super::items::{ChartItemKind, ItemChange, ItemData};
 use super::notes::{Addendum, Encounter, SoapNote};
 use crate::error::{ClinicError, ClinicResult};
 
@@ -28,8 +28,7 @@ impl std::fmt::Debug for ItemRow {
 
 /// Why an item's version was written, by whom and when.
 pub struct ItemStamp<'a> {
-    /// "recorded", "updated", "entered_in_error", "amended" or "superseded".
-    pub change: &'static str,
+    pub change: ItemChange,
     pub reason: Option<&'a str>,
     pub amendment_request_id: Option<&'a str>,
     pub user_id: &'a str,
@@ -73,7 +72,15 @@ pub fn update_item(
         "UPDATE chart_items SET version = ?2, status = ?3, data = ?4, updated_at = ?5,
              entered_in_error = entered_in_error OR ?6
          WHERE id = ?1 AND version = ?7",
-        params![row.id, version, data.status(), json, stamp.at, stamp.change == "entered_in_error", row.version],
+        params![
+            row.id,
+            version,
+            data.status(),
+            json,
+            stamp.at,
+            stamp.change == ItemChange::EnteredInError,
+            row.version
+        ],
     )?;
     if updated != 1 {
         return Err(ClinicError::StaleRecord);
@@ -98,7 +105,7 @@ fn insert_item_version(
             version,
             data.status(),
             json,
-            stamp.change,
+            <&'static str>::from(stamp.change),
             stamp.reason,
             stamp.amendment_request_id,
             stamp.user_id,
@@ -175,7 +182,7 @@ pub fn items_of(connection: &Connection, patient_ids: &[String]) -> ClinicResult
 pub struct ItemVersionRow {
     pub version: u32,
     pub data: ItemData,
-    pub change: String,
+    pub change: ItemChange,
     pub reason: Option<String>,
     pub amendment_request_id: Option<String>,
     pub changed_by: String,
@@ -193,7 +200,7 @@ pub fn item_versions(connection: &Connection, id: &str) -> ClinicResult<Vec<Item
             Ok((
                 row.get::<_, u32>(0)?,
                 row.get::<_, String>(1)?,
-                row.get(2)?,
+                crate::codes::code_in_row::<ItemChange>(row, 2)?,
                 row.get(3)?,
                 row.get(4)?,
                 row.get(5)?,

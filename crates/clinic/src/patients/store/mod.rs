@@ -33,25 +33,7 @@ impl std::fmt::Debug for PatientRow {
     }
 }
 
-/// Why a version was written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VersionChange {
-    Registered,
-    Updated,
-    EnteredInError,
-    Imported,
-}
-
-impl VersionChange {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VersionChange::Registered => "registered",
-            VersionChange::Updated => "updated",
-            VersionChange::EnteredInError => "entered_in_error",
-            VersionChange::Imported => "imported",
-        }
-    }
-}
+pub(crate) use super::record::VersionChange;
 
 /// Who writes a version, when, and why.
 pub struct VersionStamp<'a> {
@@ -206,7 +188,7 @@ fn insert_version(
             version,
             json,
             details.status.as_str(),
-            stamp.change.as_str(),
+            <&'static str>::from(stamp.change),
             stamp.reason,
             stamp.user_id,
             stamp.at
@@ -323,7 +305,7 @@ pub fn ids_with_aliases(connection: &Connection, id: &str) -> ClinicResult<Vec<S
 pub struct VersionRow {
     pub version: u32,
     pub details: PatientDetails,
-    pub change: String,
+    pub change: VersionChange,
     pub reason: Option<String>,
     pub changed_by: String,
     pub changed_at: String,
@@ -336,7 +318,14 @@ pub fn versions(connection: &Connection, id: &str) -> ClinicResult<Vec<VersionRo
     )?;
     let rows = statement
         .query_map([id], |row| {
-            Ok((row.get::<_, u32>(0)?, row.get::<_, String>(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?))
+            Ok((
+                row.get::<_, u32>(0)?,
+                row.get::<_, String>(1)?,
+                crate::codes::code_in_row::<VersionChange>(row, 2)?,
+                row.get(3)?,
+                row.get(4)?,
+                row.get(5)?,
+            ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
     rows.into_iter()
