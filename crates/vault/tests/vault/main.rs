@@ -2,6 +2,7 @@
 //! `scripts/with-private-keyring`, as `make test` does, so a throwaway keyring is used).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod keyring_restart;
 mod migrations_upgrade;
 mod rotation;
 mod trust;
