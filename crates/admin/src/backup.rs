@@ -74,7 +74,14 @@ fn report_verification(file: &Path, verification: &BackupVerification) -> Result
     let lines: Vec<String> = verification
         .checks
         .iter()
-        .map(|check| format!("  {} {:<12} {}", if check.passed { "ok  " } else { "FAIL" }, check.check, check.detail))
+        .map(|check| {
+            format!(
+                "  {} {:<12} {}",
+                if check.passed { "ok  " } else { "FAIL" },
+                <&str>::from(check.check),
+                check.detail
+            )
+        })
         .collect();
     if !verification.passed {
         return Err(Failure {

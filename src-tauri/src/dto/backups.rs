@@ -3,8 +3,8 @@
 //! (the practice's name and row counts at most).
 
 use chartkeep_clinic::backups::{
-    BackupRecord, BackupSettings, BackupStatus, BackupSummary, BackupTrigger, BackupVerification, RestoreOutcome,
-    RetentionPolicy, VerificationCheck,
+    BackupCheck, BackupRecord, BackupSettings, BackupStatus, BackupSummary, BackupTrigger, BackupVerification,
+    RestoreOutcome, RetentionPolicy, VerificationCheck,
 };
 use chartkeep_vault::backup::{BackupProgress, BackupStep};
 use serde::{Deserialize, Serialize};
@@ -137,8 +137,7 @@ impl From<BackupStatus> for BackupStatusView {
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct VerificationCheckView {
-    /// `opens`, `manifest`, `contents`, `pages`, `structure`, `audit_chain` or `row_counts`.
-    pub check: String,
+    pub check: BackupCheck,
     pub passed: bool,
     pub detail: String,
 }
@@ -154,7 +153,7 @@ pub struct BackupVerificationView {
 impl From<BackupVerification> for BackupVerificationView {
     fn from(verification: BackupVerification) -> Self {
         let check = |check: VerificationCheck| VerificationCheckView {
-            check: check.check.to_owned(),
+            check: check.check,
             passed: check.passed,
             detail: check.detail,
         };

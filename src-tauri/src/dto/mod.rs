@@ -373,6 +373,7 @@ fn typescript_bindings() -> String {
         chartkeep_clinic::patients::ColumnDateFormat::decl(),
         chartkeep_clinic::chart::EncounterKind::decl(),
         chartkeep_clinic::chart::ItemChange::decl(),
+        chartkeep_clinic::backups::BackupCheck::decl(),
         chartkeep_clinic::AmendmentItem::decl(),
         chartkeep_clinic::AmendmentOutcome::decl(),
     ];

@@ -186,11 +186,7 @@ export type BackupStatusView = { lastVerified: BackupRecordView | null,
  */
 overdue: boolean, destination: string | null, destinationReachable: boolean, };
 
-export type VerificationCheckView = { 
-/**
- * `opens`, `manifest`, `contents`, `pages`, `structure`, `audit_chain` or `row_counts`.
- */
-check: string, passed: boolean, detail: string, };
+export type VerificationCheckView = { check: BackupCheck, passed: boolean, detail: string, };
 
 export type BackupVerificationView = { passed: boolean, checks: Array<VerificationCheckView>, createdAt: string | null, };
 
@@ -318,6 +314,8 @@ export type ColumnDateFormat = "iso" | "day_first" | "month_first";
 export type EncounterKind = "visit" | "phone" | "telehealth" | "other";
 
 export type ItemChange = "recorded" | "updated" | "entered_in_error" | "amended" | "superseded";
+
+export type BackupCheck = "opens" | "manifest" | "recipients" | "contents" | "pages" | "structure" | "audit_chain" | "row_counts";
 
 export type AmendmentItem = "demographics" | "allergy" | "medication" | "problem" | "note" | "other";
 

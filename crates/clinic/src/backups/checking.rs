@@ -15,12 +15,27 @@ use crate::error::{ClinicError, ClinicResult};
 use crate::permissions::Permission;
 use crate::session::Session;
 
+/// What a verification checks, in the order it checks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub enum BackupCheck {
+    Opens,
+    Manifest,
+    /// Checked only by the practice itself, which knows the keys it recorded.
+    Recipients,
+    Contents,
+    Pages,
+    Structure,
+    AuditChain,
+    RowCounts,
+}
+
 /// One check and its result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VerificationCheck {
-    /// A stable code: `opens`, `manifest`, `recipients`, `contents`, `pages`, `structure`,
-    /// `audit_chain`, `row_counts`.
-    pub check: &'static str,
+    pub check: BackupCheck,
     pub passed: bool,
     /// What was found, in words.
     pub detail: String,
@@ -41,7 +56,7 @@ impl BackupVerification {
 
     /// Whether the backup was sealed to other keys than the database recorded.
     pub fn recipients_differ(&self) -> bool {
-        self.checks.iter().any(|check| check.check == "recipients" && !check.passed)
+        self.checks.iter().any(|check| check.check == BackupCheck::Recipients && !check.passed)
     }
 
     /// The failed checks, as sentences.
@@ -50,11 +65,11 @@ impl BackupVerification {
     }
 }
 
-fn passed(check: &'static str, detail: impl Into<String>) -> VerificationCheck {
+fn passed(check: BackupCheck, detail: impl Into<String>) -> VerificationCheck {
     VerificationCheck { check, passed: true, detail: detail.into() }
 }
 
-fn failed(check: &'static str, detail: impl Into<String>) -> VerificationCheck {
+fn failed(check: BackupCheck, detail: impl Into<String>) -> VerificationCheck {
     VerificationCheck { check, passed: false, detail: detail.into() }
 }
 
@@ -91,14 +106,14 @@ fn recipients_check(
     if recovery_matches && further_match {
         let others = manifest.recipients.len().saturating_sub(1);
         passed(
-            "recipients",
+            BackupCheck::Recipients,
             format!(
                 "It is sealed to the practice's recovery key as its database records it, and to {others} further key(s)."
             ),
         )
     } else {
         failed(
-            "recipients",
+            BackupCheck::Recipients,
             "It is sealed to other keys than the practice's database records: someone changed where backups go.",
         )
     }
@@ -118,46 +133,47 @@ pub(crate) fn verify_backup(
     let opened = match open_backup(path, unlock) {
         Ok(opened) => opened,
         Err(error) if is_damage(&error) => {
-            checks.push(failed("opens", damage_detail(&error)));
+            checks.push(failed(BackupCheck::Opens, damage_detail(&error)));
             return Ok(BackupVerification::from_checks(checks, None));
         }
         Err(error) => return Err(error.into()),
     };
     let manifest = opened.manifest.clone();
-    checks.push(passed("opens", "The file opens with the practice's key."));
-    checks.push(passed("manifest", "The manifest is authentic: it was made with the practice's key."));
+    checks.push(passed(BackupCheck::Opens, "The file opens with the practice's key."));
+    checks.push(passed(BackupCheck::Manifest, "The manifest is authentic: it was made with the practice's key."));
     if let Some(expected) = expected {
         checks.push(recipients_check(&manifest, expected));
     }
     let snapshot = match opened.extract_snapshot(work_folder, progress) {
         Ok(snapshot) => snapshot,
         Err(error) if is_damage(&error) => {
-            checks.push(failed("contents", damage_detail(&error)));
+            checks.push(failed(BackupCheck::Contents, damage_detail(&error)));
             return Ok(BackupVerification::from_checks(checks, Some(manifest.created_at)));
         }
         Err(error) => return Err(error.into()),
     };
-    checks.push(passed("contents", "The database matches the hash in the manifest, to the end of the file."));
+    checks
+        .push(passed(BackupCheck::Contents, "The database matches the hash in the manifest, to the end of the file."));
     let found = snapshot.check(progress)?;
     let page_problems: Vec<&String> = found.problems.iter().filter(|problem| problem.starts_with("page")).collect();
     let structure_problems: Vec<&String> =
         found.problems.iter().filter(|problem| !problem.starts_with("page")).collect();
     checks.push(match page_problems.as_slice() {
-        [] => passed("pages", "Every page passes its HMAC check."),
-        problems => failed("pages", join(problems)),
+        [] => passed(BackupCheck::Pages, "Every page passes its HMAC check."),
+        problems => failed(BackupCheck::Pages, join(problems)),
     });
     if !page_problems.is_empty() {
         return Ok(BackupVerification::from_checks(checks, Some(manifest.created_at)));
     }
     checks.push(match structure_problems.as_slice() {
-        [] => passed("structure", "SQLite's integrity check finds nothing wrong."),
-        problems => failed("structure", join(problems)),
+        [] => passed(BackupCheck::Structure, "SQLite's integrity check finds nothing wrong."),
+        problems => failed(BackupCheck::Structure, join(problems)),
     });
     checks.push(chain_check(&snapshot, manifest.audit_head.as_ref())?);
     checks.push(if found.row_counts == manifest.row_counts {
         let total: u64 = found.row_counts.values().sum();
         passed(
-            "row_counts",
+            BackupCheck::RowCounts,
             format!("All {} tables have the rows the manifest counted ({total} rows).", found.row_counts.len()),
         )
     } else {
@@ -174,7 +190,7 @@ pub(crate) fn verify_backup(
                 )
             })
             .collect();
-        failed("row_counts", format!("Row counts differ: {}.", differing.join("; ")))
+        failed(BackupCheck::RowCounts, format!("Row counts differ: {}.", differing.join("; ")))
     });
     Ok(BackupVerification::from_checks(checks, Some(manifest.created_at)))
 }
@@ -206,17 +222,17 @@ fn chain_check(
     let connection = snapshot.open_read_only()?;
     let key = AuditKey::from_snapshot(snapshot)?;
     Ok(match audit::verify_chain(&connection, &key)? {
-        broken @ ChainVerification::Broken { .. } => failed("audit_chain", broken.describe()),
+        broken @ ChainVerification::Broken { .. } => failed(BackupCheck::AuditChain, broken.describe()),
         ChainVerification::Intact { entries, head: found } => {
             let found = found.map(|head| (head.seq, hex::encode(head.hash)));
             let expected = head.map(|head| (head.seq, head.hash.clone()));
             if found == expected {
                 passed(
-                    "audit_chain",
+                    BackupCheck::AuditChain,
                     format!("The audit chain verifies: {entries} entries, up to the manifest's head."),
                 )
             } else {
-                failed("audit_chain", "The audit chain verifies but does not end where the manifest says.")
+                failed(BackupCheck::AuditChain, "The audit chain verifies but does not end where the manifest says.")
             }
         }
     })

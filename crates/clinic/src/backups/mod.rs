@@ -19,7 +19,7 @@ mod store;
 
 use serde::{Deserialize, Serialize};
 
-pub use checking::{BackupVerification, VerificationCheck, verify_backup_with_key};
+pub use checking::{BackupCheck, BackupVerification, VerificationCheck, verify_backup_with_key};
 pub use making::{BackupJob, BackupJobOutcome, BackupRequest};
 pub use restoring::{BackupSummary, RestoreOutcome, inspect_backup_with_key};
 pub use rotation::RetentionPolicy;

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chartkeep_clinic::backups::{
-    BackupRequest, BackupSettings, BackupTrigger, RetentionPolicy, verify_backup_with_key,
+    BackupCheck, BackupRequest, BackupSettings, BackupTrigger, RetentionPolicy, verify_backup_with_key,
 };
 use chartkeep_clinic::{ErrorCode, Role, Session};
 use chartkeep_vault::{DeviceSecretStore, OsKeyring, Password, RecoveryKey};
@@ -262,11 +262,12 @@ fn wrong_keys_other_practices_and_damaged_files_change_nothing() {
     let work = tempfile::tempdir().unwrap();
     let report = verify_backup_with_key(&damaged, &recovery_key, work.path(), &mut |_| true).unwrap();
     assert!(!report.passed);
-    assert_eq!(report.checks.iter().find(|check| !check.passed).map(|check| check.check), Some("contents"));
+    assert_eq!(report.checks.iter().find(|check| !check.passed).map(|check| check.check), Some(BackupCheck::Contents));
     let report = verify_backup_with_key(&backup, &recovery_key, work.path(), &mut |_| true).unwrap();
     assert!(report.passed, "{:?}", report.problems());
-    let checks: Vec<&str> = report.checks.iter().map(|check| check.check).collect();
-    assert_eq!(checks, ["opens", "manifest", "contents", "pages", "structure", "audit_chain", "row_counts"]);
+    let checks: Vec<BackupCheck> = report.checks.iter().map(|check| check.check).collect();
+    use BackupCheck::*;
+    assert_eq!(checks, [Opens, Manifest, Contents, Pages, Structure, AuditChain, RowCounts]);
     assert_eq!(std::fs::read_dir(work.path()).unwrap().flatten().filter(|e| e.path().is_file()).count(), 0);
     other_owner.log_out().unwrap();
     drop(other_workstation);

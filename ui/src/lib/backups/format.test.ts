@@ -151,14 +151,4 @@ describe('checkRows', () => {
       ['contents', 'not_reached'],
     ]);
   });
-
-  it('keeps a check this build does not know, after the others', () => {
-    const rows = checkRows({
-      passed: true,
-      createdAt: null,
-      checks: [{ check: 'new_check', passed: true, detail: 'Fine.' }],
-    });
-    expect(rows).toHaveLength(8);
-    expect(rows[7]).toEqual({ check: 'new_check', label: 'new check', state: 'passed', detail: 'Fine.' });
-  });
 });

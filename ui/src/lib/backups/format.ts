@@ -1,6 +1,6 @@
 // How backups read on screen: sizes, times on the local clock and how long ago, why a backup
 // was made, and a verification's checks in words. Plain functions, tested on their own.
-import type { BackupRecordView, BackupTrigger, BackupVerificationView } from '../../generated/bindings';
+import type { BackupCheck, BackupRecordView, BackupTrigger, BackupVerificationView } from '../../generated/bindings';
 
 const UNITS = ['kB', 'MB', 'GB', 'TB'] as const;
 
@@ -80,26 +80,31 @@ export function triggerLabel(trigger: BackupTrigger): string {
   return TRIGGERS[trigger] ?? trigger;
 }
 
+/** What each check means, in the order a verification runs them (one entry per check). */
+const CHECK_LABELS: Record<BackupCheck, string> = {
+  opens: 'Opens with the practice\u2019s key',
+  manifest: 'Manifest is authentic',
+  recipients: 'Sealed to the keys the practice recorded',
+  contents: 'Contents match the manifest',
+  pages: 'Every page is intact',
+  structure: 'Database structure',
+  audit_chain: 'Audit chain',
+  row_counts: 'Row counts',
+};
+
 /**
- * The checks a verification runs, in the order it runs them, with what each one means. The
- * recipients are checked only by the practice itself (not with a recovery key on another PC):
- * when that check is absent it is left out, not shown as "not reached".
+ * The checks in order. The recipients are checked only by the practice itself (not with a
+ * recovery key on another PC): when that check is absent it is left out, not shown as "not
+ * reached".
  */
-export const CHECKS: readonly { check: string; label: string; optional?: boolean }[] = [
-  { check: 'opens', label: 'Opens with the practice\u2019s key' },
-  { check: 'manifest', label: 'Manifest is authentic' },
-  { check: 'recipients', label: 'Sealed to the keys the practice recorded', optional: true },
-  { check: 'contents', label: 'Contents match the manifest' },
-  { check: 'pages', label: 'Every page is intact' },
-  { check: 'structure', label: 'Database structure' },
-  { check: 'audit_chain', label: 'Audit chain' },
-  { check: 'row_counts', label: 'Row counts' },
-];
+const CHECKS: readonly { check: BackupCheck; label: string; optional: boolean }[] = (
+  Object.keys(CHECK_LABELS) as BackupCheck[]
+).map((check) => ({ check, label: CHECK_LABELS[check], optional: check === 'recipients' }));
 
 export type CheckState = 'passed' | 'failed' | 'not_reached';
 
 export interface CheckRow {
-  check: string;
+  check: BackupCheck;
   label: string;
   state: CheckState;
   detail: string;
@@ -108,27 +113,18 @@ export interface CheckRow {
 /**
  * Every check in order with its result. A verification stops at the first check that cannot
  * go on (a file that does not open has no pages to check): the checks after it read "not
- * reached". A check this build does not know is listed after the others, under its code.
+ * reached".
  */
 export function checkRows(verification: BackupVerificationView): CheckRow[] {
   const asked = CHECKS.filter(
     ({ check, optional }) => !optional || verification.checks.some((candidate) => candidate.check === check),
   );
-  const known = asked.map(({ check, label }): CheckRow => {
+  return asked.map(({ check, label }): CheckRow => {
     const found = verification.checks.find((candidate) => candidate.check === check);
     return found
       ? { check, label, state: found.passed ? 'passed' : 'failed', detail: found.detail }
       : { check, label, state: 'not_reached', detail: 'Not checked: an earlier check failed.' };
   });
-  const unknown = verification.checks
-    .filter((candidate) => !CHECKS.some(({ check }) => check === candidate.check))
-    .map((candidate): CheckRow => ({
-      check: candidate.check,
-      label: candidate.check.replace(/_/g, ' '),
-      state: candidate.passed ? 'passed' : 'failed',
-      detail: candidate.detail,
-    }));
-  return [...known, ...unknown];
 }
 
 /** The state of a listed backup's verification. */
