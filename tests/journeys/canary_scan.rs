@@ -39,7 +39,10 @@ fn staff_session(workstation: &Workstation, mut owner: Session, username: &str, 
 }
 
 /// The clinician's part: the patient and everything typed about them.
-fn clinician_writes_everything(doctor: &mut Session, patient: &mut CanaryPatient) -> String {
+fn clinician_writes_everything(
+    doctor: &mut Session,
+    patient: &mut CanaryPatient,
+) -> chartkeep_clinic::patients::PatientId {
     assert!(doctor.search_patients(&patient.search_text).unwrap().patients.is_empty(), "the search finds no one");
     let record = doctor.register_patient(&patient.draft(), &[]).unwrap();
     patient.mrn = Some(record.mrn.clone());

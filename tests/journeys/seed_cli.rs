@@ -88,7 +88,7 @@ fn a_seeded_demo_has_charts_and_long_commands_print_only_their_result() {
     let midnight = time::OffsetDateTime::now_utc().replace_time(time::Time::MIDNIGHT);
     let (from, to) =
         (chartkeep_clinic::timestamp(midnight), chartkeep_clinic::timestamp(midnight + time::Duration::days(1)));
-    let mut patients: Vec<String> = Vec::new();
+    let mut patients: Vec<chartkeep_clinic::patients::PatientId> = Vec::new();
     for appointment in owner.day_schedule(&from, &to).unwrap().into_iter().flat_map(|day| day.appointments) {
         if !patients.contains(&appointment.patient_id) {
             patients.push(appointment.patient_id);

@@ -2,6 +2,7 @@
 //! ("who accessed this record"), with the accounting of disclosures. Both name the practice,
 //! who made them and when, and the audit chain's status, and number their pages.
 
+use crate::patients::PatientId;
 use std::collections::HashMap;
 
 use chartkeep_documents::{Column, Orientation, ReportSection, TableReport};
@@ -158,7 +159,7 @@ impl Session {
     /// period, as a PDF.
     pub fn patient_access_report(
         &mut self,
-        patient_id: &str,
+        patient_id: &PatientId,
         filter_period: (&str, &str),
         wall_clock: WallClock,
         destination: &crate::export_file::ExportDestination,
@@ -169,7 +170,7 @@ impl Session {
         let filter = AuditFilter {
             from: Some(filter_period.0.to_owned()),
             to: Some(filter_period.1.to_owned()),
-            patient_id: Some(patient_id.to_owned()),
+            patient_id: Some(patient_id.clone()),
             ..AuditFilter::default()
         };
         let names = staff_names(&authorized)?;

@@ -12,6 +12,7 @@ use crate::audit::{AuditAction, AuditEvent, Detail};
 use crate::clock::WallClock;
 use crate::error::{ClinicError, ClinicResult};
 use crate::export_file::{ExportDestination, PendingFile, io_error};
+use crate::patients::PatientId;
 use crate::permissions::Permission;
 use crate::session::{Authorized, Session};
 
@@ -158,7 +159,7 @@ impl Session {
 
     /// The patient an MRN belongs to, for the audit view's patient filter (the Owner and the
     /// Auditor have no patient screens): its id and how it is named. Recorded as a view.
-    pub fn audit_patient_by_mrn(&mut self, mrn: &str) -> ClinicResult<(String, String)> {
+    pub fn audit_patient_by_mrn(&mut self, mrn: &str) -> ClinicResult<(PatientId, String)> {
         let mut authorized = self.authorize(Permission::ViewAudit, AuditAction::View)?;
         let number = crate::patients::search_keys::number_of_mrn(mrn)
             .ok_or_else(|| ClinicError::invalid("mrn", "That is not an MRN: check the digits."))?;

@@ -1,6 +1,7 @@
 //! The SQL of this capability, kept behind the use cases so another storage backend is an
 //! addition rather than a rewrite.
 
+use crate::patients::PatientId;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::{ClinicError, ClinicResult};
@@ -233,13 +234,13 @@ pub fn has_second_factor(connection: &Connection, user_id: &str) -> ClinicResult
         .query_row("SELECT EXISTS (SELECT 1 FROM second_factors WHERE user_id = ?1)", [user_id], |row| row.get(0))?)
 }
 
-pub fn patient_exists(connection: &Connection, patient_id: &str) -> ClinicResult<bool> {
+pub fn patient_exists(connection: &Connection, patient_id: &PatientId) -> ClinicResult<bool> {
     Ok(connection.query_row("SELECT EXISTS (SELECT 1 FROM patients WHERE id = ?1)", [patient_id], |row| row.get(0))?)
 }
 
 /// How reports name a patient: "Müller, Anna (MRN 1000009)"; a row without an MRN (made before
 /// patients had records) by its id.
-pub fn patient_label(connection: &Connection, patient_id: &str) -> ClinicResult<Option<String>> {
+pub fn patient_label(connection: &Connection, patient_id: &PatientId) -> ClinicResult<Option<String>> {
     let found: Option<(Option<String>, String, String)> = connection
         .query_row("SELECT mrn, family_name, given_names FROM patients WHERE id = ?1", [patient_id], |row| {
             Ok((row.get(0)?, row.get(1)?, row.get(2)?))
@@ -247,7 +248,7 @@ pub fn patient_label(connection: &Connection, patient_id: &str) -> ClinicResult<
         .optional()?;
     Ok(found.map(|(mrn, family, given)| match mrn {
         Some(mrn) => format!("{family}, {given} (MRN {mrn})"),
-        None => patient_id.to_owned(),
+        None => patient_id.to_string(),
     }))
 }
 

@@ -3,6 +3,7 @@
 
 use chartkeep_clinic::WallClock;
 use chartkeep_clinic::audit::query::AuditFilter;
+use chartkeep_clinic::patients::PatientId;
 use tauri::State;
 
 use super::Reply;
@@ -36,7 +37,7 @@ pub fn audit_action_choices() -> Vec<ChoiceView> {
 #[tauri::command]
 pub fn audit_patient_by_mrn(state: State<'_, AppState>, mrn: String) -> Reply<ChoiceView> {
     let (id, label) = state.with_session(|session| session.audit_patient_by_mrn(&mrn))?;
-    Ok(ChoiceView { code: id, label })
+    Ok(ChoiceView { code: id.into(), label })
 }
 
 #[tauri::command]
@@ -117,7 +118,7 @@ pub fn export_audit_pdf(
 pub fn patient_access_report(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
-    patient_id: String,
+    patient_id: PatientId,
     from: String,
     to: String,
     offset_minutes: i16,

@@ -3,6 +3,7 @@
 //! printed summary and the FHIR export.
 
 use chartkeep_clinic::WallClock;
+use chartkeep_clinic::patients::PatientId;
 use tauri::State;
 
 use super::Reply;
@@ -15,7 +16,7 @@ use crate::save_dialog::{SaveDialog, ask_where_to_save};
 use crate::state::AppState;
 
 #[tauri::command]
-pub fn open_chart(state: State<'_, AppState>, patient_id: String) -> Reply<OpenedChartView> {
+pub fn open_chart(state: State<'_, AppState>, patient_id: PatientId) -> Reply<OpenedChartView> {
     state.with_session(|session| session.open_chart(&patient_id)).map(Into::into)
 }
 
@@ -23,7 +24,7 @@ pub fn open_chart(state: State<'_, AppState>, patient_id: String) -> Reply<Opene
 #[tauri::command]
 pub fn start_encounter(
     state: State<'_, AppState>,
-    patient_id: String,
+    patient_id: PatientId,
     kind: String,
     occurred_at: String,
 ) -> Reply<EncounterView> {
@@ -66,7 +67,11 @@ pub fn encounter(state: State<'_, AppState>, encounter_id: String) -> Reply<Enco
 }
 
 #[tauri::command]
-pub fn record_chart_item(state: State<'_, AppState>, patient_id: String, item: ItemFormView) -> Reply<ChartItemView> {
+pub fn record_chart_item(
+    state: State<'_, AppState>,
+    patient_id: PatientId,
+    item: ItemFormView,
+) -> Reply<ChartItemView> {
     state.with_session(|session| session.record_chart_item(&patient_id, &item.into())).map(Into::into)
 }
 
@@ -131,7 +136,7 @@ pub fn accept_amendment_to_note(
 pub fn print_patient_summary(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
-    patient_id: String,
+    patient_id: PatientId,
     encounters: u32,
     offset_minutes: i16,
     suggested_name: String,
@@ -155,7 +160,7 @@ pub fn print_patient_summary(
 pub fn export_patient_fhir(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
-    patient_id: String,
+    patient_id: PatientId,
     suggested_name: String,
 ) -> Reply<Option<SavedFileView>> {
     let dialog = SaveDialog {

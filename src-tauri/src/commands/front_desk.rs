@@ -2,6 +2,7 @@
 //! progress events and cancel), disclosures, amendment requests, emergency access, and the
 //! practice's date order.
 
+use chartkeep_clinic::patients::PatientId;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
@@ -50,7 +51,7 @@ pub fn book_appointment(
 #[tauri::command]
 pub fn register_walk_in(
     state: State<'_, AppState>,
-    patient_id: String,
+    patient_id: PatientId,
     clinician_id: String,
     minutes: u32,
     reason: String,
@@ -89,7 +90,7 @@ pub fn set_appointment_status(
 }
 
 #[tauri::command]
-pub fn patient_appointments(state: State<'_, AppState>, patient_id: String) -> Reply<Vec<AppointmentView>> {
+pub fn patient_appointments(state: State<'_, AppState>, patient_id: PatientId) -> Reply<Vec<AppointmentView>> {
     let appointments = state.with_session(|session| session.patient_appointments(&patient_id))?;
     Ok(appointments.into_iter().map(Into::into).collect())
 }
@@ -175,7 +176,7 @@ pub fn cancel_import(state: State<'_, AppState>) {
 #[tauri::command]
 pub fn record_disclosure(
     state: State<'_, AppState>,
-    patient_id: String,
+    patient_id: PatientId,
     disclosure: DisclosureFormView,
 ) -> Reply<DisclosureView> {
     state.with_session(|session| session.record_disclosure(&patient_id, &disclosure.into())).map(Into::into)
@@ -193,7 +194,7 @@ pub fn correct_disclosure(
 }
 
 #[tauri::command]
-pub fn patient_disclosures(state: State<'_, AppState>, patient_id: String) -> Reply<Vec<DisclosureView>> {
+pub fn patient_disclosures(state: State<'_, AppState>, patient_id: PatientId) -> Reply<Vec<DisclosureView>> {
     let disclosures = state.with_session(|session| session.patient_disclosures(&patient_id))?;
     Ok(disclosures.into_iter().map(Into::into).collect())
 }
@@ -201,7 +202,7 @@ pub fn patient_disclosures(state: State<'_, AppState>, patient_id: String) -> Re
 #[tauri::command]
 pub fn record_amendment_request(
     state: State<'_, AppState>,
-    patient_id: String,
+    patient_id: PatientId,
     request: AmendmentRequestFormView,
 ) -> Reply<AmendmentRequestView> {
     let new = NewAmendmentRequest {
@@ -226,7 +227,10 @@ pub fn decide_amendment_request(
 }
 
 #[tauri::command]
-pub fn patient_amendment_requests(state: State<'_, AppState>, patient_id: String) -> Reply<Vec<AmendmentRequestView>> {
+pub fn patient_amendment_requests(
+    state: State<'_, AppState>,
+    patient_id: PatientId,
+) -> Reply<Vec<AmendmentRequestView>> {
     let requests = state.with_session(|session| session.patient_amendment_requests(&patient_id))?;
     Ok(requests.into_iter().map(Into::into).collect())
 }
@@ -235,7 +239,7 @@ pub fn patient_amendment_requests(state: State<'_, AppState>, patient_id: String
 #[tauri::command]
 pub fn request_emergency_access(
     state: State<'_, AppState>,
-    patient_id: String,
+    patient_id: PatientId,
     reason: String,
 ) -> Reply<EmergencyAccessView> {
     state.with_session(|session| session.request_emergency_access(&patient_id, &reason)).map(Into::into)

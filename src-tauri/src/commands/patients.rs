@@ -1,6 +1,7 @@
 //! Commands of the patient records: the search box, the duplicate check, registration,
 //! opening and changing a record, History, entered in error, and merges.
 
+use chartkeep_clinic::patients::PatientId;
 use tauri::State;
 
 use super::Reply;
@@ -27,7 +28,7 @@ pub fn check_for_duplicates(state: State<'_, AppState>, form: PatientFormView) -
 pub fn register_patient(
     state: State<'_, AppState>,
     form: PatientFormView,
-    confirmed_new_despite: Vec<String>,
+    confirmed_new_despite: Vec<PatientId>,
 ) -> Reply<PatientRecordView> {
     state.with_session(|session| session.register_patient(&form.into(), &confirmed_new_despite)).map(Into::into)
 }
@@ -37,7 +38,7 @@ pub fn register_patient(
 #[tauri::command]
 pub fn open_patient(
     state: State<'_, AppState>,
-    patient_id: String,
+    patient_id: PatientId,
     from_duplicate_warning: bool,
 ) -> Reply<PatientRecordView> {
     let context = if from_duplicate_warning { "duplicate_warning" } else { "search" };
@@ -47,7 +48,7 @@ pub fn open_patient(
 #[tauri::command]
 pub fn update_patient(
     state: State<'_, AppState>,
-    patient_id: String,
+    patient_id: PatientId,
     version: u32,
     form: PatientFormView,
 ) -> Reply<PatientRecordView> {
@@ -57,7 +58,7 @@ pub fn update_patient(
 #[tauri::command]
 pub fn mark_patient_entered_in_error(
     state: State<'_, AppState>,
-    patient_id: String,
+    patient_id: PatientId,
     version: u32,
     reason: String,
 ) -> Reply<()> {
@@ -65,7 +66,7 @@ pub fn mark_patient_entered_in_error(
 }
 
 #[tauri::command]
-pub fn patient_history(state: State<'_, AppState>, patient_id: String) -> Reply<Vec<PatientVersionView>> {
+pub fn patient_history(state: State<'_, AppState>, patient_id: PatientId) -> Reply<Vec<PatientVersionView>> {
     let versions = state.with_session(|session| session.patient_history(&patient_id))?;
     Ok(versions.into_iter().map(Into::into).collect())
 }
@@ -83,7 +84,7 @@ pub fn duplicate_review_queue(state: State<'_, AppState>) -> Reply<Vec<Duplicate
 }
 
 #[tauri::command]
-pub fn dismiss_duplicate_review(state: State<'_, AppState>, patient_id: String) -> Reply<()> {
+pub fn dismiss_duplicate_review(state: State<'_, AppState>, patient_id: PatientId) -> Reply<()> {
     state.with_session(|session| session.dismiss_duplicate_review(&patient_id))
 }
 
@@ -91,8 +92,8 @@ pub fn dismiss_duplicate_review(state: State<'_, AppState>, patient_id: String) 
 #[tauri::command]
 pub fn merge_preview(
     state: State<'_, AppState>,
-    survivor_id: String,
-    duplicate_id: String,
+    survivor_id: PatientId,
+    duplicate_id: PatientId,
 ) -> Reply<(PatientRecordView, PatientRecordView)> {
     let (survivor, duplicate) = state.with_session(|session| session.merge_preview(&survivor_id, &duplicate_id))?;
     Ok((survivor.into(), duplicate.into()))
@@ -101,8 +102,8 @@ pub fn merge_preview(
 #[tauri::command]
 pub fn merge_patients(
     state: State<'_, AppState>,
-    survivor_id: String,
-    duplicate_id: String,
+    survivor_id: PatientId,
+    duplicate_id: PatientId,
 ) -> Reply<PatientMergeView> {
     state.with_session(|session| session.merge_patients(&survivor_id, &duplicate_id)).map(Into::into)
 }
@@ -119,7 +120,7 @@ pub fn patient_for_merge(state: State<'_, AppState>, mrn: String) -> Reply<Patie
 }
 
 #[tauri::command]
-pub fn patient_merges(state: State<'_, AppState>, patient_id: String) -> Reply<Vec<PatientMergeView>> {
+pub fn patient_merges(state: State<'_, AppState>, patient_id: PatientId) -> Reply<Vec<PatientMergeView>> {
     let merges = state.with_session(|session| session.patient_merges(&patient_id))?;
     Ok(merges.into_iter().map(Into::into).collect())
 }

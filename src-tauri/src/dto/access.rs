@@ -1,5 +1,6 @@
 //! The shapes of access control at the boundary: roles, permissions, users, settings.
 
+use chartkeep_clinic::patients::PatientId;
 use chartkeep_clinic::{
     AccessSettings, EmergencyAccessForReview, IssuedPassword, Permission, Role, RolePolicy, SecondFactorGate,
     TotpEnrolment, UserSummary,
@@ -273,7 +274,7 @@ pub struct EmergencyAccessForReviewView {
     pub id: String,
     pub username: String,
     pub full_name: String,
-    pub patient_id: String,
+    pub patient_id: PatientId,
     /// "Family, Given (MRN …)"; `None` only if the record is gone.
     pub patient_label: Option<String>,
     pub reason: String,

@@ -3,6 +3,7 @@
 
 use chartkeep_clinic::audit::query::{AuditFilter, AuditRow, AuditSort, AuditSortColumn};
 use chartkeep_clinic::audit::{AuditAction, ChainVerification, CheckScope, Outcome};
+use chartkeep_clinic::patients::PatientId;
 use chartkeep_clinic::{AuditPage, ChainCheck, IntegrityAlert, IntegrityStatus, StaffChoice};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -49,7 +50,7 @@ impl TryFrom<AuditFilterView> for AuditFilter {
             from: blank_to_none(view.from),
             to: blank_to_none(view.to),
             user_id: blank_to_none(view.user_id),
-            patient_id: blank_to_none(view.patient_id),
+            patient_id: blank_to_none(view.patient_id).map(PatientId::new),
             action,
             outcome: view.outcome.map(|outcome| match outcome {
                 OutcomeView::Success => Outcome::Success,

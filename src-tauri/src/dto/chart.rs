@@ -6,6 +6,7 @@ use chartkeep_clinic::chart::{
     Addendum, AllergyBanner, Chart, ChartItem, ChartItemVersion, Encounter, EncounterKind, ItemChange, ItemData,
     ItemDraft, SoapNote,
 };
+use chartkeep_clinic::patients::PatientId;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -224,7 +225,7 @@ impl From<Addendum> for AddendumView {
 #[serde(rename_all = "camelCase")]
 pub struct EncounterView {
     pub id: String,
-    pub patient_id: String,
+    pub patient_id: PatientId,
     pub author_id: String,
     pub author_name: String,
     pub occurred_at: String,
@@ -310,7 +311,7 @@ impl From<AllergyBanner> for AllergyBannerView {
 #[derive(Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct OpenedChartView {
-    pub patient_id: String,
+    pub patient_id: PatientId,
     pub emergency_access: Option<EmergencyAccessView>,
     pub patient: PatientSummaryView,
     pub allergy_banner: AllergyBannerView,

@@ -2,6 +2,7 @@
 //! CSV import (mapping, preview, check report, summary), disclosures, amendment requests and
 //! emergency access.
 
+use chartkeep_clinic::patients::PatientId;
 use chartkeep_clinic::patients::{
     ColumnMapping, ImportDuplicate, ImportMapping, ImportPreview, ImportProblem, ImportReport, ImportSummary,
 };
@@ -18,7 +19,7 @@ use super::patients::PatientFormView;
 #[serde(rename_all = "camelCase")]
 pub struct AppointmentView {
     pub id: String,
-    pub patient_id: String,
+    pub patient_id: PatientId,
     pub patient_mrn: String,
     pub patient_name: String,
     pub patient_date_of_birth: String,
@@ -117,7 +118,7 @@ impl From<ClinicianDay> for ClinicianDayView {
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct NewAppointmentView {
-    pub patient_id: String,
+    pub patient_id: PatientId,
     pub clinician_id: String,
     /// RFC 3339.
     pub starts_at: String,
@@ -444,7 +445,7 @@ impl From<AmendmentRequest> for AmendmentRequestView {
 #[serde(rename_all = "camelCase")]
 pub struct EmergencyAccessView {
     pub id: String,
-    pub patient_id: String,
+    pub patient_id: PatientId,
     pub expires_at: String,
 }
 

@@ -366,6 +366,7 @@ fn typescript_bindings() -> String {
         chartkeep_clinic::patients::SearchKind::decl(),
         chartkeep_clinic::patients::DuplicateSign::decl(),
         chartkeep_clinic::patients::DateOrder::decl(),
+        chartkeep_clinic::patients::PatientId::decl(),
         chartkeep_clinic::patients::Sex::decl(),
         chartkeep_clinic::patients::PhoneKind::decl(),
         chartkeep_clinic::patients::VersionChange::decl(),

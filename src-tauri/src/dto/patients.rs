@@ -2,6 +2,7 @@
 //! warnings, search results and History it receives. Patient data crosses only here and only
 //! to the window; none of these types print their values in `Debug`.
 
+use chartkeep_clinic::patients::PatientId;
 use chartkeep_clinic::patients::{
     Address, DuplicateSign, EmergencyContact, Insurance, PatientDetails, PatientDraft, PatientStatus, PhoneDraft, Sex,
 };
@@ -205,7 +206,7 @@ impl From<PatientDraft> for PatientFormView {
 #[derive(Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PatientSummaryView {
-    pub id: String,
+    pub id: PatientId,
     pub mrn: String,
     pub family_name: String,
     pub given_names: String,
@@ -259,7 +260,7 @@ impl From<PatientSearchResults> for PatientSearchView {
 #[derive(Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PatientRecordView {
-    pub id: String,
+    pub id: PatientId,
     pub mrn: String,
     /// Send it back with a change: a change to an older version is refused.
     pub version: u32,
@@ -333,10 +334,10 @@ impl From<PatientVersion> for PatientVersionView {
 #[serde(rename_all = "camelCase")]
 pub struct PatientMergeView {
     pub id: String,
-    pub survivor_id: String,
+    pub survivor_id: PatientId,
     pub survivor_mrn: String,
     pub survivor_name: String,
-    pub merged_id: String,
+    pub merged_id: PatientId,
     pub merged_mrn: String,
     pub merged_name: String,
     pub merged_by: String,

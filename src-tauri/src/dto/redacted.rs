@@ -116,7 +116,7 @@ mod tests {
             id: "access-1".into(),
             username: "clin".into(),
             full_name: "Cy Clinician".into(),
-            patient_id: "patient-7".into(),
+            patient_id: chartkeep_clinic::patients::PatientId::new("patient-7"),
             patient_label: Some("Canaryfamily, Canarygiven (MRN 000123)".into()),
             reason: "canary reason: chest pain at the front desk".into(),
             started_at: "2026-01-01T10:00:00.000Z".into(),

@@ -40,7 +40,7 @@ export type AccessSettingsView = { rolePolicies: Array<RolePolicyView>, emergenc
 
 export type TotpEnrolmentView = { secretBase32: string, qrPngBase64: string, };
 
-export type EmergencyAccessForReviewView = { id: string, username: string, fullName: string, patientId: string, 
+export type EmergencyAccessForReviewView = { id: string, username: string, fullName: string, patientId: PatientId, 
 /**
  * "Family, Given (MRN …)"; `None` only if the record is gone.
  */
@@ -124,7 +124,7 @@ sex: string, genderIdentity: string, phones: Array<PhoneView>, email: string, ad
  */
 status: string, deceasedOn: string, };
 
-export type PatientSummaryView = { id: string, mrn: string, familyName: string, givenNames: string, preferredName: string, dateOfBirth: string, age: number | null, status: PatientStatus, lastVisit: string | null, 
+export type PatientSummaryView = { id: PatientId, mrn: string, familyName: string, givenNames: string, preferredName: string, dateOfBirth: string, age: number | null, status: PatientStatus, lastVisit: string | null, 
 /**
  * When found through a merged record: that record's MRN.
  */
@@ -140,7 +140,7 @@ kind: SearchKind, patients: Array<PatientSummaryView>,
  */
 more: boolean, };
 
-export type PatientRecordView = { id: string, mrn: string, 
+export type PatientRecordView = { id: PatientId, mrn: string, 
 /**
  * Send it back with a change: a change to an older version is refused.
  */
@@ -150,7 +150,7 @@ export type DuplicateCandidateView = { patient: PatientSummaryView, signs: Array
 
 export type PatientVersionView = { version: number, change: VersionChange, reason: string | null, changedBy: string, changedAt: string, changedFields: Array<string>, form: PatientFormView, };
 
-export type PatientMergeView = { id: string, survivorId: string, survivorMrn: string, survivorName: string, mergedId: string, mergedMrn: string, mergedName: string, mergedBy: string, mergedAt: string, unmergedBy: string | null, unmergedAt: string | null, };
+export type PatientMergeView = { id: string, survivorId: PatientId, survivorMrn: string, survivorName: string, mergedId: PatientId, mergedMrn: string, mergedName: string, mergedBy: string, mergedAt: string, unmergedBy: string | null, unmergedAt: string | null, };
 
 export type DuplicateReviewItemView = { flagged: PatientSummaryView, resembles: PatientSummaryView | null, };
 
@@ -204,11 +204,11 @@ elapsedMs: number, };
 
 export type AppointmentStatus = "booked" | "checked_in" | "in_progress" | "completed" | "no_show" | "cancelled";
 
-export type AppointmentView = { id: string, patientId: string, patientMrn: string, patientName: string, patientDateOfBirth: string, clinicianId: string, clinicianName: string, startsAt: string, minutes: number, reason: string, walkIn: boolean, status: AppointmentStatus, statusChangedAt: string, };
+export type AppointmentView = { id: string, patientId: PatientId, patientMrn: string, patientName: string, patientDateOfBirth: string, clinicianId: string, clinicianName: string, startsAt: string, minutes: number, reason: string, walkIn: boolean, status: AppointmentStatus, statusChangedAt: string, };
 
 export type ClinicianDayView = { clinicianId: string, clinicianName: string, appointments: Array<AppointmentView>, };
 
-export type NewAppointmentView = { patientId: string, clinicianId: string, 
+export type NewAppointmentView = { patientId: PatientId, clinicianId: string, 
 /**
  * RFC 3339.
  */
@@ -254,7 +254,7 @@ export type AmendmentRequestView = { id: string, receivedOn: string, item: Amend
  */
 decision: AmendmentOutcome | null, decisionReason: string | null, decidedBy: string | null, decidedAt: string | null, appliedItemId: string | null, };
 
-export type EmergencyAccessView = { id: string, patientId: string, expiresAt: string, };
+export type EmergencyAccessView = { id: string, patientId: PatientId, expiresAt: string, };
 
 export type ItemFormView = { kind: ItemFormKind, substance: string, reaction: string, 
 /**
@@ -279,13 +279,13 @@ export type SoapNoteView = { subjective: string, objective: string, assessment: 
 
 export type AddendumView = { id: string, authorName: string, writtenAt: string, text: string, amendmentRequestId: string | null, };
 
-export type EncounterView = { id: string, patientId: string, authorId: string, authorName: string, occurredAt: string, kind: EncounterKind, signed: boolean, note: SoapNoteView, updatedAt: string, signedByName: string | null, signedAt: string | null, addenda: Array<AddendumView>, };
+export type EncounterView = { id: string, patientId: PatientId, authorId: string, authorName: string, occurredAt: string, kind: EncounterKind, signed: boolean, note: SoapNoteView, updatedAt: string, signedByName: string | null, signedAt: string | null, addenda: Array<AddendumView>, };
 
 export type AllergyLineView = { substance: string, severity: string, };
 
 export type AllergyBannerView = { state: AllergyBannerState, allergies: Array<AllergyLineView>, };
 
-export type OpenedChartView = { patientId: string, emergencyAccess: EmergencyAccessView | null, patient: PatientSummaryView, allergyBanner: AllergyBannerView, allergies: Array<ChartItemView>, medications: Array<ChartItemView>, problems: Array<ChartItemView>, encounters: Array<EncounterView>, };
+export type OpenedChartView = { patientId: PatientId, emergencyAccess: EmergencyAccessView | null, patient: PatientSummaryView, allergyBanner: AllergyBannerView, allergies: Array<ChartItemView>, medications: Array<ChartItemView>, problems: Array<ChartItemView>, encounters: Array<EncounterView>, };
 
 export type ItemFormKind = "allergy" | "no_known_allergies" | "medication" | "problem";
 
@@ -300,6 +300,8 @@ export type SearchKind = "empty" | "name" | "name_and_date_of_birth" | "date_of_
 export type DuplicateSign = "same_date_of_birth_similar_name" | "names_transposed" | "day_and_month_swapped" | "same_phone";
 
 export type DateOrder = "dmy" | "mdy";
+
+export type PatientId = string;
 
 export type Sex = "female" | "male" | "intersex" | "unknown";
 

@@ -10,6 +10,7 @@ use chartkeep_clinic::bench_support::chart::{read_chart_on, save_draft_on, seed_
 use chartkeep_clinic::bench_support::patients::seed_patients;
 use chartkeep_clinic::bench_support::search::export_plain_copy;
 use chartkeep_clinic::chart::{EncounterKind, SoapNote};
+use chartkeep_clinic::patients::PatientId;
 use serde_json::{Value, json};
 
 use super::{BenchPractice, cheap_kdf, millis, percentile};
@@ -93,13 +94,13 @@ pub fn chart(patients: u64, encounters: u64, runs: usize, progress: Progress) ->
     // Seeding a large chart outlasts the idle timeout: sign in afresh to measure.
     clinician.log_out()?;
     let mut clinician = practice.sign_in_staff("clinician")?;
-    let sample: Vec<String> = with_session_connection(&clinician, |connection| {
+    let sample: Vec<PatientId> = with_session_connection(&clinician, |connection| {
         connection
             .prepare(
                 "SELECT id FROM patients WHERE merged_into IS NULL AND entered_in_error = 0 ORDER BY random() LIMIT ?1",
             )?
             .query_map([runs as i64], |row| row.get(0))?
-            .collect::<Result<Vec<String>, _>>()
+            .collect::<Result<Vec<PatientId>, _>>()
     })
     .map_err(|error| format!("No sample of patients: {error}"))?;
     // Ten timed passes over the sample follow.

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use chartkeep_clinic::backups::{BackupRequest, BackupTrigger};
 use chartkeep_clinic::chart::{EncounterKind, SoapNote};
-use chartkeep_clinic::patients::PatientDraft;
+use chartkeep_clinic::patients::{PatientDraft, PatientId};
 use chartkeep_clinic::{NewUser, PracticeSetup, Role, SystemClock, Workstation};
 use chartkeep_vault::{DataDir, KdfChoice, KdfParams, OsKeyring, Password};
 use serde_json::json;
@@ -119,7 +119,7 @@ pub fn crash_writer(data_dir: &DataDir, first: u32, iterations: u32, backups: &P
 /// What the writer said it had done before it died.
 #[derive(Debug, Default)]
 struct Acknowledged {
-    patients: Vec<String>,
+    patients: Vec<PatientId>,
     notes: Vec<(String, String)>,
     signed: Vec<String>,
     backups: Vec<String>,
@@ -128,7 +128,7 @@ struct Acknowledged {
 impl Acknowledged {
     fn take(&mut self, line: &str) {
         match line.split_once(' ') {
-            Some(("patient", id)) => self.patients.push(id.to_owned()),
+            Some(("patient", id)) => self.patients.push(PatientId::new(id)),
             Some(("note", rest)) => {
                 if let Some((encounter, text)) = rest.split_once(' ') {
                     self.notes.push((encounter.to_owned(), text.to_owned()));

@@ -4,6 +4,7 @@
 //! chart's items need the chart's write permission), and an accepted amendment names what it was
 //! appended to.
 
+use crate::patients::PatientId;
 use rusqlite::Connection;
 use serde::Serialize;
 
@@ -84,7 +85,7 @@ pub struct AmendmentDecision {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AmendmentRequest {
     pub id: String,
-    pub patient_id: String,
+    pub patient_id: PatientId,
     pub received_on: String,
     pub item: AmendmentItem,
     pub item_id: Option<String>,
@@ -98,7 +99,7 @@ impl Session {
     /// Records a patient's request to amend their record.
     pub fn record_amendment_request(
         &mut self,
-        patient_id: &str,
+        patient_id: &PatientId,
         new: &NewAmendmentRequest,
     ) -> ClinicResult<AmendmentRequest> {
         let mut authorized =
@@ -164,7 +165,7 @@ impl Session {
     }
 
     /// A patient's amendment requests and their decisions, newest first.
-    pub fn patient_amendment_requests(&mut self, patient_id: &str) -> ClinicResult<Vec<AmendmentRequest>> {
+    pub fn patient_amendment_requests(&mut self, patient_id: &PatientId) -> ClinicResult<Vec<AmendmentRequest>> {
         let mut authorized =
             self.authorize_for_patient(Permission::RecordAmendmentRequest, patient_id, AuditAction::View)?;
         let requests = store::requests_of_patient(authorized.connection(), patient_id)?;

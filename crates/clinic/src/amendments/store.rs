@@ -1,5 +1,6 @@
 //! The SQL of amendment requests and their decisions (both append-only).
 
+use crate::patients::PatientId;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{AmendmentDecision, AmendmentItem, AmendmentOutcome, AmendmentRequest};
@@ -44,7 +45,7 @@ pub(crate) fn request_by_id(connection: &Connection, id: &str) -> ClinicResult<O
 /// A request as it is first recorded.
 pub(super) struct NewRequestRow<'a> {
     pub id: &'a str,
-    pub patient_id: &'a str,
+    pub patient_id: &'a PatientId,
     pub received_on: &'a str,
     pub item: AmendmentItem,
     pub item_id: Option<&'a str>,
@@ -72,7 +73,10 @@ pub(super) fn insert_request(connection: &Connection, row: &NewRequestRow<'_>) -
 }
 
 /// A patient's requests, newest first.
-pub(super) fn requests_of_patient(connection: &Connection, patient_id: &str) -> ClinicResult<Vec<AmendmentRequest>> {
+pub(super) fn requests_of_patient(
+    connection: &Connection,
+    patient_id: &PatientId,
+) -> ClinicResult<Vec<AmendmentRequest>> {
     let sql =
         format!("SELECT {COLUMNS} FROM {FROM} WHERE r.patient_id = ?1 ORDER BY r.received_on DESC, r.recorded_at DESC");
     Ok(connection.prepare(&sql)?.query_map([patient_id], read)?.collect::<Result<Vec<_>, _>>()?)

@@ -3,6 +3,7 @@
 //! bookings overlap, rescheduling, cancelling, check-in and walk-ins. Clinicians are users who
 //! hold the Clinician role.
 
+use crate::patients::PatientId;
 use rusqlite::Connection;
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -62,7 +63,7 @@ impl AppointmentStatus {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewAppointment {
-    pub patient_id: String,
+    pub patient_id: PatientId,
     pub clinician_id: String,
     /// RFC 3339.
     pub starts_at: String,
@@ -74,7 +75,7 @@ pub struct NewAppointment {
 #[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct Appointment {
     pub id: String,
-    pub patient_id: String,
+    pub patient_id: PatientId,
     pub patient_mrn: String,
     pub patient_name: String,
     pub patient_date_of_birth: String,
@@ -127,7 +128,7 @@ fn clinician_name(connection: &Connection, clinician_id: &str) -> ClinicResult<S
 }
 
 /// The patient must have a record of their own (not entered in error, not merged away).
-fn bookable_patient(connection: &Connection, patient_id: &str) -> ClinicResult<()> {
+fn bookable_patient(connection: &Connection, patient_id: &PatientId) -> ClinicResult<()> {
     match patient_store::by_id(connection, patient_id)? {
         Some(row) if !row.entered_in_error && row.merged_into.is_none() => Ok(()),
         Some(row) if row.merged_into.is_some() => {
@@ -242,7 +243,7 @@ impl Session {
     /// A walk-in: an appointment from now, already checked in.
     pub fn register_walk_in(
         &mut self,
-        patient_id: &str,
+        patient_id: &PatientId,
         clinician_id: &str,
         minutes: u32,
         reason: &str,
@@ -368,7 +369,7 @@ impl Session {
     }
 
     /// A patient's appointments (and those of records merged into theirs), newest first.
-    pub fn patient_appointments(&mut self, patient_id: &str) -> ClinicResult<Vec<Appointment>> {
+    pub fn patient_appointments(&mut self, patient_id: &PatientId) -> ClinicResult<Vec<Appointment>> {
         let mut authorized = authorize_desk(self, AuditAction::View)?;
         let ids = patient_store::ids_with_aliases(authorized.connection(), patient_id)?;
         let mut appointments = Vec::new();

@@ -1,5 +1,6 @@
 //! The SQL of appointments.
 
+use crate::patients::PatientId;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Appointment, AppointmentStatus};
@@ -37,7 +38,7 @@ pub(super) fn by_id(connection: &Connection, id: &str) -> ClinicResult<Appointme
 /// An appointment as it is booked.
 pub(super) struct NewRow<'a> {
     pub id: &'a str,
-    pub patient_id: &'a str,
+    pub patient_id: &'a PatientId,
     pub clinician_id: &'a str,
     pub starts_at: &'a str,
     pub minutes: u32,
@@ -90,7 +91,11 @@ pub(super) fn starting_between(connection: &Connection, from: &str, to: &str) ->
 }
 
 /// One patient record's appointments, the latest first, at most `limit`.
-pub(super) fn of_patient(connection: &Connection, patient_id: &str, limit: u32) -> ClinicResult<Vec<Appointment>> {
+pub(super) fn of_patient(
+    connection: &Connection,
+    patient_id: &PatientId,
+    limit: u32,
+) -> ClinicResult<Vec<Appointment>> {
     let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE a.patient_id = ?1 ORDER BY a.starts_at DESC LIMIT ?2");
     Ok(connection.prepare_cached(&sql)?.query_map(params![patient_id, limit], read)?.collect::<Result<Vec<_>, _>>()?)
 }

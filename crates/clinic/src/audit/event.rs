@@ -250,8 +250,8 @@ impl AuditEvent {
         self
     }
 
-    pub fn patient(mut self, patient_id: impl Into<String>) -> Self {
-        self.patient_id = Some(patient_id.into());
+    pub fn patient(mut self, patient_id: &crate::patients::PatientId) -> Self {
+        self.patient_id = Some(patient_id.as_str().to_owned());
         self
     }
 

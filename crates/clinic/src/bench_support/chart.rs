@@ -11,6 +11,7 @@ use crate::chart::store::{self as chart_store, ItemStamp};
 use crate::chart::{ItemChange, ItemData, read_chart};
 use crate::clock::timestamp;
 use crate::error::{ClinicError, ClinicResult};
+use crate::patients::PatientId;
 use crate::session::Session;
 
 const COMPLAINTS: [&str; 8] = [
@@ -151,7 +152,7 @@ fn seeded_event(count: u64) -> AuditEvent {
 fn synthetic_encounter(
     random: &mut Synthetic,
     number: u64,
-    patient_id: &str,
+    patient_id: &PatientId,
     author: &str,
     occurred: time::OffsetDateTime,
 ) -> Encounter {
@@ -186,7 +187,7 @@ fn seed_items(
     connection: &Connection,
     random: &mut Synthetic,
     first: u64,
-    patient_id: &str,
+    patient_id: &PatientId,
     author: &str,
     at: &str,
 ) -> ClinicResult<u64> {
@@ -226,7 +227,7 @@ fn seed_items(
 
 /// Reads a chart as the use case does (header, lists, the last 20 encounters with their
 /// addenda), without its audit entry; returns how many items and encounters it shows.
-pub fn read_chart_on(connection: &Connection, patient_id: &str, viewer: &str) -> ClinicResult<u64> {
+pub fn read_chart_on(connection: &Connection, patient_id: &PatientId, viewer: &str) -> ClinicResult<u64> {
     Ok(read_chart(connection, patient_id, viewer, time::OffsetDateTime::now_utc())?.1)
 }
 

@@ -179,7 +179,7 @@ pub fn seed_demo_charts(
 
 /// One patient's chart being written.
 struct DemoChart<'a> {
-    id: &'a str,
+    id: &'a crate::patients::PatientId,
     born: Date,
     now: OffsetDateTime,
 }

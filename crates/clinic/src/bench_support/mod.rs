@@ -47,8 +47,8 @@ pub fn bench_user_id(index: u64) -> String {
     format!("00000000-0000-4000-8000-{index:012}")
 }
 
-pub fn bench_patient_id(index: u64) -> String {
-    format!("10000000-0000-4000-8000-{index:012}")
+pub fn bench_patient_id(index: u64) -> crate::patients::PatientId {
+    crate::patients::PatientId::new(format!("10000000-0000-4000-8000-{index:012}"))
 }
 
 /// Appends `count` synthetic entries spread over the year before now: mostly chart views and

@@ -116,7 +116,7 @@ pub fn synthetic_patients(count: u64, seed: u64, today: Date) -> Vec<PatientDeta
 /// A patient added by `seed_patients`: enough to give them a plausible chart.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SeededPatient {
-    pub id: String,
+    pub id: crate::patients::PatientId,
     pub date_of_birth: String,
 }
 

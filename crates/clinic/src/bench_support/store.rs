@@ -7,7 +7,7 @@ use crate::chart::notes::{Encounter, content_hash};
 use crate::error::ClinicResult;
 
 /// The ids of the records that are neither merged nor entered in error.
-pub(super) fn living_patient_ids(connection: &Connection) -> ClinicResult<Vec<String>> {
+pub(super) fn living_patient_ids(connection: &Connection) -> ClinicResult<Vec<crate::patients::PatientId>> {
     Ok(connection
         .prepare("SELECT id FROM patients WHERE merged_into IS NULL AND entered_in_error = 0 ORDER BY id")?
         .query_map([], |row| row.get(0))?

@@ -5,6 +5,7 @@
 //! the resources' ids; references between entries use them. Items entered in error and draft
 //! notes are not part of the record and are left out.
 
+use crate::patients::PatientId;
 use base64::Engine;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
@@ -321,13 +322,14 @@ fn encounter_resources(patient_id: &str, encounter: &Encounter) -> Vec<Value> {
 
 /// The bundle of one patient's record, from their chart.
 pub fn bundle(
-    patient_id: &str,
+    patient_id: &PatientId,
     mrn: &str,
     vault_id: &str,
     details: &PatientDetails,
     chart: &Chart,
     exported_at: &str,
 ) -> Value {
+    let patient_id = patient_id.as_str();
     let mut entries = vec![entry(patient_id, patient_resource(patient_id, mrn, vault_id, details))];
     for item in chart.allergies.iter().chain(&chart.medications).chain(&chart.problems) {
         entries.push(entry(&item.id, item_resource(patient_id, &item.id, &item.data, &item.recorded_at)));
@@ -352,7 +354,7 @@ impl Session {
     /// the number of entries.
     pub fn export_patient_fhir(
         &mut self,
-        patient_id: &str,
+        patient_id: &PatientId,
         destination: &crate::export_file::ExportDestination,
     ) -> ClinicResult<u64> {
         let mut authorized = self.authorize_for_patient(Permission::ExportChart, patient_id, AuditAction::Export)?;

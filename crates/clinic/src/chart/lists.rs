@@ -2,6 +2,7 @@
 //! never over someone else's change), and removed only by "entered in error" with a reason,
 //! which stays in the item's History.
 
+use crate::patients::PatientId;
 use serde::Serialize;
 
 use super::items::{ChartItemKind, ItemChange, ItemData, ItemDraft, changed_fields};
@@ -50,7 +51,7 @@ impl From<ItemRow> for ChartItem {
     }
 }
 
-fn item_event(action: AuditAction, patient_id: &str, item_id: &str, kind: ChartItemKind) -> AuditEvent {
+fn item_event(action: AuditAction, patient_id: &PatientId, item_id: &str, kind: ChartItemKind) -> AuditEvent {
     AuditEvent::success(action).patient(patient_id).object(kind.as_str(), item_id).category(kind.data_category())
 }
 
@@ -92,7 +93,7 @@ impl Session {
     }
 
     /// Records an allergy (or "no known allergies"), a medication or a problem.
-    pub fn record_chart_item(&mut self, patient_id: &str, draft: &ItemDraft) -> ClinicResult<ChartItem> {
+    pub fn record_chart_item(&mut self, patient_id: &PatientId, draft: &ItemDraft) -> ClinicResult<ChartItem> {
         let mut authorized = self.authorize_for_patient(Permission::WriteChart, patient_id, AuditAction::Create)?;
         super::chartable_patient(authorized.connection(), patient_id)?;
         let (order, today) = date_order_and_today(&authorized)?;

@@ -11,6 +11,7 @@ pub mod notes;
 pub(crate) mod store;
 pub mod summary;
 
+use crate::patients::PatientId;
 use rusqlite::Connection;
 use serde::Serialize;
 
@@ -86,7 +87,7 @@ pub fn allergy_banner(allergies: &[ChartItem]) -> AllergyBanner {
 }
 
 /// The patient must have a record of their own to chart on.
-pub(crate) fn chartable_patient(connection: &Connection, patient_id: &str) -> ClinicResult<()> {
+pub(crate) fn chartable_patient(connection: &Connection, patient_id: &PatientId) -> ClinicResult<()> {
     match patient_store::by_id(connection, patient_id)? {
         Some(row) if !row.entered_in_error && row.merged_into.is_none() => Ok(()),
         Some(row) if row.merged_into.is_some() => {
@@ -99,7 +100,7 @@ pub(crate) fn chartable_patient(connection: &Connection, patient_id: &str) -> Cl
 /// Reads a whole chart: the patient with the records merged into theirs.
 pub(crate) fn read_chart(
     connection: &Connection,
-    patient_id: &str,
+    patient_id: &PatientId,
     viewer: &str,
     now: time::OffsetDateTime,
 ) -> ClinicResult<(Chart, u64)> {
@@ -136,7 +137,7 @@ pub(crate) fn read_chart(
 impl Session {
     /// Opens a patient's chart (audited as a view); under an emergency access when the user's
     /// roles alone do not allow it, and the chart then says so.
-    pub fn open_chart(&mut self, patient_id: &str) -> ClinicResult<Chart> {
+    pub fn open_chart(&mut self, patient_id: &PatientId) -> ClinicResult<Chart> {
         let mut authorized = self.authorize_for_patient(Permission::ReadChart, patient_id, AuditAction::View)?;
         let viewer = authorized.user().id.clone();
         let (mut chart, shown) = read_chart(authorized.connection(), patient_id, &viewer, authorized.now())?;

@@ -3,6 +3,7 @@
 //! author sees it), then signed. What was signed never changes: the database refuses it, and
 //! the content hash taken at signing shows it; later corrections are addenda.
 
+use crate::patients::PatientId;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -58,7 +59,7 @@ pub struct Addendum {
 #[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct Encounter {
     pub id: String,
-    pub patient_id: String,
+    pub patient_id: PatientId,
     pub author_id: String,
     pub author_name: String,
     pub occurred_at: String,
@@ -148,7 +149,7 @@ impl Session {
     /// Starts an encounter with an empty draft note, for the signed-in clinician.
     pub fn start_encounter(
         &mut self,
-        patient_id: &str,
+        patient_id: &PatientId,
         kind: EncounterKind,
         occurred_at: &str,
     ) -> ClinicResult<Encounter> {
@@ -195,8 +196,8 @@ impl Session {
         encounter_id: &str,
         permission: Permission,
         attempted: AuditAction,
-    ) -> ClinicResult<String> {
-        let found: Option<String> = {
+    ) -> ClinicResult<PatientId> {
+        let found: Option<PatientId> = {
             let authorized = self.authorize(Permission::OwnAccount, AuditAction::View)?;
             encounters::patient_of(authorized.connection(), encounter_id)?
         };

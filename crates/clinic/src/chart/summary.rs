@@ -3,6 +3,7 @@
 //! their signed notes and addenda; page numbers and "printed by/at" on every page. Printing is
 //! recorded as a disclosure-type event, in the step that puts the file in place.
 
+use crate::patients::PatientId;
 use chartkeep_documents::{Column, Orientation, ReportSection, TableReport, TextBlock};
 
 use super::items::ItemData;
@@ -207,7 +208,7 @@ impl Session {
     /// a PDF where the user chose. Returns the number of encounters in it.
     pub fn print_patient_summary(
         &mut self,
-        patient_id: &str,
+        patient_id: &PatientId,
         encounters: usize,
         wall_clock: WallClock,
         destination: &crate::export_file::ExportDestination,

@@ -2,6 +2,7 @@
 //! Rows are never changed (the table's triggers refuse it); a correction is a new row that names
 //! the row it corrects and why, and the original stays as it was.
 
+use crate::patients::PatientId;
 use serde::Serialize;
 
 use crate::audit::{AuditAction, AuditEvent, Detail};
@@ -30,7 +31,7 @@ pub struct NewDisclosure {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Disclosure {
     pub id: String,
-    pub patient_id: String,
+    pub patient_id: PatientId,
     pub disclosed_on: String,
     pub recipient: String,
     pub purpose: String,
@@ -63,7 +64,7 @@ fn checked(new: &NewDisclosure, today: time::Date) -> ClinicResult<CheckedDisclo
 
 impl Session {
     /// Records a disclosure of a patient's information.
-    pub fn record_disclosure(&mut self, patient_id: &str, new: &NewDisclosure) -> ClinicResult<Disclosure> {
+    pub fn record_disclosure(&mut self, patient_id: &PatientId, new: &NewDisclosure) -> ClinicResult<Disclosure> {
         self.add_disclosure(patient_id, new, None)
     }
 
@@ -93,7 +94,7 @@ impl Session {
 
     fn add_disclosure(
         &mut self,
-        patient_id: &str,
+        patient_id: &PatientId,
         new: &NewDisclosure,
         correction: Option<(&str, &str)>,
     ) -> ClinicResult<Disclosure> {
@@ -120,7 +121,7 @@ impl Session {
     }
 
     /// A patient's disclosures, oldest first, corrections beside what they correct.
-    pub fn patient_disclosures(&mut self, patient_id: &str) -> ClinicResult<Vec<Disclosure>> {
+    pub fn patient_disclosures(&mut self, patient_id: &PatientId) -> ClinicResult<Vec<Disclosure>> {
         let mut authorized = self.authorize_for_patient(Permission::RecordDisclosure, patient_id, AuditAction::View)?;
         let all = disclosures_between(authorized.connection(), patient_id, "0000-01-01", "9999-12-31")?;
         authorized.record(

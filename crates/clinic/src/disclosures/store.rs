@@ -1,5 +1,6 @@
 //! The SQL of the accounting of disclosures (rows are never changed).
 
+use crate::patients::PatientId;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{CheckedDisclosure, Disclosure};
@@ -28,7 +29,7 @@ fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<Disclosure> {
 /// The disclosures of one patient recorded between two stored instants, oldest first.
 pub(crate) fn disclosures_between(
     connection: &Connection,
-    patient_id: &str,
+    patient_id: &PatientId,
     from: &str,
     to: &str,
 ) -> ClinicResult<Vec<Disclosure>> {
@@ -50,7 +51,7 @@ pub(super) fn by_id(connection: &Connection, id: &str) -> ClinicResult<Option<Di
 pub(super) fn insert(
     connection: &Connection,
     id: &str,
-    patient_id: &str,
+    patient_id: &PatientId,
     fields: &CheckedDisclosure,
     correction: Option<(&str, &str)>,
     recorded_by: &str,

@@ -3,6 +3,7 @@
 //! audited with the break-glass flag and the access's id; the typed reason stays in the access
 //! record (it may describe the patient's situation). The Owner reviews each access afterwards.
 
+use crate::patients::PatientId;
 use serde::Serialize;
 
 use crate::audit::{AuditAction, AuditEvent, Detail, Outcome};
@@ -20,7 +21,7 @@ const COMMENT_MAX_CHARS: usize = 1000;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EmergencyAccess {
     pub id: String,
-    pub patient_id: String,
+    pub patient_id: PatientId,
     pub expires_at: String,
 }
 
@@ -30,7 +31,7 @@ pub struct EmergencyAccessForReview {
     pub id: String,
     pub username: String,
     pub full_name: String,
-    pub patient_id: String,
+    pub patient_id: PatientId,
     /// "Family, Given (MRN …)", for the reviewer to know whose record was opened.
     pub patient_label: Option<String>,
     pub reason: String,
@@ -56,7 +57,7 @@ fn checked_text(field: &'static str, text: &str, min: usize, max: usize, message
 impl Session {
     /// Starts an emergency access to one patient. Refused to users who can read charts anyway
     /// and to roles the Owner has not allowed it.
-    pub fn request_emergency_access(&mut self, patient_id: &str, reason: &str) -> ClinicResult<EmergencyAccess> {
+    pub fn request_emergency_access(&mut self, patient_id: &PatientId, reason: &str) -> ClinicResult<EmergencyAccess> {
         let mut authorized = self.authorize(Permission::RequestEmergencyAccess, AuditAction::EmergencyAccessStarted)?;
         let roles = authorized.user().roles.clone();
         if is_allowed(&roles, Permission::ReadChart) {

@@ -1,5 +1,6 @@
 //! The SQL of emergency accesses: started, looked up while they last, reviewed.
 
+use crate::patients::PatientId;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{EmergencyAccess, EmergencyAccessForReview};
@@ -24,7 +25,7 @@ pub(super) fn insert(
 pub(crate) fn running(
     connection: &Connection,
     user_id: &str,
-    patient_id: &str,
+    patient_id: &PatientId,
     now: &str,
 ) -> ClinicResult<Option<String>> {
     Ok(connection

@@ -70,7 +70,7 @@ pub fn fhir_bundle(data: &[u8]) -> Option<serde_json::Value> {
         deceased_on: next(),
     };
     let details = draft.validate(order, today).ok()?;
-    let patient_id = uuid_for(data, 0);
+    let patient_id = crate::patients::PatientId::new(uuid_for(data, 0));
     let mut made = 1;
     let mut new_id = || {
         made += 1;

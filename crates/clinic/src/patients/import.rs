@@ -9,6 +9,7 @@ use std::path::Path;
 use serde::Serialize;
 use time::Date;
 
+use super::PatientId;
 use super::duplicates::{DuplicateProbe, DuplicateSign, compare_names, probable_duplicates, swapped_day_and_month};
 use super::import_mapping::{ImportMapping, draft_from, same_column};
 use super::record::PatientDetails;
@@ -281,16 +282,16 @@ pub(crate) fn save(
     let rows: Vec<PatientDetails> = analysis.valid.iter().map(|(_, details)| details.clone()).collect();
     let stamp = VersionStamp { change: VersionChange::Imported, reason: None, user_id, at };
     let ids = store::insert_many(connection, &rows, &stamp)?;
-    let id_of_line: std::collections::HashMap<u64, &str> =
-        analysis.valid.iter().map(|(line, _)| *line).zip(ids.iter().map(String::as_str)).collect();
+    let id_of_line: std::collections::HashMap<u64, &PatientId> =
+        analysis.valid.iter().map(|(line, _)| *line).zip(ids.iter()).collect();
     for duplicate in &analysis.duplicates {
         let Some(id) = id_of_line.get(&duplicate.line) else { continue };
         let resembles = match (&duplicate.existing_mrn, duplicate.other_line) {
             (Some(mrn), _) => store::id_by_mrn(connection, mrn)?,
-            (None, Some(other_line)) => id_of_line.get(&other_line).map(|id| (*id).to_owned()),
+            (None, Some(other_line)) => id_of_line.get(&other_line).map(|id| (*id).clone()),
             (None, None) => None,
         };
-        store::flag_for_duplicate_review(connection, id, resembles.as_deref())?;
+        store::flag_for_duplicate_review(connection, id, resembles.as_ref())?;
     }
     Ok(ids.len() as u64)
 }

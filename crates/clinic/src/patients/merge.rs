@@ -3,6 +3,7 @@
 //! everything that belongs to it is read as the survivor's. Nothing is moved or rewritten, so an
 //! unmerge gives both records back exactly as they were.
 
+use crate::patients::PatientId;
 use serde::Serialize;
 
 use super::store::merges::{self as merges_store, merges_where};
@@ -18,11 +19,11 @@ use crate::session::{Authorized, Session};
 #[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct PatientMerge {
     pub id: String,
-    pub survivor_id: String,
+    pub survivor_id: PatientId,
     pub survivor_mrn: String,
     /// "Family, Given" as the record reads now.
     pub survivor_name: String,
-    pub merged_id: String,
+    pub merged_id: PatientId,
     pub merged_mrn: String,
     pub merged_name: String,
     /// "Full name (username)" of the person who merged.
@@ -53,7 +54,7 @@ impl std::fmt::Debug for DuplicateReviewItem {
     }
 }
 
-fn mergeable(authorized: &Authorized<'_>, patient_id: &str) -> ClinicResult<PatientRow> {
+fn mergeable(authorized: &Authorized<'_>, patient_id: &PatientId) -> ClinicResult<PatientRow> {
     let row = store::by_id(authorized.connection(), patient_id)?.ok_or(ClinicError::NotFound("That patient"))?;
     if row.entered_in_error {
         return Err(ClinicError::invalid("patient", "A record entered in error cannot take part in a merge."));
@@ -68,14 +69,14 @@ impl Session {
     /// Both records side by side, to decide which survives.
     pub fn merge_preview(
         &mut self,
-        survivor_id: &str,
-        duplicate_id: &str,
+        survivor_id: &PatientId,
+        duplicate_id: &PatientId,
     ) -> ClinicResult<(PatientRecord, PatientRecord)> {
         let mut authorized = self.authorize(Permission::MergePatients, AuditAction::View)?;
         let now = authorized.now();
         let survivor = record_of(authorized.connection(), mergeable(&authorized, survivor_id)?, now, None)?;
         let duplicate = record_of(authorized.connection(), mergeable(&authorized, duplicate_id)?, now, None)?;
-        let viewed = |id: &str| {
+        let viewed = |id: &PatientId| {
             AuditEvent::success(AuditAction::View).patient(id).category("demographics").reason("merge_preview")
         };
         let mut change = authorized.begin_change()?;
@@ -85,7 +86,7 @@ impl Session {
     }
 
     /// Merges `duplicate_id` into `survivor_id`.
-    pub fn merge_patients(&mut self, survivor_id: &str, duplicate_id: &str) -> ClinicResult<PatientMerge> {
+    pub fn merge_patients(&mut self, survivor_id: &PatientId, duplicate_id: &PatientId) -> ClinicResult<PatientMerge> {
         let mut authorized = self.authorize(Permission::MergePatients, AuditAction::Merge)?;
         if survivor_id == duplicate_id {
             return Err(ClinicError::invalid("patient", "Choose two different records."));
@@ -105,14 +106,14 @@ impl Session {
                 .patient(duplicate_id)
                 .object("patient_merge", &merge.id)
                 .category("demographics")
-                .detail("merged_into", Detail::Identifier(survivor_id.to_owned())),
+                .detail("merged_into", Detail::Identifier(survivor_id.to_string())),
         )?;
         change.commit(
             &AuditEvent::success(AuditAction::Merge)
                 .patient(survivor_id)
                 .object("patient_merge", &merge.id)
                 .category("demographics")
-                .detail("merged_patient", Detail::Identifier(duplicate_id.to_owned())),
+                .detail("merged_patient", Detail::Identifier(duplicate_id.to_string())),
         )?;
         Ok(merge)
     }
@@ -147,13 +148,14 @@ impl Session {
 
     /// The merges a record took part in, newest first (for History and for undoing one). The
     /// Owner, who merges, may list them without reading patients otherwise.
-    pub fn patient_merges(&mut self, patient_id: &str) -> ClinicResult<Vec<PatientMerge>> {
+    pub fn patient_merges(&mut self, patient_id: &PatientId) -> ClinicResult<Vec<PatientMerge>> {
         let mut authorized = if is_allowed(&self.user().roles, Permission::MergePatients) {
             self.authorize(Permission::MergePatients, AuditAction::View)?
         } else {
             self.authorize_for_patient(Permission::ReadDemographics, patient_id, AuditAction::View)?
         };
-        let merges = merges_where(authorized.connection(), "m.survivor_id = ?1 OR m.merged_id = ?1", patient_id)?;
+        let merges =
+            merges_where(authorized.connection(), "m.survivor_id = ?1 OR m.merged_id = ?1", patient_id.as_str())?;
         authorized.record(
             &AuditEvent::success(AuditAction::View)
                 .patient(patient_id)
@@ -213,7 +215,7 @@ impl Session {
     }
 
     /// Takes a record off the duplicate review queue: it is a different person.
-    pub fn dismiss_duplicate_review(&mut self, patient_id: &str) -> ClinicResult<()> {
+    pub fn dismiss_duplicate_review(&mut self, patient_id: &PatientId) -> ClinicResult<()> {
         let mut authorized = self.authorize(Permission::MergePatients, AuditAction::Update)?;
         let change = authorized.begin_change()?;
         if !merges_store::dismiss_review(change.connection(), patient_id)? {

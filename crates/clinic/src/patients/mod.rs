@@ -5,6 +5,7 @@
 
 pub mod dates;
 mod duplicates;
+mod id;
 pub(crate) mod import;
 pub mod import_mapping;
 mod importing;
@@ -21,6 +22,7 @@ use serde::Serialize;
 
 pub use dates::DateOrder;
 pub use duplicates::{DuplicateProbe, DuplicateSign, compare_names, swapped_day_and_month};
+pub use id::PatientId;
 pub use import::{IMPORT_FILE_LIMIT_BYTES, IMPORT_ROW_LIMIT, ImportDuplicate, ImportProblem};
 pub use import_mapping::{ColumnDateFormat, ColumnMapping, ImportField, ImportMapping};
 pub use importing::{ImportPreview, ImportReport, ImportSummary, SYNTHEA_MAPPING};
@@ -38,7 +40,7 @@ use crate::error::ClinicResult;
 /// A patient in a list (search results, duplicate warnings): enough to tell people apart.
 #[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct PatientSummary {
-    pub id: String,
+    pub id: PatientId,
     pub mrn: String,
     pub family_name: String,
     pub given_names: String,
@@ -55,7 +57,7 @@ pub struct PatientSummary {
 /// A patient's whole record, as opened.
 #[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct PatientRecord {
-    pub id: String,
+    pub id: PatientId,
     pub mrn: String,
     /// The version this record is at; an update names it, so two people's edits never mix.
     pub version: u32,

@@ -7,6 +7,7 @@ use super::store;
 use super::{PatientRecord, PatientSearchResults, PatientSummary, PatientVersion, date_order, record_of, summary_of};
 use crate::audit::{AuditAction, AuditEvent, Detail};
 use crate::error::{ClinicError, ClinicResult};
+use crate::patients::PatientId;
 use crate::permissions::{Permission, is_allowed};
 use crate::session::Session;
 
@@ -43,7 +44,7 @@ impl Session {
     /// Opens a patient's record (a view of their demographics). A merged record leads to the
     /// record it was merged into. `context` says where it was opened from, e.g. "search" or
     /// "duplicate_warning" (a fixed code, kept in the audit trail).
-    pub fn open_patient(&mut self, patient_id: &str, context: &'static str) -> ClinicResult<PatientRecord> {
+    pub fn open_patient(&mut self, patient_id: &PatientId, context: &'static str) -> ClinicResult<PatientRecord> {
         let (survivor, through_alias) = {
             let authorized = self.authorize_for_patient(Permission::ReadDemographics, patient_id, AuditAction::View)?;
             let row =
@@ -72,7 +73,7 @@ impl Session {
 
     /// Every version of a record with who changed what and when. A record entered in error is
     /// gone from the default views; its History is the Owner's to see (and only its History).
-    pub fn patient_history(&mut self, patient_id: &str) -> ClinicResult<Vec<PatientVersion>> {
+    pub fn patient_history(&mut self, patient_id: &PatientId) -> ClinicResult<Vec<PatientVersion>> {
         let roles = self.user().roles.clone();
         let reviews_only =
             is_allowed(&roles, Permission::ReviewEnteredInError) && !is_allowed(&roles, Permission::ReadDemographics);

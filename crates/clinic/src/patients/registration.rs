@@ -8,6 +8,7 @@ use super::{DuplicateCandidate, PatientRecord, date_order, record_of, summary_of
 use crate::audit::{AuditAction, AuditEvent, Detail};
 use crate::clock::timestamp;
 use crate::error::{ClinicError, ClinicResult};
+use crate::patients::PatientId;
 use crate::permissions::Permission;
 use crate::session::{Authorized, Session};
 
@@ -46,7 +47,7 @@ fn candidates(
     Ok(found)
 }
 
-fn existing(authorized: &Authorized<'_>, patient_id: &str) -> ClinicResult<PatientRow> {
+fn existing(authorized: &Authorized<'_>, patient_id: &PatientId) -> ClinicResult<PatientRow> {
     match store::by_id(authorized.connection(), patient_id)? {
         Some(row) if !row.entered_in_error && row.merged_into.is_none() => Ok(row),
         Some(row) if row.merged_into.is_some() => Err(ClinicError::invalid(
@@ -78,7 +79,7 @@ impl Session {
     pub fn register_patient(
         &mut self,
         draft: &PatientDraft,
-        confirmed_new_despite: &[String],
+        confirmed_new_despite: &[PatientId],
     ) -> ClinicResult<PatientRecord> {
         let mut authorized = self.authorize(Permission::WriteDemographics, AuditAction::Create)?;
         let now = authorized.now();
@@ -99,7 +100,7 @@ impl Session {
         }
         let user_id = authorized.user().id.clone();
         let at = timestamp(now);
-        let id = uuid::Uuid::new_v4().to_string();
+        let id = PatientId::generate();
         let change = authorized.begin_change()?;
         let number = store::next_number(change.connection())?;
         let stamp = VersionStamp { change: VersionChange::Registered, reason: None, user_id: &user_id, at: &at };
@@ -122,7 +123,7 @@ impl Session {
     /// someone saved another since, nothing is saved.
     pub fn update_patient(
         &mut self,
-        patient_id: &str,
+        patient_id: &PatientId,
         expected_version: u32,
         draft: &PatientDraft,
     ) -> ClinicResult<PatientRecord> {
@@ -159,7 +160,7 @@ impl Session {
     /// default views; its History stays, for the Owner.
     pub fn mark_patient_entered_in_error(
         &mut self,
-        patient_id: &str,
+        patient_id: &PatientId,
         expected_version: u32,
         reason: &str,
     ) -> ClinicResult<()> {

@@ -4,6 +4,7 @@
 //! names against the matrix. Only then does the use case get an [`Authorized`] handle, the only
 //! way to read or change anything. A denial changes nothing and is recorded as "denied".
 
+use crate::patients::PatientId;
 use chartkeep_vault::UnlockedVault;
 use rusqlite::Connection;
 
@@ -53,7 +54,7 @@ impl Session {
     pub(crate) fn authorize_for_patient(
         &mut self,
         permission: Permission,
-        patient_id: &str,
+        patient_id: &PatientId,
         attempted: AuditAction,
     ) -> ClinicResult<Authorized<'_>> {
         self.admit(permission)?;
@@ -90,7 +91,7 @@ impl Session {
         &mut self,
         permission: Permission,
         attempted: AuditAction,
-        patient_id: Option<&str>,
+        patient_id: Option<&PatientId>,
     ) -> ClinicResult<ClinicError> {
         let mut denial = AuditEvent::new(attempted, Outcome::Denied)
             .reason("permission_denied")
@@ -124,7 +125,7 @@ impl Session {
 
     /// The id of this user's unexpired emergency access to `patient_id`, if the permission is
     /// one that emergency access can give.
-    fn active_emergency_access(&self, permission: Permission, patient_id: &str) -> ClinicResult<Option<String>> {
+    fn active_emergency_access(&self, permission: Permission, patient_id: &PatientId) -> ClinicResult<Option<String>> {
         if !EMERGENCY_ACCESS_PERMISSIONS.contains(&permission) {
             return Ok(None);
         }

@@ -3,6 +3,7 @@
 //! (its PDF text checked with pdftotext); CSV and PDF exports, which are audited themselves and
 //! leave nothing behind when they fail.
 
+use chartkeep_clinic::patients::PatientId;
 use std::path::Path;
 use std::process::Command;
 
@@ -36,24 +37,24 @@ fn scripted_day() -> Day {
     let desk = create_user(&mut owner, "desk", &[Role::FrontDesk]);
     let mut clin = first_sign_in(&workstation, "clin", &clinician);
     clock.advance(time::Duration::minutes(1));
-    clin.open_chart(PATIENT).unwrap();
+    clin.open_chart(&PATIENT).unwrap();
     clock.advance(time::Duration::minutes(1));
-    clin.open_chart(OTHER_PATIENT).unwrap();
+    clin.open_chart(&OTHER_PATIENT).unwrap();
     clock.advance(time::Duration::minutes(1));
-    clin.open_chart(PATIENT).unwrap();
+    clin.open_chart(&PATIENT).unwrap();
     let disclosure = NewDisclosure {
         disclosed_on: "2026-11-25".into(),
         recipient: "Dr Canary Referral Clinic".into(),
         purpose: "Referral to cardiology".into(),
         information: "Summary and medication list".into(),
     };
-    clin.record_disclosure(PATIENT, &disclosure).unwrap();
+    clin.record_disclosure(&PATIENT, &disclosure).unwrap();
     clin.log_out().unwrap();
     let mut front_desk = first_sign_in(&workstation, "desk", &desk);
     clock.advance(time::Duration::minutes(1));
-    assert_eq!(front_desk.open_chart(PATIENT).unwrap_err().code(), ErrorCode::Forbidden);
-    front_desk.request_emergency_access(PATIENT, "collapsed in the waiting room").unwrap();
-    front_desk.open_chart(PATIENT).unwrap();
+    assert_eq!(front_desk.open_chart(&PATIENT).unwrap_err().code(), ErrorCode::Forbidden);
+    front_desk.request_emergency_access(&PATIENT, "collapsed in the waiting room").unwrap();
+    front_desk.open_chart(&PATIENT).unwrap();
     front_desk.log_out().unwrap();
     owner.log_out().unwrap();
     clock.advance(time::Duration::days(1));
@@ -96,7 +97,7 @@ fn the_audit_view_filters_by_user_patient_action_outcome_period_and_emergency_ac
         all_of(&mut owner, &emergency, AuditSort::default()).into_iter().map(|row| row.1).collect();
     assert_eq!(flagged, ["view", "emergency_access_started"], "newest first");
 
-    let on_patient = AuditFilter { patient_id: Some(PATIENT.into()), ..AuditFilter::default() };
+    let on_patient = AuditFilter { patient_id: Some(PATIENT.clone()), ..AuditFilter::default() };
     assert_eq!(all_of(&mut owner, &on_patient, AuditSort::default()).len(), 6);
 
     let next_day = AuditFilter { from: Some("2026-11-26T00:00:00+01:00".into()), ..AuditFilter::default() };
@@ -147,7 +148,7 @@ fn the_access_report_lists_exactly_the_accesses_to_one_patient_in_the_period() {
     let pdf = practice.folder.path().join("access-report.pdf");
     let listed = owner
         .patient_access_report(
-            PATIENT,
+            &PATIENT,
             ("2026-11-25T00:00:00+01:00", "2026-11-26T00:00:00+01:00"),
             VIENNA,
             &chartkeep_clinic::ExportDestination::new_file(&pdf),
@@ -176,7 +177,7 @@ fn the_access_report_lists_exactly_the_accesses_to_one_patient_in_the_period() {
     assert_eq!(view_lines, 2, "the clinician's two views of this patient, not the other patient's:\n{text}");
     assert!(text.contains("2026-11-25 09:01"), "times on the wall clock of the reader:\n{text}");
     let missing = owner.patient_access_report(
-        "nobody",
+        &PatientId::new("nobody"),
         ("2026-11-25T00:00:00Z", "2026-11-26T00:00:00Z"),
         VIENNA,
         &chartkeep_clinic::ExportDestination::new_file(&pdf),
@@ -190,7 +191,7 @@ fn the_access_report_lists_exactly_the_accesses_to_one_patient_in_the_period() {
 #[test]
 fn the_filtered_view_exports_as_csv_that_round_trips_and_as_pdf_and_both_are_audited() {
     let Day { practice, workstation, mut owner, .. } = scripted_day();
-    let filter = AuditFilter { patient_id: Some(PATIENT.into()), to: Some(NEXT_DAY.into()), ..AuditFilter::default() };
+    let filter = AuditFilter { patient_id: Some(PATIENT.clone()), to: Some(NEXT_DAY.into()), ..AuditFilter::default() };
     let sort = AuditSort { column: AuditSortColumn::Entry, descending: false };
     let page = owner.audit_entries(&filter, sort, 0, 500).unwrap();
     let csv_path = practice.folder.path().join("audit.csv");

@@ -6,6 +6,7 @@
 use chartkeep_clinic::chart::{
     AllergyBanner, EncounterKind, ItemChange, ItemData, ItemDraft, SoapNote, signed_content_is_intact,
 };
+use chartkeep_clinic::patients::PatientId;
 use chartkeep_clinic::{AmendmentItem, AmendmentOutcome, ErrorCode, NewAmendmentRequest, Role, Session, Workstation};
 
 use super::audit_chain::raw_vault;
@@ -18,7 +19,7 @@ pub struct Clinic {
     pub owner: Session,
     pub doctor: Session,
     pub desk: Session,
-    pub patient: String,
+    pub patient: PatientId,
 }
 
 /// A practice with a clinician and a front desk user signed in, and one patient.

@@ -2,6 +2,7 @@
 //! name what they correct, decisions made once with the permission to change the item, and the
 //! database itself refusing any edit.
 
+use chartkeep_clinic::patients::PatientId;
 use chartkeep_clinic::{AmendmentItem, AmendmentOutcome, ErrorCode, NewAmendmentRequest, NewDisclosure, Role};
 
 use super::audit_chain::raw_vault;
@@ -26,11 +27,14 @@ fn a_disclosure_is_corrected_by_a_new_row_and_the_original_stays() {
 
     let mut future = disclosure("Acme Insurance");
     future.disclosed_on = "2026-11-26".into();
-    assert_eq!(desk.record_disclosure(PATIENT, &future).unwrap_err().field(), Some("disclosed_on"));
-    assert_eq!(desk.record_disclosure(PATIENT, &disclosure("  ")).unwrap_err().field(), Some("recipient"));
-    assert_eq!(desk.record_disclosure("nobody", &disclosure("Acme")).unwrap_err().code(), ErrorCode::NotFound);
+    assert_eq!(desk.record_disclosure(&PATIENT, &future).unwrap_err().field(), Some("disclosed_on"));
+    assert_eq!(desk.record_disclosure(&PATIENT, &disclosure("  ")).unwrap_err().field(), Some("recipient"));
+    assert_eq!(
+        desk.record_disclosure(&PatientId::new("nobody"), &disclosure("Acme")).unwrap_err().code(),
+        ErrorCode::NotFound
+    );
 
-    let original = desk.record_disclosure(PATIENT, &disclosure("Acme Insurence")).unwrap();
+    let original = desk.record_disclosure(&PATIENT, &disclosure("Acme Insurence")).unwrap();
     assert_eq!(
         desk.correct_disclosure(&original.id, &disclosure("Acme Insurance"), " ").unwrap_err().field(),
         Some("reason")
@@ -41,10 +45,10 @@ fn a_disclosure_is_corrected_by_a_new_row_and_the_original_stays() {
     let twice = desk.correct_disclosure(&original.id, &disclosure("Acme"), "Again").unwrap_err();
     assert_eq!(twice.field(), Some("reason"), "an original is corrected once; later fixes correct the correction");
 
-    let listed = desk.patient_disclosures(PATIENT).unwrap();
+    let listed = desk.patient_disclosures(&PATIENT).unwrap();
     assert_eq!(listed.len(), 2);
     assert!(listed.iter().any(|d| d.id == original.id && d.corrected && d.recipient == "Acme Insurence"));
-    assert_eq!(owner.record_disclosure(PATIENT, &disclosure("Owner")).unwrap_err().code(), ErrorCode::Forbidden);
+    assert_eq!(owner.record_disclosure(&PATIENT, &disclosure("Owner")).unwrap_err().code(), ErrorCode::Forbidden);
     desk.log_out().unwrap();
     owner.log_out().unwrap();
     drop(workstation);
@@ -73,7 +77,7 @@ fn an_amendment_request_is_decided_once_by_someone_who_may_change_the_item() {
         item_id: None,
         requested_change: "I am not allergic to penicillin; it was amoxicillin.".into(),
     };
-    let request = desk.record_amendment_request(PATIENT, &about_allergy).unwrap();
+    let request = desk.record_amendment_request(&PATIENT, &about_allergy).unwrap();
     assert!(request.decision.is_none());
     let refused = desk.decide_amendment_request(&request.id, AmendmentOutcome::Denied, "No", None).unwrap_err();
     assert_eq!(refused.code(), ErrorCode::Forbidden, "the front desk cannot decide about clinical items");
@@ -91,12 +95,12 @@ fn an_amendment_request_is_decided_once_by_someone_who_may_change_the_item() {
     assert_eq!(again.unwrap_err().field(), Some("decision"));
 
     let about_address = NewAmendmentRequest { item: AmendmentItem::Demographics, ..about_allergy };
-    let address = desk.record_amendment_request(PATIENT, &about_address).unwrap();
+    let address = desk.record_amendment_request(&PATIENT, &about_address).unwrap();
     let denied = desk
         .decide_amendment_request(&address.id, AmendmentOutcome::Denied, "The address on file is right.", None)
         .unwrap();
     assert_eq!(denied.decision.unwrap().outcome, AmendmentOutcome::Denied);
-    assert_eq!(desk.patient_amendment_requests(PATIENT).unwrap().len(), 2);
+    assert_eq!(desk.patient_amendment_requests(&PATIENT).unwrap().len(), 2);
     desk.log_out().unwrap();
     clin.log_out().unwrap();
     owner.log_out().unwrap();

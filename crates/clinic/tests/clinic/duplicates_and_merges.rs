@@ -2,6 +2,7 @@
 //! confirmation, and a merge that an unmerge undoes exactly (byte-identical rows).
 
 use chartkeep_clinic::patients::DuplicateSign;
+use chartkeep_clinic::patients::PatientId;
 use chartkeep_clinic::{ErrorCode, Session};
 use rusqlite::Connection;
 
@@ -69,7 +70,7 @@ fn registering_a_probable_duplicate_waits_for_the_users_confirmation() {
 }
 
 /// Every row of two patients and what hangs off them, as text, for byte-for-byte comparison.
-fn dump(connection: &Connection, ids: &[&str]) -> Vec<String> {
+fn dump(connection: &Connection, ids: &[&PatientId]) -> Vec<String> {
     let mut rows = Vec::new();
     for id in ids {
         for (table, column) in [("patients", "id"), ("patient_versions", "patient_id"), ("appointments", "patient_id")]
@@ -88,7 +89,7 @@ fn dump(connection: &Connection, ids: &[&str]) -> Vec<String> {
     rows
 }
 
-fn dump_of(practice: &Practice, ids: &[&str]) -> Vec<String> {
+fn dump_of(practice: &Practice, ids: &[&PatientId]) -> Vec<String> {
     let vault = raw_vault(practice);
     let rows = dump(vault.connection(), ids);
     vault.lock().unwrap();

@@ -4,6 +4,7 @@
 //! references that resolve to entries of the right type, and the formats of ids, dates and
 //! instants. Broken bundles must fail exactly the check they break.
 
+use chartkeep_clinic::patients::PatientId;
 use std::collections::HashMap;
 
 use chartkeep_clinic::chart::{EncounterKind, ItemDraft};
@@ -370,7 +371,7 @@ fn check_resource(
     }
 }
 
-fn rich_patient(clinic: &mut Clinic) -> String {
+fn rich_patient(clinic: &mut Clinic) -> PatientId {
     let mut draft = PatientDraft {
         family_name: "Schäfer".into(),
         given_names: "Lotte Marie".into(),

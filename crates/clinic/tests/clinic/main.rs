@@ -23,6 +23,7 @@ mod sign_in;
 mod trust;
 mod user_administration;
 
+use chartkeep_clinic::patients::PatientId;
 use std::sync::{Arc, Mutex};
 
 use chartkeep_clinic::{
@@ -145,8 +146,9 @@ pub fn count_audit_entries(practice: &Practice, condition: &str) -> u64 {
     vault.connection().query_row(&sql, [], |row| row.get::<_, i64>(0)).unwrap().unsigned_abs()
 }
 
-pub const PATIENT: &str = "patient-1";
-pub const OTHER_PATIENT: &str = "patient-2";
+/// Two patients added as bare rows by `with_patients`.
+pub static PATIENT: std::sync::LazyLock<PatientId> = std::sync::LazyLock::new(|| PatientId::new("patient-1"));
+pub static OTHER_PATIENT: std::sync::LazyLock<PatientId> = std::sync::LazyLock::new(|| PatientId::new("patient-2"));
 
 /// Adds two patient rows directly (for use cases that only need a patient to exist), then
 /// reopens the practice on `clock` and signs the owner in.
@@ -163,7 +165,7 @@ pub fn with_patients(
         let vault =
             chartkeep_vault::unlock_with_password(&claim, &OsKeyring, "aokafor", &Password::new(OWNER_PASSWORD))
                 .unwrap();
-        for (index, id) in [PATIENT, OTHER_PATIENT].into_iter().enumerate() {
+        for (index, id) in [PATIENT.as_str(), OTHER_PATIENT.as_str()].into_iter().enumerate() {
             let number = 900_001 + index as u64;
             let record = format!(
                 r#"{{"family_name":"Patient","given_names":"Number {index}","preferred_name":"","date_of_birth":"1980-01-0{}",

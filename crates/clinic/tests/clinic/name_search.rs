@@ -36,7 +36,7 @@ fn found(desk: &mut Session, query: &str) -> Vec<String> {
 }
 
 /// The people of these tests: three match "ma jo", the others only one of the two words.
-fn register_people(desk: &mut Session) -> Vec<String> {
+fn register_people(desk: &mut Session) -> Vec<chartkeep_clinic::patients::PatientId> {
     [
         ("Smith", "Mary Jo", "1990-04-02"),
         ("Jones", "Maria", "1975-06-11"),

@@ -1,6 +1,7 @@
 //! Patients at the front desk: validation per field, the search box's semantics, versions and
 //! History, "entered in error", and what each of these records in the audit trail.
 
+use chartkeep_clinic::patients::PatientId;
 use chartkeep_clinic::patients::{DateOrder, PatientDraft, PhoneDraft, VersionChange};
 use chartkeep_clinic::{ClinicError, ErrorCode, Role, Session, Workstation};
 
@@ -29,7 +30,7 @@ pub fn front_desk() -> (Practice, Workstation, Session, Session) {
 }
 
 /// Registers without any duplicate warning in the way.
-pub fn register(desk: &mut Session, draft: &PatientDraft) -> String {
+pub fn register(desk: &mut Session, draft: &PatientDraft) -> PatientId {
     desk.register_patient(draft, &[]).unwrap().id
 }
 

@@ -249,13 +249,13 @@ fn emergency_access_shows_a_chart_but_never_prints_or_exports_it() {
     let (workstation, mut owner) = with_patients(&practice, workstation, owner, clock);
     let issued = create_user(&mut owner, "desk", &[Role::FrontDesk]);
     let mut desk = first_sign_in(&workstation, "desk", &issued);
-    desk.request_emergency_access(PATIENT, "collapsed in the waiting room").unwrap();
-    assert!(desk.open_chart(PATIENT).is_ok(), "seeing is what it is for");
+    desk.request_emergency_access(&PATIENT, "collapsed in the waiting room").unwrap();
+    assert!(desk.open_chart(&PATIENT).is_ok(), "seeing is what it is for");
     let folder = tempfile::tempdir().unwrap();
     let fhir = ExportDestination::new_file(folder.path().join("chart.json"));
-    assert_eq!(desk.export_patient_fhir(PATIENT, &fhir).unwrap_err().code(), ErrorCode::Forbidden);
+    assert_eq!(desk.export_patient_fhir(&PATIENT, &fhir).unwrap_err().code(), ErrorCode::Forbidden);
     let pdf = ExportDestination::new_file(folder.path().join("summary.pdf"));
-    let printed = desk.print_patient_summary(PATIENT, 5, WallClock::default(), &pdf);
+    let printed = desk.print_patient_summary(&PATIENT, 5, WallClock::default(), &pdf);
     assert_eq!(printed.unwrap_err().code(), ErrorCode::Forbidden);
     assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 0, "nothing was written");
     desk.log_out().unwrap();

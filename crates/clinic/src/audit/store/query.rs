@@ -19,7 +19,7 @@ pub struct AuditFilter {
     /// Until this instant (exclusive), RFC 3339.
     pub to: Option<String>,
     pub user_id: Option<String>,
-    pub patient_id: Option<String>,
+    pub patient_id: Option<crate::patients::PatientId>,
     pub action: Option<AuditAction>,
     pub outcome: Option<Outcome>,
     pub emergency_only: bool,
@@ -136,7 +136,7 @@ fn conditions(filter: &AuditFilter) -> ClinicResult<(String, Vec<Value>)> {
             "a.patient_id IN (WITH RECURSIVE aliases(id) AS (SELECT ? UNION \
              SELECT p.id FROM patients p JOIN aliases a ON p.merged_into = a.id) SELECT id FROM aliases)",
         );
-        values.push(Value::Text(patient_id.clone()));
+        values.push(Value::Text(patient_id.to_string()));
     }
     if let Some(action) = filter.action {
         clauses.push("a.action = ?");

@@ -1,6 +1,7 @@
 //! The SQL of encounters and their notes: a draft is written and rewritten by its author, then
 //! signed once with a hash of its content, after which the row does not change.
 
+use crate::patients::PatientId;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::chart::{EncounterKind, SoapNote};
@@ -9,7 +10,7 @@ use crate::error::ClinicResult;
 pub fn insert_draft(
     connection: &Connection,
     id: &str,
-    patient_id: &str,
+    patient_id: &PatientId,
     author_id: &str,
     occurred_at: &str,
     kind: EncounterKind,
@@ -24,7 +25,7 @@ pub fn insert_draft(
 }
 
 /// The patient an encounter belongs to, if there is such an encounter.
-pub fn patient_of(connection: &Connection, encounter_id: &str) -> ClinicResult<Option<String>> {
+pub fn patient_of(connection: &Connection, encounter_id: &str) -> ClinicResult<Option<crate::patients::PatientId>> {
     Ok(connection
         .query_row("SELECT patient_id FROM encounters WHERE id = ?1", [encounter_id], |row| row.get(0))
         .optional()?)

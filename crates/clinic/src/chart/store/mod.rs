@@ -1,5 +1,6 @@
 //! The SQL of the chart: items with their versions, encounters with their addenda.
 
+use crate::patients::PatientId;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::items::{ChartItemKind, ItemChange, ItemData};
@@ -11,7 +12,7 @@ pub mod encounters;
 #[derive(Clone)]
 pub struct ItemRow {
     pub id: String,
-    pub patient_id: String,
+    pub patient_id: PatientId,
     pub kind: ChartItemKind,
     pub version: u32,
     pub data: ItemData,
@@ -46,7 +47,7 @@ fn decode(json: &str) -> ClinicResult<ItemData> {
 pub fn insert_item(
     connection: &Connection,
     id: &str,
-    patient_id: &str,
+    patient_id: &PatientId,
     data: &ItemData,
     stamp: &ItemStamp<'_>,
 ) -> ClinicResult<()> {
@@ -120,7 +121,7 @@ const ITEM_COLUMNS: &str = "id, patient_id, kind, version, data, entered_in_erro
 /// An item's row as read, before its data is decoded.
 struct StoredItem {
     id: String,
-    patient_id: String,
+    patient_id: PatientId,
     version: u32,
     data: String,
     entered_in_error: bool,
@@ -163,7 +164,7 @@ pub fn item_by_id(connection: &Connection, id: &str) -> ClinicResult<Option<Item
 
 /// The items of a patient (and of records merged into theirs), leaving out those entered in
 /// error; oldest first.
-pub fn items_of(connection: &Connection, patient_ids: &[String]) -> ClinicResult<Vec<ItemRow>> {
+pub fn items_of(connection: &Connection, patient_ids: &[PatientId]) -> ClinicResult<Vec<ItemRow>> {
     let mut statement = connection.prepare_cached(&format!(
         "SELECT {ITEM_COLUMNS} FROM chart_items WHERE patient_id = ?1 AND entered_in_error = 0 ORDER BY recorded_at"
     ))?;
@@ -283,7 +284,7 @@ pub fn encounter_by_id(connection: &Connection, id: &str) -> ClinicResult<Option
 /// is its author's alone), newest first.
 pub fn recent_encounters(
     connection: &Connection,
-    patient_ids: &[String],
+    patient_ids: &[PatientId],
     viewer: &str,
     limit: usize,
 ) -> ClinicResult<Vec<Encounter>> {

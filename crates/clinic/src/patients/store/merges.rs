@@ -1,6 +1,7 @@
 //! The SQL of merges: a merged record points at its survivor; the merge is a row that an
 //! unmerge closes. Nothing else is moved or rewritten.
 
+use crate::patients::PatientId;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::ClinicResult;
@@ -45,8 +46,8 @@ pub fn merges_where(connection: &Connection, condition: &str, id: &str) -> Clini
 pub fn merge(
     connection: &Connection,
     merge_id: &str,
-    survivor_id: &str,
-    duplicate_id: &str,
+    survivor_id: &PatientId,
+    duplicate_id: &PatientId,
     merged_by: &str,
     merged_at: &str,
 ) -> ClinicResult<()> {
@@ -66,7 +67,7 @@ pub fn merge(
 pub fn merge_parties(
     connection: &Connection,
     merge_id: &str,
-) -> ClinicResult<Option<(String, String, Option<String>)>> {
+) -> ClinicResult<Option<(PatientId, PatientId, Option<String>)>> {
     Ok(connection
         .query_row("SELECT survivor_id, merged_id, unmerged_at FROM patient_merges WHERE id = ?1", [merge_id], |row| {
             Ok((row.get(0)?, row.get(1)?, row.get(2)?))
@@ -79,8 +80,8 @@ pub fn merge_parties(
 pub fn unmerge(
     connection: &Connection,
     merge_id: &str,
-    survivor_id: &str,
-    merged_id: &str,
+    survivor_id: &PatientId,
+    merged_id: &PatientId,
     unmerged_by: &str,
     unmerged_at: &str,
 ) -> ClinicResult<bool> {
@@ -100,8 +101,8 @@ pub fn unmerge(
 
 /// The living records flagged for a duplicate check, by name: each one's number and the id of
 /// the record it resembles.
-pub fn flagged_for_review(connection: &Connection, limit: u32) -> ClinicResult<Vec<(u64, Option<String>)>> {
-    let flagged: Vec<(i64, Option<String>)> = connection
+pub fn flagged_for_review(connection: &Connection, limit: u32) -> ClinicResult<Vec<(u64, Option<PatientId>)>> {
+    let flagged: Vec<(i64, Option<PatientId>)> = connection
         .prepare(
             "SELECT number, probable_duplicate_of FROM patients WHERE needs_duplicate_review = 1
              AND merged_into IS NULL AND entered_in_error = 0 ORDER BY family_name, given_names LIMIT ?1",
@@ -112,7 +113,7 @@ pub fn flagged_for_review(connection: &Connection, limit: u32) -> ClinicResult<V
 }
 
 /// Takes a record off the review list; false when it was not on it.
-pub fn dismiss_review(connection: &Connection, patient_id: &str) -> ClinicResult<bool> {
+pub fn dismiss_review(connection: &Connection, patient_id: &PatientId) -> ClinicResult<bool> {
     let updated = connection.execute(
         "UPDATE patients SET needs_duplicate_review = 0 WHERE id = ?1 AND needs_duplicate_review = 1",
         [patient_id],

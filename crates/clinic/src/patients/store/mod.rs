@@ -5,6 +5,7 @@ pub(crate) mod search;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::PatientId;
 use super::record::PatientDetails;
 use super::search_keys::{mrn_of, name_tokens, phone_digits, phone_key};
 use crate::error::{ClinicError, ClinicResult};
@@ -16,13 +17,13 @@ pub mod merges;
 /// A patient row as stored.
 #[derive(Clone)]
 pub struct PatientRow {
-    pub id: String,
+    pub id: PatientId,
     pub number: u64,
     pub mrn: String,
     pub version: u32,
     pub details: PatientDetails,
     pub entered_in_error: bool,
-    pub merged_into: Option<String>,
+    pub merged_into: Option<PatientId>,
     pub needs_duplicate_review: bool,
     pub created_at: String,
 }
@@ -75,7 +76,7 @@ pub fn reserve_numbers(connection: &Connection, count: u64) -> ClinicResult<u64>
 /// Inserts a new patient at version 1 with its search keys.
 pub fn insert(
     connection: &Connection,
-    id: &str,
+    id: &PatientId,
     number: u64,
     details: &PatientDetails,
     stamp: &VersionStamp<'_>,
@@ -108,11 +109,11 @@ pub fn insert_many(
     connection: &Connection,
     patients: &[PatientDetails],
     stamp: &VersionStamp<'_>,
-) -> ClinicResult<Vec<String>> {
+) -> ClinicResult<Vec<PatientId>> {
     let first = reserve_numbers(connection, patients.len() as u64)?;
     let mut ids = Vec::with_capacity(patients.len());
     for (offset, details) in patients.iter().enumerate() {
-        let id = uuid::Uuid::new_v4().to_string();
+        let id = PatientId::generate();
         insert(connection, &id, first + offset as u64, details, stamp)?;
         ids.push(id);
     }
@@ -120,7 +121,11 @@ pub fn insert_many(
 }
 
 /// Puts a record on the Owner's duplicate review list, beside the record it resembles.
-pub fn flag_for_duplicate_review(connection: &Connection, id: &str, resembles: Option<&str>) -> ClinicResult<()> {
+pub fn flag_for_duplicate_review(
+    connection: &Connection,
+    id: &PatientId,
+    resembles: Option<&PatientId>,
+) -> ClinicResult<()> {
     connection
         .prepare_cached("UPDATE patients SET needs_duplicate_review = 1, probable_duplicate_of = ?2 WHERE id = ?1")?
         .execute(rusqlite::params![id, resembles])?;
@@ -128,7 +133,7 @@ pub fn flag_for_duplicate_review(connection: &Connection, id: &str, resembles: O
 }
 
 /// The id of the record with this MRN.
-pub fn id_by_mrn(connection: &Connection, mrn: &str) -> ClinicResult<Option<String>> {
+pub fn id_by_mrn(connection: &Connection, mrn: &str) -> ClinicResult<Option<PatientId>> {
     Ok(connection
         .prepare_cached("SELECT id FROM patients WHERE mrn = ?1")?
         .query_row([mrn], |row| row.get(0))
@@ -172,7 +177,7 @@ pub fn update(
 
 fn insert_version(
     connection: &Connection,
-    id: &str,
+    id: &PatientId,
     version: u32,
     json: &str,
     details: &PatientDetails,
@@ -225,13 +230,13 @@ const ROW_COLUMNS: &str =
 
 /// A row as read, before its record is decoded.
 struct StoredRow {
-    id: String,
+    id: PatientId,
     number: i64,
     mrn: Option<String>,
     version: u32,
     record: String,
     entered_in_error: bool,
-    merged_into: Option<String>,
+    merged_into: Option<PatientId>,
     needs_duplicate_review: bool,
     created_at: String,
 }
@@ -272,7 +277,7 @@ fn row_where(
     }))
 }
 
-pub fn by_id(connection: &Connection, id: &str) -> ClinicResult<Option<PatientRow>> {
+pub fn by_id(connection: &Connection, id: &PatientId) -> ClinicResult<Option<PatientRow>> {
     row_where(connection, "id = ?1", &id)
 }
 
@@ -292,12 +297,12 @@ pub fn survivor_of(connection: &Connection, row: PatientRow) -> ClinicResult<Pat
 
 /// A record's own id and the ids of every record merged into it (directly or not): whatever
 /// belongs to any of them belongs to the record now.
-pub fn ids_with_aliases(connection: &Connection, id: &str) -> ClinicResult<Vec<String>> {
+pub fn ids_with_aliases(connection: &Connection, id: &PatientId) -> ClinicResult<Vec<PatientId>> {
     let mut statement = connection.prepare_cached(
         "WITH RECURSIVE aliases(id) AS (SELECT ?1 UNION SELECT p.id FROM patients p JOIN aliases a ON p.merged_into = a.id)
          SELECT id FROM aliases",
     )?;
-    let ids = statement.query_map([id], |row| row.get(0))?.collect::<Result<Vec<String>, _>>()?;
+    let ids = statement.query_map([id], |row| row.get(0))?.collect::<Result<Vec<PatientId>, _>>()?;
     Ok(ids)
 }
 
@@ -311,7 +316,7 @@ pub struct VersionRow {
     pub changed_at: String,
 }
 
-pub fn versions(connection: &Connection, id: &str) -> ClinicResult<Vec<VersionRow>> {
+pub fn versions(connection: &Connection, id: &PatientId) -> ClinicResult<Vec<VersionRow>> {
     let mut statement = connection.prepare(
         "SELECT v.version, v.record, v.change, v.reason, u.full_name || ' (' || u.username || ')', v.changed_at
          FROM patient_versions v JOIN users u ON u.id = v.changed_by WHERE v.patient_id = ?1 ORDER BY v.version",
@@ -337,7 +342,7 @@ pub fn versions(connection: &Connection, id: &str) -> ClinicResult<Vec<VersionRo
 
 /// The last day the patient (or a record merged into it) was seen: the latest appointment on or
 /// before `until` that was checked in, in progress or completed.
-pub fn last_visit(connection: &Connection, ids: &[String], until: &str) -> ClinicResult<Option<String>> {
+pub fn last_visit(connection: &Connection, ids: &[PatientId], until: &str) -> ClinicResult<Option<String>> {
     let mut latest: Option<String> = None;
     let mut statement = connection.prepare_cached(
         "SELECT max(starts_at) FROM appointments WHERE patient_id = ?1 AND starts_at <= ?2
@@ -353,7 +358,7 @@ pub fn last_visit(connection: &Connection, ids: &[String], until: &str) -> Clini
 }
 
 /// The records entered in error, the latest changed first.
-pub fn entered_in_error_ids(connection: &Connection, limit: u32) -> ClinicResult<Vec<String>> {
+pub fn entered_in_error_ids(connection: &Connection, limit: u32) -> ClinicResult<Vec<PatientId>> {
     Ok(connection
         .prepare("SELECT id FROM patients WHERE entered_in_error = 1 ORDER BY updated_at DESC LIMIT ?1")?
         .query_map([limit], |row| row.get(0))?

@@ -11,6 +11,7 @@
 
 mod use_cases;
 
+use chartkeep_clinic::patients::PatientId;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chartkeep_clinic::backups::{BackupRequest, BackupTrigger};
@@ -169,7 +170,7 @@ fn every_use_case_as_every_role_matches_the_golden_table() {
         for case in use_cases() {
             let context = Context {
                 target: target.clone(),
-                patient: "no-such-patient".into(),
+                patient: PatientId::new("no-such-patient"),
                 suffix: format!("{column}-{}", case.name),
             };
             let expected = table[case.name][column];
@@ -198,7 +199,7 @@ fn a_session_that_ran_out_refuses_every_use_case() {
     let (_practice, _workstation, mut owner) = new_practice_on(clock.clone());
     clock.advance(time::Duration::hours(1));
     for case in use_cases() {
-        let context = Context { target: "nobody".into(), patient: PATIENT.into(), suffix: case.name.into() };
+        let context = Context { target: "nobody".into(), patient: PATIENT.clone(), suffix: case.name.into() };
         let error = (case.call)(&mut owner, &context).unwrap_err();
         assert_eq!(error.code(), ErrorCode::SessionExpired, "{}", case.name);
     }
@@ -212,7 +213,7 @@ fn a_deactivated_users_session_refuses_every_use_case() {
     let refused = owner.deactivate_user(&issued.user.id, &mut |_| true).unwrap_err();
     assert_eq!(refused.code(), ErrorCode::KeyRotationPending, "the leaver's session holds the database open");
     for case in use_cases() {
-        let context = Context { target: "nobody".into(), patient: PATIENT.into(), suffix: case.name.into() };
+        let context = Context { target: "nobody".into(), patient: PATIENT.clone(), suffix: case.name.into() };
         let error = (case.call)(&mut leaver, &context).unwrap_err();
         assert!(
             matches!(error.code(), ErrorCode::SessionEnded | ErrorCode::SessionExpired),
@@ -227,8 +228,8 @@ fn emergency_access_to_one_patient_opens_nothing_of_another() {
     let (_practice, workstation, mut owner, target) = practice_for_the_table();
     let issued = create_user(&mut owner, "nightaudit", &[Role::Auditor]);
     let mut auditor = first_sign_in(&workstation, "nightaudit", &issued);
-    auditor.request_emergency_access(PATIENT, "collapsed in the waiting room").unwrap();
-    assert!(auditor.open_chart(PATIENT).is_ok(), "the access is for this patient");
+    auditor.request_emergency_access(&PATIENT, "collapsed in the waiting room").unwrap();
+    assert!(auditor.open_chart(&PATIENT).is_ok(), "the access is for this patient");
     // The patient use cases an Auditor may not run on their own (the golden table's column).
     let table = golden_table();
     let auditor_column = ROLE_SETS.iter().position(|(label, _)| *label == "auditor").unwrap();
@@ -238,7 +239,7 @@ fn emergency_access_to_one_patient_opens_nothing_of_another() {
         .collect();
     assert!(scoped.len() >= 15, "{} patient use cases", scoped.len());
     for case in scoped {
-        let context = Context { target: target.clone(), patient: OTHER_PATIENT.into(), suffix: case.name.into() };
+        let context = Context { target: target.clone(), patient: OTHER_PATIENT.clone(), suffix: case.name.into() };
         let error = (case.call)(&mut auditor, &context).unwrap_err();
         assert_eq!(error.code(), ErrorCode::Forbidden, "{} on another patient", case.name);
     }
@@ -261,7 +262,7 @@ fn a_temporary_password_must_be_replaced_before_anything_else() {
     let issued = create_user(&mut owner, "newowner", &[Role::Owner]);
     let mut session = workstation.log_in("newowner", &issued.temporary_password).unwrap();
     for case in use_cases() {
-        let context = Context { target: "nobody".into(), patient: PATIENT.into(), suffix: case.name.into() };
+        let context = Context { target: "nobody".into(), patient: PATIENT.clone(), suffix: case.name.into() };
         let outcome = (case.call)(&mut session, &context);
         if OWN_ACCOUNT.contains(&case.name) {
             assert!(outcome.is_ok(), "{}", case.name);

@@ -6,6 +6,7 @@
 use chartkeep_clinic::audit::query::{AuditFilter, AuditSort};
 use chartkeep_clinic::backups::{BackupRequest, BackupTrigger};
 use chartkeep_clinic::chart::{EncounterKind, ItemDraft, SoapNote};
+use chartkeep_clinic::patients::PatientId;
 use chartkeep_clinic::patients::{ImportMapping, PatientDraft};
 use chartkeep_clinic::{
     AmendmentItem, AmendmentOutcome, AppointmentStatus, ClinicResult, ErrorCode, NewAmendmentRequest, NewAppointment,
@@ -19,7 +20,7 @@ use super::super::cheap_kdf;
 #[derive(Debug)]
 pub struct Context {
     pub target: String,
-    pub patient: String,
+    pub patient: PatientId,
     pub suffix: String,
 }
 
@@ -253,10 +254,10 @@ pub fn use_cases() -> Vec<UseCase> {
         case("entered_in_error_patients", Scope::Practice, |session, _| session.entered_in_error_patients().map(drop)),
         case("patient_merges", Scope::Patient, |session, context| session.patient_merges(&context.patient).map(drop)),
         case("merge_preview", Scope::Patient, |session, context| {
-            let_through(session.merge_preview(&context.patient, "no-such-other"))
+            let_through(session.merge_preview(&context.patient, &PatientId::new("no-such-other")))
         }),
         case("merge_patients", Scope::Patient, |session, context| {
-            let_through(session.merge_patients(&context.patient, "no-such-other"))
+            let_through(session.merge_patients(&context.patient, &PatientId::new("no-such-other")))
         }),
         case("unmerge_patients", Scope::Practice, |session, _| let_through(session.unmerge_patients("no-such-merge"))),
         case("patient_for_merge", Scope::Practice, |session, _| let_through(session.patient_for_merge("0000000"))),
