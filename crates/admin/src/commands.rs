@@ -242,8 +242,11 @@ pub fn audit_verify(data_dir: &DataDir, username: Option<&str>) -> Outcome {
             json!({ "kind": alert.kind, "detected_at": alert.detected_at, "seq": alert.seq, "description": alert.description })
         })
         .collect();
-    let listed: Vec<String> =
-        status.open_alerts.iter().map(|alert| format!("{} ({})", alert.kind, alert.description)).collect();
+    let listed: Vec<String> = status
+        .open_alerts
+        .iter()
+        .map(|alert| format!("{} ({})", <&str>::from(alert.kind), alert.description))
+        .collect();
     let description = verification.describe();
     let (entries, head_seq) = match &verification {
         ChainVerification::Intact { entries, head } => (Some(*entries), head.as_ref().map(|head| head.seq)),

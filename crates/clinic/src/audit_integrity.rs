@@ -8,7 +8,8 @@ use serde::Serialize;
 
 use crate::audit::alert_store;
 use crate::audit::{
-    self, AuditAction, AuditEvent, ChainVerification, CheckScope, Detail, IntegrityAlertKind, Outcome, UnlockCheck,
+    self, AuditAction, AuditEvent, ChainVerification, CheckScope, Detail, IntegrityAlertCode, IntegrityAlertKind,
+    Outcome, UnlockCheck,
 };
 use crate::clock::timestamp;
 use crate::error::{ClinicError, ClinicResult};
@@ -31,7 +32,7 @@ pub struct ChainCheck {
 pub struct IntegrityAlert {
     pub id: String,
     pub detected_at: String,
-    pub kind: String,
+    pub kind: IntegrityAlertCode,
     pub seq: Option<i64>,
     pub description: String,
 }

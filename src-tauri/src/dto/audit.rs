@@ -213,7 +213,7 @@ pub struct ChainCheckView {
 pub struct IntegrityAlertView {
     pub id: String,
     pub detected_at: String,
-    pub kind: String,
+    pub kind: chartkeep_clinic::audit::IntegrityAlertCode,
     #[ts(type = "number | null")]
     pub seq: Option<i64>,
     pub description: String,

@@ -362,6 +362,7 @@ fn typescript_bindings() -> String {
         chart::AllergyBannerState::decl(),
         // The core's own codes, declared once from their enums (feature `typescript`).
         chartkeep_clinic::audit::CheckScope::decl(),
+        chartkeep_clinic::audit::IntegrityAlertCode::decl(),
         chartkeep_clinic::patients::PatientStatus::decl(),
         chartkeep_clinic::patients::SearchKind::decl(),
         chartkeep_clinic::patients::DuplicateSign::decl(),

@@ -92,7 +92,7 @@ export type StaffChoiceView = { id: string, username: string, fullName: string, 
 
 export type ChainCheckView = { checkedAt: string, scope: CheckScope, verifiedThrough: number | null, intact: boolean, };
 
-export type IntegrityAlertView = { id: string, detectedAt: string, kind: string, seq: number | null, description: string, };
+export type IntegrityAlertView = { id: string, detectedAt: string, kind: IntegrityAlertCode, seq: number | null, description: string, };
 
 export type IntegrityStatusView = { lastCheck: ChainCheckView | null, openAlerts: Array<IntegrityAlertView>, headSeq: number | null, };
 
@@ -292,6 +292,8 @@ export type ItemFormKind = "allergy" | "no_known_allergies" | "medication" | "pr
 export type AllergyBannerState = "not_recorded" | "no_known_allergies" | "allergies";
 
 export type CheckScope = "since_anchor" | "whole_chain" | "full";
+
+export type IntegrityAlertCode = "chain_shorter_than_anchor" | "anchor_entry_differs" | "chain_broken" | "anchor_missing" | "anchor_unreadable" | "key_slot_file_altered" | "key_slot_file_rolled_back" | "key_slot_record_behind_keyring" | "sign_in_events_forged" | "sign_in_events_removed" | "throttle_state_tampered" | "backup_recipients_differ";
 
 export type PatientStatus = "active" | "inactive" | "deceased";
 

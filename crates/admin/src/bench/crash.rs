@@ -183,7 +183,7 @@ fn check(data_dir: &DataDir, acknowledged: &Acknowledged, backups: &Path) -> Res
             problems.push("the audit chain does not verify".to_owned());
         }
         let alerts = session.audit_integrity_status()?.open_alerts;
-        problems.extend(alerts.into_iter().map(|alert| format!("integrity alert: {}", alert.kind)));
+        problems.extend(alerts.into_iter().map(|alert| format!("integrity alert: {}", <&str>::from(alert.kind))));
         session.log_out()?;
     }
     let vault_error = |error: chartkeep_vault::VaultError| Failure::from(error.to_string());

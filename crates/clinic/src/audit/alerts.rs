@@ -40,21 +40,49 @@ pub enum IntegrityAlertKind {
     BackupRecipientsDiffer,
 }
 
+/// An alert's kind without its details: the code stored (and checked by the schema), read back
+/// strictly, and sent to the UI.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::EnumString, strum::VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub enum IntegrityAlertCode {
+    ChainShorterThanAnchor,
+    AnchorEntryDiffers,
+    ChainBroken,
+    AnchorMissing,
+    AnchorUnreadable,
+    KeySlotFileAltered,
+    KeySlotFileRolledBack,
+    KeySlotRecordBehindKeyring,
+    SignInEventsForged,
+    SignInEventsRemoved,
+    ThrottleStateTampered,
+    BackupRecipientsDiffer,
+}
+
 impl IntegrityAlertKind {
+    /// The stored code, as text (the audit entry's reason, the log line).
     pub fn code(self) -> &'static str {
+        self.kind_code().into()
+    }
+
+    pub fn kind_code(self) -> IntegrityAlertCode {
         match self {
-            IntegrityAlertKind::ChainShorterThanAnchor { .. } => "chain_shorter_than_anchor",
-            IntegrityAlertKind::AnchorEntryDiffers { .. } => "anchor_entry_differs",
-            IntegrityAlertKind::ChainBroken { .. } => "chain_broken",
-            IntegrityAlertKind::AnchorMissing { .. } => "anchor_missing",
-            IntegrityAlertKind::AnchorUnreadable => "anchor_unreadable",
-            IntegrityAlertKind::KeySlotFileAltered { .. } => "key_slot_file_altered",
-            IntegrityAlertKind::KeySlotFileRolledBack { .. } => "key_slot_file_rolled_back",
-            IntegrityAlertKind::KeySlotRecordBehindKeyring { .. } => "key_slot_record_behind_keyring",
-            IntegrityAlertKind::SignInEventsForged { .. } => "sign_in_events_forged",
-            IntegrityAlertKind::SignInEventsRemoved { .. } => "sign_in_events_removed",
-            IntegrityAlertKind::ThrottleStateTampered => "throttle_state_tampered",
-            IntegrityAlertKind::BackupRecipientsDiffer => "backup_recipients_differ",
+            IntegrityAlertKind::ChainShorterThanAnchor { .. } => IntegrityAlertCode::ChainShorterThanAnchor,
+            IntegrityAlertKind::AnchorEntryDiffers { .. } => IntegrityAlertCode::AnchorEntryDiffers,
+            IntegrityAlertKind::ChainBroken { .. } => IntegrityAlertCode::ChainBroken,
+            IntegrityAlertKind::AnchorMissing { .. } => IntegrityAlertCode::AnchorMissing,
+            IntegrityAlertKind::AnchorUnreadable => IntegrityAlertCode::AnchorUnreadable,
+            IntegrityAlertKind::KeySlotFileAltered { .. } => IntegrityAlertCode::KeySlotFileAltered,
+            IntegrityAlertKind::KeySlotFileRolledBack { .. } => IntegrityAlertCode::KeySlotFileRolledBack,
+            IntegrityAlertKind::KeySlotRecordBehindKeyring { .. } => IntegrityAlertCode::KeySlotRecordBehindKeyring,
+            IntegrityAlertKind::SignInEventsForged { .. } => IntegrityAlertCode::SignInEventsForged,
+            IntegrityAlertKind::SignInEventsRemoved { .. } => IntegrityAlertCode::SignInEventsRemoved,
+            IntegrityAlertKind::ThrottleStateTampered => IntegrityAlertCode::ThrottleStateTampered,
+            IntegrityAlertKind::BackupRecipientsDiffer => IntegrityAlertCode::BackupRecipientsDiffer,
         }
     }
 
@@ -149,5 +177,25 @@ impl IntegrityAlertKind {
                  database records: someone changed where backups go. The backup was marked as failed."
                 .to_owned(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use strum::VariantArray;
+
+    use super::*;
+
+    #[test]
+    fn every_alert_code_reads_back_and_is_one_the_schema_accepts() {
+        let schema = include_str!("../../../../migrations/0008_vault_trust.sql");
+        let table = &schema[schema.find("CREATE TABLE audit_integrity_alerts_8").unwrap_or(0)..];
+        let check = &table[..table.find("seq ").unwrap_or(table.len())];
+        for code in IntegrityAlertCode::VARIANTS {
+            let text: &'static str = code.into();
+            assert_eq!(text.parse::<IntegrityAlertCode>().ok(), Some(*code));
+            assert!(check.contains(&format!("'{text}'")), "{text} is not in the schema's CHECK");
+        }
+        assert!("chain_Broken".parse::<IntegrityAlertCode>().is_err(), "codes are read strictly");
     }
 }

@@ -11,7 +11,7 @@ mod verify;
 pub(crate) use store::alerts as alert_store;
 pub use store::query;
 
-pub use alerts::IntegrityAlertKind;
+pub use alerts::{IntegrityAlertCode, IntegrityAlertKind};
 pub use anchor::{CheckScope, UnlockCheck};
 pub(crate) use anchor::{check_against_anchor, from_verification};
 pub(crate) use chain::append;

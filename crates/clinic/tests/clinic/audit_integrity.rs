@@ -15,7 +15,7 @@ fn alerts_after_sign_in(practice: &Practice) -> Vec<String> {
     let mut owner = log_in(&workstation);
     let status = owner.audit_integrity_status().unwrap();
     owner.log_out().unwrap();
-    status.open_alerts.into_iter().map(|alert| alert.kind).collect()
+    status.open_alerts.into_iter().map(|alert| <&str>::from(alert.kind).to_owned()).collect()
 }
 
 #[test]
@@ -82,7 +82,13 @@ fn an_older_copy_grown_past_the_anchor_is_detected_by_the_hash_at_the_anchor() {
         log_in(&workstation).log_out().unwrap();
     }
     let mut owner = log_in(&workstation);
-    let kinds: Vec<String> = owner.audit_integrity_status().unwrap().open_alerts.into_iter().map(|a| a.kind).collect();
+    let kinds: Vec<String> = owner
+        .audit_integrity_status()
+        .unwrap()
+        .open_alerts
+        .into_iter()
+        .map(|a| <&str>::from(a.kind).to_owned())
+        .collect();
     assert_eq!(kinds, ["anchor_entry_differs"], "raised once, when the grown copy first came back");
     owner.log_out().unwrap();
 }

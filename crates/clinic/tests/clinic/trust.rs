@@ -18,7 +18,13 @@ use super::{
 
 /// The open alerts' kinds, as the Owner sees them after signing in.
 fn open_alerts(owner: &mut Session) -> Vec<String> {
-    owner.audit_integrity_status().unwrap().open_alerts.into_iter().map(|alert| alert.kind).collect()
+    owner
+        .audit_integrity_status()
+        .unwrap()
+        .open_alerts
+        .into_iter()
+        .map(|alert| <&str>::from(alert.kind).to_owned())
+        .collect()
 }
 
 /// Rewrites the key-slot file's JSON with `change` and a freshly computed checksum, keeping the

@@ -62,7 +62,7 @@ pub fn open_alerts(connection: &Connection) -> ClinicResult<Vec<IntegrityAlert>>
             Ok(IntegrityAlert {
                 id: row.get(0)?,
                 detected_at: row.get(1)?,
-                kind: row.get(2)?,
+                kind: crate::codes::code_in_row(row, 2)?,
                 seq: row.get(3)?,
                 description: row.get(4)?,
             })
