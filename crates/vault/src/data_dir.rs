@@ -173,6 +173,13 @@ pub fn narrow_new_file_to_owner(path: &Path) {
     let _ = path;
 }
 
+/// Flushes a file already written and closed to the disk. It is opened for writing: Windows
+/// refuses to flush a handle opened only for reading (FlushFileBuffers needs write access), which
+/// once made the pre-migration copy and the key rotation fail there with "Access denied".
+pub(crate) fn sync_written_file(path: &Path) -> VaultResult<()> {
+    fs::OpenOptions::new().write(true).open(path).and_then(|file| file.sync_all()).map_err(VaultError::io(path))
+}
+
 /// Makes every file and folder this process creates from now on private to its owner (umask
 /// 077), whatever the mode its code asks for: logs, exports, the webview's own files. Windows
 /// has no umask: there what is created in the data folder inherits its owner-only ACL, and

@@ -70,7 +70,7 @@ fn keep_encrypted_copy(connection: &Connection, path: &Path, copies: &Path, vers
     let stamp = time::OffsetDateTime::now_utc().unix_timestamp();
     let target = copies.join(format!("chartkeep-schema{version}-{stamp}.db"));
     std::fs::copy(path, &target).map_err(VaultError::io(&target))?;
-    std::fs::File::open(&target).and_then(|file| file.sync_all()).map_err(VaultError::io(&target))?;
+    crate::data_dir::sync_written_file(&target)?;
     crate::failpoints::hit("migration.copy-kept")?;
     Ok(())
 }

@@ -212,7 +212,7 @@ impl UnlockedVault {
         connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         connection.pragma_update(None, "journal_mode", "DELETE")?;
         connection.close().map_err(|(_, error)| VaultError::Database(error))?;
-        std::fs::File::open(copy).and_then(|file| file.sync_all()).map_err(VaultError::io(copy))?;
+        crate::data_dir::sync_written_file(copy)?;
         let database_bytes = std::fs::metadata(copy).map_err(VaultError::io(copy))?.len();
         let outcome = RotationOutcome { carried_users: pending.users.len(), dropped_user_ids, database_bytes };
         Ok((pending, outcome))

@@ -186,7 +186,6 @@ pub(crate) fn save(path: &Path, body: &SlotFileBody, key: &DatabaseKey) -> Vault
 
 /// Replaces `path` with `bytes` so that a crash leaves either the old or the new file.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> VaultResult<()> {
-    let folder = path.parent().unwrap_or(Path::new("."));
     let mut temporary = path.as_os_str().to_owned();
     temporary.push(".tmp");
     let temporary = std::path::PathBuf::from(temporary);
@@ -202,7 +201,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> VaultResult<()> {
     fs::rename(&temporary, path).map_err(VaultError::io(path))?;
     crate::failpoints::hit("atomic-write.renamed")?;
     #[cfg(unix)]
-    fs::File::open(folder).and_then(|dir| dir.sync_all()).map_err(VaultError::io(folder))?;
+    {
+        let folder = path.parent().unwrap_or(Path::new("."));
+        fs::File::open(folder).and_then(|dir| dir.sync_all()).map_err(VaultError::io(folder))?;
+    }
     Ok(())
 }
 

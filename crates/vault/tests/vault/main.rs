@@ -2,6 +2,8 @@
 //! `scripts/with-private-keyring`, as `make test` does, so a throwaway keyring is used).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+// The Secret Service daemon (gnome-keyring) exists on Linux only.
+#[cfg(target_os = "linux")]
 mod keyring_restart;
 mod migrations_upgrade;
 mod rotation;
