@@ -1,7 +1,7 @@
 //! A patient's identifier: the UUID a record was registered under. It is its own type, so a
 //! patient's id is never passed where an encounter's, a user's or an appointment's is expected,
-//! and a use case that needs a patient says so in its signature. It is not patient data (it says
-//! nothing about the person), so it may be printed and logged.
+//! and a use case that needs a patient says so in its signature. It says nothing about the person,
+//! so it may go where identifiers may (an audit entry's details, a `Debug` print).
 
 use rusqlite::ToSql;
 use rusqlite::types::{FromSql, FromSqlResult, ToSqlOutput, ValueRef};
