@@ -13,7 +13,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use chartkeep_clinic::backups::{BackupRequest, BackupTrigger};
-use chartkeep_clinic::chart::{EncounterKind, ItemDraft, SoapNote};
+use chartkeep_clinic::chart::{AllergySeverity, EncounterKind, ItemDraft, ItemStatus, SoapNote};
 use chartkeep_clinic::{
     AmendmentItem, AmendmentOutcome, AppointmentStatus, NewAmendmentRequest, NewAppointment, NewDisclosure, NewUser,
     PracticeSetup, Role, Session, SystemClock, Workstation,
@@ -52,8 +52,8 @@ fn clinician_writes_everything(
     let allergy = ItemDraft::Allergy {
         substance: patient.allergy_substance.clone(),
         reaction: patient.allergy_reaction.clone(),
-        severity: "severe".into(),
-        status: "active".into(),
+        severity: Some(AllergySeverity::Severe),
+        status: ItemStatus::Active,
     };
     let medication = ItemDraft::Medication {
         name: patient.medication_name.clone(),
@@ -62,13 +62,13 @@ fn clinician_writes_everything(
         frequency: patient.medication_frequency.clone(),
         start: String::new(),
         stop: String::new(),
-        status: "active".into(),
+        status: ItemStatus::Active,
     };
     let problem = ItemDraft::Problem {
         description: patient.problem.clone(),
         icd10: String::new(),
         onset: String::new(),
-        status: "active".into(),
+        status: ItemStatus::Active,
     };
     for item in [allergy, medication, problem] {
         doctor.record_chart_item(&id, &item).unwrap();

@@ -84,7 +84,7 @@ fn long_named_patient(browser: &Browser) -> String {
     let patient_id = record["id"].as_str().unwrap();
     let item = |kind: &str, fields: serde_json::Value| {
         let mut item = json!({
-            "kind": kind, "substance": "", "reaction": "", "severity": "", "status": "active",
+            "kind": kind, "substance": "", "reaction": "", "severity": null, "status": "active",
             "name": "", "dose": "", "route": "", "frequency": "", "start": "", "stop": "",
             "description": "", "icd10": "", "onset": ""
         });

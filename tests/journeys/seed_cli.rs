@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use chartkeep_clinic::chart::{AllergyBanner, ItemData};
+use chartkeep_clinic::chart::{AllergyBanner, AllergySeverity, ItemData};
 use chartkeep_tests::workspace_binary;
 use chartkeep_vault::{DataDir, OsKeyring, Password};
 use serde_json::Value;
@@ -108,7 +108,7 @@ fn a_seeded_demo_has_charts_and_long_commands_print_only_their_result() {
         let severe_here = chart
             .allergies
             .iter()
-            .any(|item| matches!(&item.data, ItemData::Allergy { severity, .. } if severity == "severe"));
+            .any(|item| matches!(&item.data, ItemData::Allergy { severity, .. } if *severity == Some(AllergySeverity::Severe)));
         severe += usize::from(severe_here);
         if severe_here {
             assert!(matches!(chart.allergy_banner, AllergyBanner::Allergies { .. }), "the banner shows it");

@@ -3,8 +3,8 @@
 //! shape that every kind uses (fields a kind does not have stay empty).
 
 use chartkeep_clinic::chart::{
-    Addendum, AllergyBanner, Chart, ChartItem, ChartItemVersion, Encounter, EncounterKind, ItemChange, ItemData,
-    ItemDraft, SoapNote,
+    Addendum, AllergyBanner, AllergySeverity, Chart, ChartItem, ChartItemVersion, Encounter, EncounterKind, ItemChange,
+    ItemData, ItemDraft, ItemStatus, SoapNote,
 };
 use chartkeep_clinic::patients::PatientId;
 use serde::{Deserialize, Serialize};
@@ -32,11 +32,11 @@ pub struct ItemFormView {
     pub kind: ItemFormKind,
     pub substance: String,
     pub reaction: String,
-    /// "mild", "moderate", "severe" or empty.
-    pub severity: String,
-    /// allergy and problem: "active", "inactive", "resolved"; medication: "active", "stopped",
-    /// "completed", "on_hold".
-    pub status: String,
+    /// An allergy's; none when not known.
+    pub severity: Option<AllergySeverity>,
+    /// Allergies and problems are active, inactive or resolved; medications active, stopped,
+    /// completed or on hold. The core refuses a status the kind does not take.
+    pub status: ItemStatus,
     pub name: String,
     pub dose: String,
     pub route: String,
@@ -282,7 +282,7 @@ pub struct AllergyBannerView {
 #[serde(rename_all = "camelCase")]
 pub struct AllergyLineView {
     pub substance: String,
-    pub severity: String,
+    pub severity: Option<AllergySeverity>,
 }
 
 impl From<AllergyBanner> for AllergyBannerView {
@@ -356,7 +356,7 @@ mod tests {
     fn an_item_form_of_an_unknown_kind_is_refused_never_taken_for_an_allergy() {
         let form = |kind: &str| {
             serde_json::json!({
-                "kind": kind, "substance": "Penicillin", "reaction": "", "severity": "", "status": "active",
+                "kind": kind, "substance": "Penicillin", "reaction": "", "severity": null, "status": "active",
                 "name": "", "dose": "", "route": "", "frequency": "", "start": "", "stop": "",
                 "description": "", "icd10": "", "onset": "",
             })
@@ -365,6 +365,26 @@ mod tests {
         assert!(matches!(ItemDraft::from(medication), ItemDraft::Medication { .. }));
         for unknown in ["vaccine", "Allergy", ""] {
             assert!(serde_json::from_value::<ItemFormView>(form(unknown)).is_err(), "{unknown:?}");
+        }
+    }
+
+    /// Severity and status cross as the core's enums: a value it does not know is refused when
+    /// the form is read, and "not given" is null, never an empty word.
+    #[test]
+    fn an_item_form_takes_only_the_severities_and_statuses_the_core_knows() {
+        let form = |severity: serde_json::Value, status: &str| {
+            serde_json::json!({
+                "kind": "allergy", "substance": "Penicillin", "reaction": "", "severity": severity, "status": status,
+                "name": "", "dose": "", "route": "", "frequency": "", "start": "", "stop": "",
+                "description": "", "icd10": "", "onset": "",
+            })
+        };
+        let severe: ItemFormView = serde_json::from_value(form("severe".into(), "on_hold")).unwrap();
+        assert_eq!((severe.severity, severe.status), (Some(AllergySeverity::Severe), ItemStatus::OnHold));
+        for (severity, status) in
+            [("".into(), "active"), ("fatal".into(), "active"), (serde_json::Value::Null, "paused")]
+        {
+            assert!(serde_json::from_value::<ItemFormView>(form(severity, status)).is_err());
         }
     }
 }

@@ -13,7 +13,7 @@ use chartkeep_clinic::{
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::patients::PatientFormView;
+use super::patients::ImportedPatientView;
 
 #[derive(Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -232,7 +232,7 @@ pub struct ImportPreviewView {
     pub headers: Vec<String>,
     pub rows: u32,
     pub sample: Vec<Vec<String>>,
-    pub mapped: Vec<PatientFormView>,
+    pub mapped: Vec<ImportedPatientView>,
     pub suggested_mapping: Option<String>,
 }
 
@@ -248,7 +248,7 @@ impl From<ImportPreview> for ImportPreviewView {
             headers: preview.headers,
             rows: u32::try_from(preview.rows).unwrap_or(u32::MAX),
             sample: preview.sample,
-            mapped: preview.mapped.into_iter().map(PatientFormView::from).collect(),
+            mapped: preview.mapped.into_iter().map(ImportedPatientView::from).collect(),
             suggested_mapping: preview.suggested_mapping,
         }
     }

@@ -4,7 +4,8 @@
 
 use chartkeep_clinic::patients::PatientId;
 use chartkeep_clinic::patients::{
-    Address, DuplicateSign, EmergencyContact, Insurance, PatientDetails, PatientDraft, PatientStatus, PhoneDraft, Sex,
+    Address, DuplicateSign, EmergencyContact, Insurance, PatientDetails, PatientDraft, PatientStatus, PhoneDraft,
+    PhoneKind, Sex,
 };
 use chartkeep_clinic::patients::{
     DuplicateCandidate, DuplicateReviewItem, PatientMerge, PatientRecord, PatientSearchResults, PatientSummary,
@@ -16,9 +17,7 @@ use ts_rs::TS;
 #[derive(Clone, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PhoneView {
-    /// Read strictly by the core, so a wrong one gets a plain error.
-    #[ts(as = "chartkeep_clinic::patients::PhoneKind")]
-    pub kind: String,
+    pub kind: PhoneKind,
     pub number: String,
 }
 
@@ -58,8 +57,7 @@ pub struct PatientFormView {
     pub preferred_name: String,
     /// ISO (1984-03-07), the practice's order (07/03/1984), or dotted (7.3.1984).
     pub date_of_birth: String,
-    /// "female", "male", "intersex", or empty for unknown.
-    pub sex: String,
+    pub sex: Sex,
     pub gender_identity: String,
     pub phones: Vec<PhoneView>,
     pub email: String,
@@ -67,8 +65,7 @@ pub struct PatientFormView {
     pub emergency_contact: EmergencyContactView,
     pub insurance: InsuranceView,
     pub front_desk_note: String,
-    /// "active", "inactive" or "deceased".
-    pub status: String,
+    pub status: PatientStatus,
     pub deceased_on: String,
 }
 
@@ -81,12 +78,12 @@ impl From<PatientFormView> for PatientDraft {
             given_names: form.given_names,
             preferred_name: form.preferred_name,
             date_of_birth: form.date_of_birth,
-            sex: form.sex,
+            sex: form.sex.as_str().to_owned(),
             gender_identity: form.gender_identity,
             phones: form
                 .phones
                 .into_iter()
-                .map(|phone| PhoneDraft { kind: phone.kind, number: phone.number })
+                .map(|phone| PhoneDraft { kind: <&str>::from(phone.kind).to_owned(), number: phone.number })
                 .collect(),
             email: form.email,
             address: Address {
@@ -104,41 +101,21 @@ impl From<PatientFormView> for PatientDraft {
             },
             insurance: Insurance { payer: form.insurance.payer, member_id: form.insurance.member_id },
             front_desk_note: form.front_desk_note,
-            status: form.status,
+            status: form.status.as_str().to_owned(),
             deceased_on: form.deceased_on,
         }
     }
 }
 
-fn sex_text(sex: Sex) -> String {
-    match sex {
-        Sex::Female => "female",
-        Sex::Male => "male",
-        Sex::Intersex => "intersex",
-        Sex::Unknown => "",
-    }
-    .to_owned()
-}
-
-pub fn status_text(status: PatientStatus) -> String {
-    status.as_str().to_owned()
-}
-
 impl From<PatientDetails> for PatientFormView {
     fn from(details: PatientDetails) -> Self {
         PatientFormView {
-            sex: sex_text(details.sex),
-            status: status_text(details.status),
+            sex: details.sex,
+            status: details.status,
             phones: details
                 .phones
                 .into_iter()
-                .map(|phone| PhoneView {
-                    kind: serde_json::to_value(phone.kind)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default(),
-                    number: phone.number,
-                })
+                .map(|phone| PhoneView { kind: phone.kind, number: phone.number })
                 .collect(),
             address: AddressView {
                 line1: details.address.line1,
@@ -166,19 +143,34 @@ impl From<PatientDetails> for PatientFormView {
     }
 }
 
-impl From<PatientDraft> for PatientFormView {
+/// A row of an imported file as it will be registered. The mapping turns the file's words into
+/// the form's choices; a sex it could not read stays as written, and the check refuses that row.
+#[derive(Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportedPatientView {
+    pub form: PatientFormView,
+    /// The file's word for the patient's sex, when it is none the form offers.
+    pub sex_as_written: Option<String>,
+}
+
+redacted!(ImportedPatientView);
+
+impl From<PatientDraft> for ImportedPatientView {
     fn from(draft: PatientDraft) -> Self {
-        PatientFormView {
+        let sex = Sex::from_draft(&draft.sex);
+        let sex_as_written = sex.is_none().then(|| draft.sex.trim().to_owned());
+        let form = PatientFormView {
             family_name: draft.family_name,
             given_names: draft.given_names,
             preferred_name: draft.preferred_name,
             date_of_birth: draft.date_of_birth,
-            sex: draft.sex,
+            sex: sex.unwrap_or_default(),
             gender_identity: draft.gender_identity,
+            // The mapping writes only the kinds it knows, and the status "deceased" or nothing.
             phones: draft
                 .phones
                 .into_iter()
-                .map(|phone| PhoneView { kind: phone.kind, number: phone.number })
+                .map(|phone| PhoneView { kind: phone.kind.parse().unwrap_or_default(), number: phone.number })
                 .collect(),
             email: draft.email,
             address: AddressView {
@@ -196,9 +188,10 @@ impl From<PatientDraft> for PatientFormView {
             },
             insurance: InsuranceView { payer: draft.insurance.payer, member_id: draft.insurance.member_id },
             front_desk_note: draft.front_desk_note,
-            status: draft.status,
+            status: PatientStatus::from_draft(&draft.status).unwrap_or_default(),
             deceased_on: draft.deceased_on,
-        }
+        };
+        ImportedPatientView { form, sex_as_written }
     }
 }
 
@@ -387,3 +380,47 @@ redacted!(
     DuplicateCandidateView,
     PatientVersionView
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chartkeep_clinic::patients::DateOrder;
+
+    /// Sex, status and a phone's kind cross as the core's enums, so a word the core does not
+    /// know is refused when the form is read, and what the form sends is what the core reads.
+    #[test]
+    fn a_patient_form_takes_only_the_choices_the_core_knows() {
+        let form = serde_json::to_value(PatientFormView::default()).unwrap();
+        assert_eq!((&form["sex"], &form["status"]), (&"unknown".into(), &"active".into()));
+        for (field, word) in [("sex", "f"), ("sex", ""), ("status", "archived")] {
+            let mut wrong = form.clone();
+            wrong[field] = word.into();
+            assert!(serde_json::from_value::<PatientFormView>(wrong).is_err(), "{field} {word:?}");
+        }
+        let mut typed = form;
+        typed["familyName"] = "Nowak".into();
+        typed["dateOfBirth"] = "1984-03-07".into();
+        typed["sex"] = "intersex".into();
+        typed["status"] = "inactive".into();
+        typed["phones"] = serde_json::json!([{ "kind": "work", "number": "+43 1 234 5678" }]);
+        let draft = PatientDraft::from(serde_json::from_value::<PatientFormView>(typed).unwrap());
+        let details = draft.validate(DateOrder::DayFirst, time::macros::date!(2026 - 12 - 05)).unwrap();
+        assert_eq!(
+            (details.sex, details.status, details.phones[0].kind),
+            (Sex::Intersex, PatientStatus::Inactive, PhoneKind::Work)
+        );
+    }
+
+    /// An imported row's sex the mapping could not read shows as written, for the preview to
+    /// mark; one it read is the form's choice.
+    #[test]
+    fn an_imported_row_keeps_a_sex_it_could_not_read_as_written() {
+        let row =
+            |sex: &str| ImportedPatientView::from(PatientDraft { sex: sex.to_owned(), ..PatientDraft::default() });
+        let unread = row(" k ");
+        assert_eq!((unread.form.sex, unread.sex_as_written.as_deref()), (Sex::Unknown, Some("k")));
+        let read = row("female");
+        assert_eq!((read.form.sex, read.sex_as_written), (Sex::Female, None));
+        assert_eq!(row("").sex_as_written, None);
+    }
+}

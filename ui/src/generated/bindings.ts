@@ -98,11 +98,7 @@ export type IntegrityStatusView = { lastCheck: ChainCheckView | null, openAlerts
 
 export type VerificationView = { intact: boolean, entries: number, firstBadEntry: number | null, description: string, };
 
-export type PhoneView = { 
-/**
- * Read strictly by the core, so a wrong one gets a plain error.
- */
-kind: PhoneKind, number: string, };
+export type PhoneView = { kind: PhoneKind, number: string, };
 
 export type AddressView = { line1: string, line2: string, city: string, region: string, postalCode: string, country: string, };
 
@@ -114,15 +110,13 @@ export type PatientFormView = { familyName: string, givenNames: string, preferre
 /**
  * ISO (1984-03-07), the practice's order (07/03/1984), or dotted (7.3.1984).
  */
-dateOfBirth: string, 
+dateOfBirth: string, sex: Sex, genderIdentity: string, phones: Array<PhoneView>, email: string, address: AddressView, emergencyContact: EmergencyContactView, insurance: InsuranceView, frontDeskNote: string, status: PatientStatus, deceasedOn: string, };
+
+export type ImportedPatientView = { form: PatientFormView, 
 /**
- * "female", "male", "intersex", or empty for unknown.
+ * The file's word for the patient's sex, when it is none the form offers.
  */
-sex: string, genderIdentity: string, phones: Array<PhoneView>, email: string, address: AddressView, emergencyContact: EmergencyContactView, insurance: InsuranceView, frontDeskNote: string, 
-/**
- * "active", "inactive" or "deceased".
- */
-status: string, deceasedOn: string, };
+sexAsWritten: string | null, };
 
 export type PatientSummaryView = { id: PatientId, mrn: string, familyName: string, givenNames: string, preferredName: string, dateOfBirth: string, age: number | null, status: PatientStatus, lastVisit: string | null, 
 /**
@@ -226,7 +220,7 @@ dateFormat: string | null, optional: boolean, };
 
 export type ImportMappingView = { columns: Array<ColumnMappingView>, stripNameDigits: boolean, };
 
-export type ImportPreviewView = { headers: Array<string>, rows: number, sample: Array<Array<string>>, mapped: Array<PatientFormView>, suggestedMapping: string | null, };
+export type ImportPreviewView = { headers: Array<string>, rows: number, sample: Array<Array<string>>, mapped: Array<ImportedPatientView>, suggestedMapping: string | null, };
 
 export type ImportProblemView = { line: number, field: string, message: string, };
 
@@ -258,14 +252,14 @@ export type EmergencyAccessView = { id: string, patientId: PatientId, expiresAt:
 
 export type ItemFormView = { kind: ItemFormKind, substance: string, reaction: string, 
 /**
- * "mild", "moderate", "severe" or empty.
+ * An allergy's; none when not known.
  */
-severity: string, 
+severity: AllergySeverity | null, 
 /**
- * allergy and problem: "active", "inactive", "resolved"; medication: "active", "stopped",
- * "completed", "on_hold".
+ * Allergies and problems are active, inactive or resolved; medications active, stopped,
+ * completed or on hold. The core refuses a status the kind does not take.
  */
-status: string, name: string, dose: string, route: string, frequency: string, start: string, stop: string, description: string, icd10: string, onset: string, };
+status: ItemStatus, name: string, dose: string, route: string, frequency: string, start: string, stop: string, description: string, icd10: string, onset: string, };
 
 export type ChartItemView = { id: string, 
 /**
@@ -281,7 +275,7 @@ export type AddendumView = { id: string, authorName: string, writtenAt: string, 
 
 export type EncounterView = { id: string, patientId: PatientId, authorId: string, authorName: string, occurredAt: string, kind: EncounterKind, signed: boolean, note: SoapNoteView, updatedAt: string, signedByName: string | null, signedAt: string | null, addenda: Array<AddendumView>, };
 
-export type AllergyLineView = { substance: string, severity: string, };
+export type AllergyLineView = { substance: string, severity: AllergySeverity | null, };
 
 export type AllergyBannerView = { state: AllergyBannerState, allergies: Array<AllergyLineView>, };
 
@@ -318,6 +312,10 @@ export type ColumnDateFormat = "iso" | "day_first" | "month_first";
 export type EncounterKind = "visit" | "phone" | "telehealth" | "other";
 
 export type ItemChange = "recorded" | "updated" | "entered_in_error" | "amended" | "superseded";
+
+export type ItemStatus = "active" | "inactive" | "resolved" | "stopped" | "completed" | "on_hold";
+
+export type AllergySeverity = "mild" | "moderate" | "severe";
 
 export type BackupCheck = "opens" | "manifest" | "recipients" | "contents" | "pages" | "structure" | "audit_chain" | "row_counts";
 

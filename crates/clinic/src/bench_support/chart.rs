@@ -8,7 +8,7 @@ use super::{Synthetic, store};
 use crate::audit::{self, AuditAction, AuditEvent, Detail};
 use crate::chart::notes::{Encounter, EncounterKind, SoapNote};
 use crate::chart::store::{self as chart_store, ItemStamp};
-use crate::chart::{ItemChange, ItemData, read_chart};
+use crate::chart::{AllergySeverity, ItemChange, ItemData, ItemStatus, read_chart};
 use crate::clock::timestamp;
 use crate::error::{ClinicError, ClinicResult};
 use crate::patients::PatientId;
@@ -196,12 +196,12 @@ fn seed_items(
         ItemStamp { change: ItemChange::Recorded, reason: None, amendment_request_id: None, user_id: author, at };
     for offset in 0..count {
         let data = match (offset, random.below(4)) {
-            (0, 0) => ItemData::NoKnownAllergies { status: "active".into() },
+            (0, 0) => ItemData::NoKnownAllergies { status: ItemStatus::Active },
             (0, _) => ItemData::Allergy {
                 substance: pick(random, &["Penicillin", "Peanuts", "Latex", "Ibuprofen"]).into(),
                 reaction: "Hives".into(),
-                severity: pick(random, &["mild", "moderate", "severe"]).into(),
-                status: "active".into(),
+                severity: Some(AllergySeverity::ALL[random.below(3) as usize]),
+                status: ItemStatus::Active,
             },
             (_, 0 | 1) => ItemData::Medication {
                 name: pick(random, &["Ramipril", "Metformin", "Atorvastatin", "Levothyroxine"]).into(),
@@ -210,13 +210,13 @@ fn seed_items(
                 frequency: "once daily".into(),
                 start: "2024-01-15".into(),
                 stop: String::new(),
-                status: "active".into(),
+                status: ItemStatus::Active,
             },
             _ => ItemData::Problem {
                 description: pick(random, &["Hypertension", "Type 2 diabetes", "Asthma", "Hypothyroidism"]).into(),
                 icd10: pick(random, &["I10", "E11.9", "J45.909", "E03.9"]).into(),
                 onset: "2019".into(),
-                status: "active".into(),
+                status: ItemStatus::Active,
             },
         };
         let id = format!("40000000-0000-4000-8000-{:012}", first + offset);

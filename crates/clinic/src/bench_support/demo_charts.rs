@@ -8,7 +8,7 @@ use time::{Date, OffsetDateTime};
 
 use super::Synthetic;
 use super::patients::SeededPatient;
-use crate::chart::{EncounterKind, ItemDraft, SoapNote};
+use crate::chart::{AllergySeverity, EncounterKind, ItemDraft, ItemStatus, SoapNote};
 use crate::clock::timestamp;
 use crate::error::ClinicResult;
 use crate::patients::dates::{DateOrder, age_on, iso, parse_typed_date};
@@ -131,11 +131,11 @@ const ACUTE_VISITS: [NoteText; 4] = [
 ];
 
 /// (substance, reaction, severity) of the allergies charts get.
-const ALLERGIES: [[&str; 3]; 4] = [
-    ["Peanuts", "Anaphylaxis: lip and throat swelling, needed adrenaline", "severe"],
-    ["Penicillin", "Hives and facial swelling", "moderate"],
-    ["Latex", "Contact dermatitis", "mild"],
-    ["Ibuprofen", "Wheeze", "moderate"],
+const ALLERGIES: [(&str, &str, AllergySeverity); 4] = [
+    ("Peanuts", "Anaphylaxis: lip and throat swelling, needed adrenaline", AllergySeverity::Severe),
+    ("Penicillin", "Hives and facial swelling", AllergySeverity::Moderate),
+    ("Latex", "Contact dermatitis", AllergySeverity::Mild),
+    ("Ibuprofen", "Wheeze", AllergySeverity::Moderate),
 ];
 
 /// What `seed_demo_charts` wrote.
@@ -198,12 +198,12 @@ impl DemoChart<'_> {
             if index == 0 { Some(0) } else { [None, None, Some(1), Some(2), Some(3)][random.below(5) as usize] };
         let draft = match allergy {
             Some(which) => {
-                let [substance, reaction, severity] = ALLERGIES[which];
+                let (substance, reaction, severity) = ALLERGIES[which];
                 ItemDraft::Allergy {
                     substance: substance.into(),
                     reaction: reaction.into(),
-                    severity: severity.into(),
-                    status: "active".into(),
+                    severity: Some(severity),
+                    status: ItemStatus::Active,
                 }
             }
             None => ItemDraft::NoKnownAllergies,
@@ -261,7 +261,7 @@ impl DemoChart<'_> {
                 description: condition.problem.into(),
                 icd10: condition.icd10.into(),
                 onset: iso(since),
-                status: "active".into(),
+                status: ItemStatus::Active,
             },
         )?;
         let [name, dose, route, frequency] = condition.medication;
@@ -274,7 +274,7 @@ impl DemoChart<'_> {
                 frequency: frequency.into(),
                 start: iso(since),
                 stop: String::new(),
-                status: "active".into(),
+                status: ItemStatus::Active,
             },
         )?;
         Ok(())

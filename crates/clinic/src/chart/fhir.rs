@@ -10,7 +10,7 @@ use base64::Engine;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use super::items::ItemData;
+use super::items::{AllergySeverity, ItemData};
 use super::notes::{Encounter, EncounterKind};
 use super::{Chart, read_chart};
 use crate::audit::{AuditAction, AuditEvent, Detail};
@@ -170,7 +170,7 @@ fn item_resource(patient_id: &str, id: &str, data: &ItemData, recorded_at: &str)
         ItemData::Allergy { substance, reaction, severity, status } => object(vec![
             ("resourceType", text("AllergyIntolerance")),
             ("id", text(id)),
-            ("clinicalStatus", coding(ALLERGY_CLINICAL, status)),
+            ("clinicalStatus", coding(ALLERGY_CLINICAL, status.as_str())),
             ("verificationStatus", coding(ALLERGY_VERIFICATION, "confirmed")),
             ("code", json!({ "text": substance.trim() })),
             ("patient", reference(patient_id)),
@@ -182,7 +182,7 @@ fn item_resource(patient_id: &str, id: &str, data: &ItemData, recorded_at: &str)
                         .then(|| {
                             object(vec![
                                 ("manifestation", json!([{ "text": reaction.trim() }])),
-                                ("severity", text(severity)),
+                                ("severity", text(severity.map_or("", AllergySeverity::as_str))),
                             ])
                         })
                         .into_iter()
@@ -193,7 +193,7 @@ fn item_resource(patient_id: &str, id: &str, data: &ItemData, recorded_at: &str)
         ItemData::NoKnownAllergies { status } => object(vec![
             ("resourceType", text("AllergyIntolerance")),
             ("id", text(id)),
-            ("clinicalStatus", coding(ALLERGY_CLINICAL, status)),
+            ("clinicalStatus", coding(ALLERGY_CLINICAL, status.as_str())),
             ("verificationStatus", coding(ALLERGY_VERIFICATION, "confirmed")),
             (
                 "code",
@@ -212,7 +212,7 @@ fn item_resource(patient_id: &str, id: &str, data: &ItemData, recorded_at: &str)
             object(vec![
                 ("resourceType", text("MedicationStatement")),
                 ("id", text(id)),
-                ("status", text(&status.replace('_', "-"))),
+                ("status", text(&status.as_str().replace('_', "-"))),
                 ("medicationCodeableConcept", json!({ "text": name.trim() })),
                 ("subject", reference(patient_id)),
                 ("effectivePeriod", object(vec![("start", text(start)), ("end", text(stop))])),
@@ -239,7 +239,7 @@ fn item_resource(patient_id: &str, id: &str, data: &ItemData, recorded_at: &str)
         ItemData::Problem { description, icd10, onset, status } => object(vec![
             ("resourceType", text("Condition")),
             ("id", text(id)),
-            ("clinicalStatus", coding(CONDITION_CLINICAL, status)),
+            ("clinicalStatus", coding(CONDITION_CLINICAL, status.as_str())),
             ("verificationStatus", coding(CONDITION_VERIFICATION, "confirmed")),
             (
                 "category",

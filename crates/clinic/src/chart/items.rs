@@ -47,6 +47,70 @@ pub enum ItemChange {
     Superseded,
 }
 
+/// Where an item stands. Allergies and problems are active, inactive or resolved; medications are
+/// active, stopped, completed or on hold; "no known allergies" is active until an allergy is
+/// recorded. Which statuses a kind takes is checked when a draft is validated.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub enum ItemStatus {
+    #[default]
+    Active,
+    Inactive,
+    Resolved,
+    Stopped,
+    Completed,
+    OnHold,
+}
+
+impl ItemStatus {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// How severe an allergic reaction is; not given when unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub enum AllergySeverity {
+    Mild,
+    Moderate,
+    Severe,
+}
+
+impl AllergySeverity {
+    pub const ALL: [AllergySeverity; 3] = [AllergySeverity::Mild, AllergySeverity::Moderate, AllergySeverity::Severe];
+
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// A severity kept as text, empty when not given, so items recorded before it was a type read
+/// back unchanged.
+mod severity_as_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::AllergySeverity;
+
+    pub fn serialize<S: Serializer>(severity: &Option<AllergySeverity>, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(severity.map_or("", AllergySeverity::as_str))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<AllergySeverity>, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        match text.as_str() {
+            "" => Ok(None),
+            known => known.parse().map(Some).map_err(|_| serde::de::Error::custom("an unknown severity")),
+        }
+    }
+}
+
 /// An item as kept. Text left empty means "not given".
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -54,12 +118,13 @@ pub enum ItemData {
     Allergy {
         substance: String,
         reaction: String,
-        severity: String,
-        status: String,
+        #[serde(with = "severity_as_text")]
+        severity: Option<AllergySeverity>,
+        status: ItemStatus,
     },
     /// "No known allergies", recorded as a statement with who and when.
     NoKnownAllergies {
-        status: String,
+        status: ItemStatus,
     },
     Medication {
         name: String,
@@ -68,13 +133,13 @@ pub enum ItemData {
         frequency: String,
         start: String,
         stop: String,
-        status: String,
+        status: ItemStatus,
     },
     Problem {
         description: String,
         icd10: String,
         onset: String,
-        status: String,
+        status: ItemStatus,
     },
 }
 
@@ -93,27 +158,27 @@ impl ItemData {
         }
     }
 
-    pub fn status(&self) -> &str {
+    pub fn status(&self) -> ItemStatus {
         match self {
             ItemData::Allergy { status, .. }
             | ItemData::NoKnownAllergies { status }
             | ItemData::Medication { status, .. }
-            | ItemData::Problem { status, .. } => status,
+            | ItemData::Problem { status, .. } => *status,
         }
     }
 
     /// Whether the item counts as current (shown in the chart's lists and the allergy banner).
     pub fn is_current(&self) -> bool {
-        matches!(self.status(), "active" | "on_hold")
+        matches!(self.status(), ItemStatus::Active | ItemStatus::OnHold)
     }
 
-    pub(crate) fn with_status(&self, new_status: &str) -> ItemData {
+    pub(crate) fn with_status(&self, new_status: ItemStatus) -> ItemData {
         let mut changed = self.clone();
         match &mut changed {
             ItemData::Allergy { status, .. }
             | ItemData::NoKnownAllergies { status }
             | ItemData::Medication { status, .. }
-            | ItemData::Problem { status, .. } => *status = new_status.to_owned(),
+            | ItemData::Problem { status, .. } => *status = new_status,
         }
         changed
     }
@@ -125,8 +190,8 @@ pub enum ItemDraft {
     Allergy {
         substance: String,
         reaction: String,
-        severity: String,
-        status: String,
+        severity: Option<AllergySeverity>,
+        status: ItemStatus,
     },
     NoKnownAllergies,
     Medication {
@@ -136,15 +201,22 @@ pub enum ItemDraft {
         frequency: String,
         start: String,
         stop: String,
-        status: String,
+        status: ItemStatus,
     },
     Problem {
         description: String,
         icd10: String,
         onset: String,
-        status: String,
+        status: ItemStatus,
     },
 }
+
+/// The statuses an allergy or a problem takes.
+const LIST_STATUSES: &[ItemStatus] = &[ItemStatus::Active, ItemStatus::Inactive, ItemStatus::Resolved];
+
+/// The statuses a medication takes.
+const MEDICATION_STATUSES: &[ItemStatus] =
+    &[ItemStatus::Active, ItemStatus::Stopped, ItemStatus::Completed, ItemStatus::OnHold];
 
 impl std::fmt::Debug for ItemDraft {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -166,18 +238,15 @@ impl Problems {
         value.to_owned()
     }
 
-    fn choice(&mut self, field: &'static str, value: &str, allowed: &[&str], default: &str) -> String {
-        let value = value.trim();
-        if value.is_empty() {
-            return default.to_owned();
-        }
-        if !allowed.contains(&value) {
+    fn status(&mut self, status: ItemStatus, allowed: &[ItemStatus]) -> ItemStatus {
+        if !allowed.contains(&status) {
+            let words: Vec<&str> = allowed.iter().map(|allowed| allowed.as_str()).collect();
             self.0.push(FieldError {
-                field,
-                message: format!("Choose one of: {}.", allowed.join(", ").replace('_', " ")),
+                field: "status",
+                message: format!("Choose one of: {}.", words.join(", ").replace('_', " ")),
             });
         }
-        value.to_owned()
+        status
     }
 
     fn date(
@@ -235,10 +304,10 @@ impl ItemDraft {
             ItemDraft::Allergy { substance, reaction, severity, status } => ItemData::Allergy {
                 substance: problems.text("substance", "substance", substance, 200, true),
                 reaction: problems.text("reaction", "reaction", reaction, 500, false),
-                severity: problems.choice("severity", severity, &["mild", "moderate", "severe"], ""),
-                status: problems.choice("status", status, &["active", "inactive", "resolved"], "active"),
+                severity: *severity,
+                status: problems.status(*status, LIST_STATUSES),
             },
-            ItemDraft::NoKnownAllergies => ItemData::NoKnownAllergies { status: "active".to_owned() },
+            ItemDraft::NoKnownAllergies => ItemData::NoKnownAllergies { status: ItemStatus::Active },
             ItemDraft::Medication { name, dose, route, frequency, start, stop, status } => {
                 let (start, started) = problems.date("start", "start date", start, order, today);
                 let (stop, stopped) = problems.date("stop", "stop date", stop, order, today);
@@ -257,7 +326,7 @@ impl ItemDraft {
                     frequency: problems.text("frequency", "frequency", frequency, 100, false),
                     start,
                     stop,
-                    status: problems.choice("status", status, &["active", "stopped", "completed", "on_hold"], "active"),
+                    status: problems.status(*status, MEDICATION_STATUSES),
                 }
             }
             ItemDraft::Problem { description, icd10, onset, status } => {
@@ -272,7 +341,7 @@ impl ItemDraft {
                     description: problems.text("description", "problem", description, 500, true),
                     icd10: code,
                     onset: problems.date("onset", "onset", onset, order, today).0,
-                    status: problems.choice("status", status, &["active", "inactive", "resolved"], "active"),
+                    status: problems.status(*status, LIST_STATUSES),
                 }
             }
         };
@@ -318,21 +387,52 @@ mod tests {
             frequency: "daily".into(),
             start: "2026-11-01".into(),
             stop: "2026-10-01".into(),
-            status: "maybe".into(),
+            status: ItemStatus::Resolved,
         };
         let Err(ClinicError::InvalidFields(errors)) = bad.validate(DateOrder::DayFirst, today) else { panic!() };
         let fields: Vec<&str> = errors.iter().map(|error| error.field).collect();
         assert_eq!(fields, ["stop", "name", "status"]);
+        assert_eq!(errors[2].message, "Choose one of: active, stopped, completed, on hold.");
         let problem = ItemDraft::Problem {
             description: "Asthma".into(),
             icd10: "j45.909".into(),
             onset: "".into(),
-            status: "".into(),
+            status: ItemStatus::Active,
         };
         let ItemData::Problem { icd10, status, .. } = problem.validate(DateOrder::DayFirst, today).unwrap() else {
             panic!()
         };
         assert_eq!((icd10.as_str(), status.as_str()), ("J45.909", "active"));
+        let wrong_status = ItemDraft::Allergy {
+            substance: "Penicillin".into(),
+            reaction: String::new(),
+            severity: Some(AllergySeverity::Severe),
+            status: ItemStatus::OnHold,
+        };
+        let Err(ClinicError::InvalidFields(errors)) = wrong_status.validate(DateOrder::DayFirst, today) else {
+            panic!()
+        };
+        assert_eq!(errors[0].message, "Choose one of: active, inactive, resolved.");
         assert!(!icd10_shape_is_right("45J") && icd10_shape_is_right("E11") && !icd10_shape_is_right("E11.123456"));
+    }
+
+    /// Items are kept as JSON; a severity not given stays the empty text it always was, and a
+    /// status or severity the code does not know is refused when read, never taken for another.
+    #[test]
+    fn items_are_kept_as_the_same_text() {
+        let allergy = ItemData::Allergy {
+            substance: "Latex".into(),
+            reaction: String::new(),
+            severity: None,
+            status: ItemStatus::OnHold,
+        };
+        let json = serde_json::to_string(&allergy).unwrap();
+        assert_eq!(json, r#"{"kind":"allergy","substance":"Latex","reaction":"","severity":"","status":"on_hold"}"#);
+        assert_eq!(serde_json::from_str::<ItemData>(&json).unwrap(), allergy);
+        let severe = json.replace(r#""severity":"""#, r#""severity":"severe""#);
+        let read: ItemData = serde_json::from_str(&severe).unwrap();
+        assert!(matches!(read, ItemData::Allergy { severity: Some(AllergySeverity::Severe), .. }));
+        assert!(serde_json::from_str::<ItemData>(&json.replace("on_hold", "paused")).is_err());
+        assert!(serde_json::from_str::<ItemData>(&severe.replace("severe", "fatal")).is_err());
     }
 }

@@ -5,7 +5,7 @@
 use crate::patients::PatientId;
 use serde::Serialize;
 
-use super::items::{ChartItemKind, ItemChange, ItemData, ItemDraft, changed_fields};
+use super::items::{ChartItemKind, ItemChange, ItemData, ItemDraft, ItemStatus, changed_fields};
 use super::store::{self, ItemRow, ItemStamp};
 use crate::audit::{AuditAction, AuditEvent, Detail};
 use crate::clock::timestamp;
@@ -101,7 +101,7 @@ impl Session {
         let existing = store::items_of(authorized.connection(), &[patient_id.to_owned()])?;
         let active_allergies = existing
             .iter()
-            .filter(|item| matches!(&item.data, ItemData::Allergy { status, .. } if status == "active"))
+            .filter(|item| matches!(&item.data, ItemData::Allergy { status: ItemStatus::Active, .. }))
             .count();
         if matches!(data, ItemData::NoKnownAllergies { .. }) && active_allergies > 0 {
             return Err(ClinicError::invalid(
@@ -125,7 +125,7 @@ impl Session {
         if matches!(data, ItemData::Allergy { .. }) {
             for statement in existing
                 .iter()
-                .filter(|item| matches!(&item.data, ItemData::NoKnownAllergies { status } if status == "active"))
+                .filter(|item| matches!(&item.data, ItemData::NoKnownAllergies { status: ItemStatus::Active }))
             {
                 let superseded = ItemStamp {
                     change: ItemChange::Superseded,
@@ -134,7 +134,12 @@ impl Session {
                     user_id: &user_id,
                     at: &at,
                 };
-                write_version(change.connection(), statement, &statement.data.with_status("inactive"), &superseded)?;
+                write_version(
+                    change.connection(),
+                    statement,
+                    &statement.data.with_status(ItemStatus::Inactive),
+                    &superseded,
+                )?;
                 change.also_record(
                     &item_event(AuditAction::Update, patient_id, &statement.id, ChartItemKind::Allergy)
                         .reason("superseded"),

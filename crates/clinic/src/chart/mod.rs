@@ -15,7 +15,7 @@ use crate::patients::PatientId;
 use rusqlite::Connection;
 use serde::Serialize;
 
-pub use items::{ChartItemKind, ItemChange, ItemData, ItemDraft};
+pub use items::{AllergySeverity, ChartItemKind, ItemChange, ItemData, ItemDraft, ItemStatus};
 pub use lists::{ChartItem, ChartItemVersion};
 pub use notes::{Addendum, Encounter, EncounterKind, SoapNote, signed_content_is_intact};
 
@@ -38,7 +38,7 @@ pub enum AllergyBanner {
     NoKnownAllergies,
     /// The active allergies: substance and, when known, severity.
     Allergies {
-        allergies: Vec<(String, String)>,
+        allergies: Vec<(String, Option<AllergySeverity>)>,
     },
 }
 
@@ -69,11 +69,11 @@ impl std::fmt::Debug for AllergyBanner {
 
 /// The banner from a patient's allergy items.
 pub fn allergy_banner(allergies: &[ChartItem]) -> AllergyBanner {
-    let active: Vec<(String, String)> = allergies
+    let active: Vec<(String, Option<AllergySeverity>)> = allergies
         .iter()
         .filter_map(|item| match &item.data {
-            ItemData::Allergy { substance, severity, status, .. } if status == "active" => {
-                Some((substance.clone(), severity.clone()))
+            ItemData::Allergy { substance, severity, status: ItemStatus::Active, .. } => {
+                Some((substance.clone(), *severity))
             }
             _ => None,
         })
@@ -82,7 +82,7 @@ pub fn allergy_banner(allergies: &[ChartItem]) -> AllergyBanner {
         return AllergyBanner::Allergies { allergies: active };
     }
     let no_known =
-        allergies.iter().any(|item| matches!(&item.data, ItemData::NoKnownAllergies { status } if status == "active"));
+        allergies.iter().any(|item| matches!(&item.data, ItemData::NoKnownAllergies { status: ItemStatus::Active }));
     if no_known { AllergyBanner::NoKnownAllergies } else { AllergyBanner::NotRecorded }
 }
 

@@ -6,7 +6,7 @@
 use crate::patients::PatientId;
 use chartkeep_documents::{Column, Orientation, ReportSection, TableReport, TextBlock};
 
-use super::items::ItemData;
+use super::items::{AllergySeverity, ItemData, ItemStatus};
 use super::{AllergyBanner, Chart, read_chart};
 use crate::audit::{AuditAction, AuditEvent, Detail};
 use crate::audit_view::export_with_record;
@@ -63,17 +63,21 @@ fn demographics(details: &PatientDetails, mrn: &str, age: Option<i64>) -> Vec<(S
     ]
 }
 
+/// A status as the summary prints it ("on hold").
+fn status_word(status: ItemStatus) -> String {
+    status.as_str().replace('_', " ")
+}
+
 fn allergy_line(chart: &Chart) -> String {
     match &chart.allergy_banner {
         AllergyBanner::NotRecorded => "Allergies not recorded".to_owned(),
         AllergyBanner::NoKnownAllergies => "No known allergies".to_owned(),
         AllergyBanner::Allergies { allergies } => allergies
             .iter()
-            .map(
-                |(substance, severity)| {
-                    if severity.is_empty() { substance.clone() } else { format!("{substance} ({severity})") }
-                },
-            )
+            .map(|(substance, severity)| match severity {
+                Some(severity) => format!("{substance} ({})", severity.as_str()),
+                None => substance.clone(),
+            })
             .collect::<Vec<_>>()
             .join(", "),
     }
@@ -92,7 +96,7 @@ fn summary_report(
         .iter()
         .filter_map(|item| match &item.data {
             ItemData::Problem { description, icd10, onset, status } => {
-                Some(vec![description.clone(), or_dash(icd10), or_dash(onset), status.clone()])
+                Some(vec![description.clone(), or_dash(icd10), or_dash(onset), status_word(*status)])
             }
             _ => None,
         })
@@ -108,7 +112,7 @@ fn summary_report(
                 or_dash(frequency),
                 or_dash(start),
                 or_dash(stop),
-                status.replace('_', " "),
+                status_word(*status),
             ]),
             _ => None,
         })
@@ -117,9 +121,12 @@ fn summary_report(
         .allergies
         .iter()
         .filter_map(|item| match &item.data {
-            ItemData::Allergy { substance, reaction, severity, status } => {
-                Some(vec![substance.clone(), or_dash(reaction), or_dash(severity), status.clone()])
-            }
+            ItemData::Allergy { substance, reaction, severity, status } => Some(vec![
+                substance.clone(),
+                or_dash(reaction),
+                or_dash(severity.map_or("", AllergySeverity::as_str)),
+                status_word(*status),
+            ]),
             _ => None,
         })
         .collect();

@@ -5,7 +5,10 @@ use time::OffsetDateTime;
 
 use crate::chart::fhir::bundle;
 use crate::chart::notes::{checked_addendum, checked_note, checked_occurred_at};
-use crate::chart::{Addendum, Chart, ChartItem, Encounter, EncounterKind, ItemDraft, SoapNote, allergy_banner};
+use crate::chart::{
+    Addendum, AllergySeverity, Chart, ChartItem, Encounter, EncounterKind, ItemDraft, ItemStatus, SoapNote,
+    allergy_banner,
+};
 use crate::clock::timestamp;
 use crate::patients::dates::DateOrder;
 use crate::patients::{Address, EmergencyContact, Insurance, PatientDraft, PatientStatus, PatientSummary, PhoneDraft};
@@ -19,6 +22,23 @@ fn export_time(field: &str) -> OffsetDateTime {
 }
 
 /// A stable UUID for the `n`th thing made from `data`.
+/// A status as the form sends it: one the core knows (empty is active), or none, and the item is
+/// left out as the form would refuse it.
+fn status_of(text: &str) -> Option<ItemStatus> {
+    match text.trim() {
+        "" => Some(ItemStatus::Active),
+        known => known.parse().ok(),
+    }
+}
+
+/// A severity as the form sends it: not given when empty; an unknown one is none at all.
+fn severity_of(text: &str) -> Option<Option<AllergySeverity>> {
+    match text.trim() {
+        "" => Some(None),
+        known => known.parse().ok().map(Some),
+    }
+}
+
 fn uuid_for(data: &[u8], n: usize) -> String {
     let digest = Sha256::new().chain_update(data).chain_update(n.to_be_bytes()).finalize();
     let mut bytes = [0u8; 16];
@@ -81,18 +101,22 @@ pub fn fhir_bundle(data: &[u8]) -> Option<serde_json::Value> {
     for _ in 0..200 {
         let tag = next();
         let item = match tag.trim() {
-            "allergy" => ItemDraft::Allergy { substance: next(), reaction: next(), severity: next(), status: next() },
+            "allergy" => {
+                let (substance, reaction) = (next(), next());
+                let (Some(severity), Some(status)) = (severity_of(&next()), status_of(&next())) else { continue };
+                ItemDraft::Allergy { substance, reaction, severity, status }
+            }
             "nka" => ItemDraft::NoKnownAllergies,
-            "medication" => ItemDraft::Medication {
-                name: next(),
-                dose: next(),
-                route: next(),
-                frequency: next(),
-                start: next(),
-                stop: next(),
-                status: next(),
-            },
-            "problem" => ItemDraft::Problem { description: next(), icd10: next(), onset: next(), status: next() },
+            "medication" => {
+                let (name, dose, route, frequency, start, stop) = (next(), next(), next(), next(), next(), next());
+                let Some(status) = status_of(&next()) else { continue };
+                ItemDraft::Medication { name, dose, route, frequency, start, stop, status }
+            }
+            "problem" => {
+                let (description, icd10, onset) = (next(), next(), next());
+                let Some(status) = status_of(&next()) else { continue };
+                ItemDraft::Problem { description, icd10, onset, status }
+            }
             "encounter" => {
                 let kind = EncounterKind::parse(next().trim());
                 let occurred_at = checked_occurred_at(&next(), now);

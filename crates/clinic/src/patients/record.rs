@@ -38,20 +38,42 @@ pub struct PhoneDraft {
     pub number: String,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Debug)]
+#[derive(Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Debug, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum Sex {
     Female,
     Male,
     Intersex,
+    #[default]
     Unknown,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Debug)]
+impl Sex {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// The sex as a draft gives it: female, male, intersex, or empty or "unknown" when not known.
+    /// None for anything else (a word from an imported file the mapping did not know).
+    pub fn from_draft(text: &str) -> Option<Sex> {
+        match text.trim() {
+            "female" => Some(Sex::Female),
+            "male" => Some(Sex::Male),
+            "intersex" => Some(Sex::Intersex),
+            "" | "unknown" => Some(Sex::Unknown),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Debug, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum PatientStatus {
+    #[default]
     Active,
     Inactive,
     Deceased,
@@ -59,10 +81,16 @@ pub enum PatientStatus {
 
 impl PatientStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            PatientStatus::Active => "active",
-            PatientStatus::Inactive => "inactive",
-            PatientStatus::Deceased => "deceased",
+        self.into()
+    }
+
+    /// The status as a draft gives it, empty meaning active; none for anything else.
+    pub fn from_draft(text: &str) -> Option<PatientStatus> {
+        match text.trim() {
+            "" | "active" => Some(PatientStatus::Active),
+            "inactive" => Some(PatientStatus::Inactive),
+            "deceased" => Some(PatientStatus::Deceased),
+            _ => None,
         }
     }
 }
@@ -79,7 +107,9 @@ pub enum VersionChange {
     Imported,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Debug, strum::IntoStaticStr, strum::EnumString)]
+#[derive(
+    Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Debug, strum::IntoStaticStr, strum::EnumString,
+)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
@@ -87,6 +117,7 @@ pub enum PhoneKind {
     Mobile,
     Home,
     Work,
+    #[default]
     Other,
 }
 
@@ -213,16 +244,10 @@ impl PatientDraft {
         let given_names = problems.line("given_names", "given names", &self.given_names, 100, false);
         let preferred_name = problems.line("preferred_name", "preferred name", &self.preferred_name, 100, false);
         let born = problems.date("date_of_birth", "date of birth", &self.date_of_birth, order, today);
-        let sex = match self.sex.trim() {
-            "female" => Sex::Female,
-            "male" => Sex::Male,
-            "intersex" => Sex::Intersex,
-            "" | "unknown" => Sex::Unknown,
-            _ => {
-                problems.add("sex", "Choose female, male, intersex, or leave it unknown.");
-                Sex::Unknown
-            }
-        };
+        let sex = Sex::from_draft(&self.sex).unwrap_or_else(|| {
+            problems.add("sex", "Choose female, male, intersex, or leave it unknown.");
+            Sex::Unknown
+        });
         let gender_identity = problems.line("gender_identity", "gender identity", &self.gender_identity, 100, false);
         if self.phones.len() > 5 {
             problems.add("phones", "Keep at most five phone numbers.");
@@ -276,15 +301,10 @@ impl PatientDraft {
         if front_desk_note.chars().count() > 2000 {
             problems.add("front_desk_note", "The note can be at most 2000 characters.");
         }
-        let status = match self.status.trim() {
-            "" | "active" => PatientStatus::Active,
-            "inactive" => PatientStatus::Inactive,
-            "deceased" => PatientStatus::Deceased,
-            _ => {
-                problems.add("status", "Choose active, inactive or deceased.");
-                PatientStatus::Active
-            }
-        };
+        let status = PatientStatus::from_draft(&self.status).unwrap_or_else(|| {
+            problems.add("status", "Choose active, inactive or deceased.");
+            PatientStatus::Active
+        });
         let deceased_on = match status {
             PatientStatus::Deceased => {
                 let died = problems.date("deceased_on", "date of death", &self.deceased_on, order, today);

@@ -4,7 +4,8 @@
 //! they are about.
 
 use chartkeep_clinic::chart::{
-    AllergyBanner, EncounterKind, ItemChange, ItemData, ItemDraft, SoapNote, signed_content_is_intact,
+    AllergyBanner, AllergySeverity, EncounterKind, ItemChange, ItemData, ItemDraft, ItemStatus, SoapNote,
+    signed_content_is_intact,
 };
 use chartkeep_clinic::patients::PatientId;
 use chartkeep_clinic::{AmendmentItem, AmendmentOutcome, ErrorCode, NewAmendmentRequest, Role, Session, Workstation};
@@ -47,8 +48,8 @@ pub fn allergy(substance: &str) -> ItemDraft {
     ItemDraft::Allergy {
         substance: substance.into(),
         reaction: "Hives".into(),
-        severity: "moderate".into(),
-        status: "active".into(),
+        severity: Some(AllergySeverity::Moderate),
+        status: ItemStatus::Active,
     }
 }
 
@@ -145,12 +146,12 @@ fn the_allergy_banner_says_not_recorded_then_no_known_allergies_then_the_allergi
     let penicillin = doctor.record_chart_item(&patient, &allergy("Penicillin")).unwrap();
     let chart = doctor.open_chart(&patient).unwrap();
     let AllergyBanner::Allergies { allergies } = &chart.allergy_banner else { panic!("expected allergies") };
-    assert_eq!(allergies, &[("Penicillin".to_owned(), "moderate".to_owned())]);
+    assert_eq!(allergies, &[("Penicillin".to_owned(), Some(AllergySeverity::Moderate))]);
     assert!(
         chart
             .allergies
             .iter()
-            .any(|item| matches!(&item.data, ItemData::NoKnownAllergies { status } if status == "inactive")),
+            .any(|item| matches!(&item.data, ItemData::NoKnownAllergies { status: ItemStatus::Inactive })),
         "superseded"
     );
     let refused = doctor.record_chart_item(&patient, &ItemDraft::NoKnownAllergies).unwrap_err();
@@ -172,7 +173,7 @@ fn items_keep_every_version_and_entered_in_error_stays_in_history() {
         frequency: "twice daily".into(),
         start: "2026-01-10".into(),
         stop: String::new(),
-        status: "active".into(),
+        status: ItemStatus::Active,
     };
     let item = doctor.record_chart_item(&patient, &medication).unwrap();
     let ItemDraft::Medication { name, route, frequency, start, stop, status, .. } = medication.clone() else {
@@ -278,7 +279,7 @@ fn the_patient_summary_prints_the_record_with_page_numbers_and_is_audited_as_a_d
                 description: "Type 2 diabetes".into(),
                 icd10: "E11.9".into(),
                 onset: "2019-03-01".into(),
-                status: "active".into(),
+                status: ItemStatus::Active,
             },
         )
         .unwrap();
@@ -292,7 +293,7 @@ fn the_patient_summary_prints_the_record_with_page_numbers_and_is_audited_as_a_d
                 frequency: "twice daily".into(),
                 start: "2020-01-01".into(),
                 stop: String::new(),
-                status: "active".into(),
+                status: ItemStatus::Active,
             },
         )
         .unwrap();

@@ -7,7 +7,7 @@
 use chartkeep_clinic::patients::PatientId;
 use std::collections::HashMap;
 
-use chartkeep_clinic::chart::{EncounterKind, ItemDraft};
+use chartkeep_clinic::chart::{EncounterKind, ItemDraft, ItemStatus};
 use chartkeep_clinic::patients::{PatientDraft, PhoneDraft};
 use serde_json::{Value, json};
 
@@ -404,12 +404,14 @@ fn the_fhir_export_follows_r4s_structure_rules_for_every_resource() {
             &ItemDraft::Allergy {
                 substance: "Peanuts".into(),
                 reaction: String::new(),
-                severity: String::new(),
-                status: "inactive".into(),
+                severity: None,
+                status: ItemStatus::Inactive,
             },
         )
         .unwrap();
-    for (description, icd10, status) in [("Type 2 diabetes", "E11.9", "active"), ("Sprained ankle", "", "resolved")] {
+    for (description, icd10, status) in
+        [("Type 2 diabetes", "E11.9", ItemStatus::Active), ("Sprained ankle", "", ItemStatus::Resolved)]
+    {
         doctor
             .record_chart_item(
                 &patient,
@@ -417,7 +419,7 @@ fn the_fhir_export_follows_r4s_structure_rules_for_every_resource() {
                     description: description.into(),
                     icd10: icd10.into(),
                     onset: "2019-03-01".into(),
-                    status: status.into(),
+                    status: status,
                 },
             )
             .unwrap();
@@ -432,7 +434,7 @@ fn the_fhir_export_follows_r4s_structure_rules_for_every_resource() {
                 frequency: "twice daily".into(),
                 start: "2020-01-01".into(),
                 stop: "2026-10-01".into(),
-                status: "completed".into(),
+                status: ItemStatus::Completed,
             },
         )
         .unwrap();
@@ -484,7 +486,7 @@ fn the_checks_catch_each_rule_a_broken_bundle_breaks() {
                 description: "Asthma".into(),
                 icd10: "J45".into(),
                 onset: String::new(),
-                status: "active".into(),
+                status: ItemStatus::Active,
             },
         )
         .unwrap();

@@ -1,48 +1,63 @@
 // Allergies, medications and problems as the chart shows and edits them: the form of each kind,
 // the words for its choices, one line to read an item by, where Rust's field errors go, and
 // History's versions with what changed. Rust checks every value; these only present them.
-import type { ChartItemVersionView, ChartItemView, ItemChange, ItemFormView } from '../../generated/bindings';
+import type {
+  AllergySeverity,
+  ChartItemVersionView,
+  ChartItemView,
+  ItemChange,
+  ItemFormView,
+  ItemStatus,
+} from '../../generated/bindings';
 import type { DateOrder } from '../api/frontDesk';
 import { formatDate, formatInstant } from '../patients/format';
 
 /** The three lists of the chart. "No known allergies" is an allergy item of its own kind. */
 export type ListKind = 'allergy' | 'medication' | 'problem';
 
-export interface Choice {
-  value: string;
+export interface Choice<T extends string | null = string> {
+  value: T;
   label: string;
 }
 
-export const SEVERITY_CHOICES: readonly Choice[] = [
-  { value: '', label: 'Not recorded' },
+export const SEVERITY_CHOICES: readonly Choice<AllergySeverity | null>[] = [
+  { value: null, label: 'Not recorded' },
   { value: 'mild', label: 'Mild' },
   { value: 'moderate', label: 'Moderate' },
   { value: 'severe', label: 'Severe' },
 ];
 
-export const CONDITION_STATUS_CHOICES: readonly Choice[] = [
+export const CONDITION_STATUS_CHOICES: readonly Choice<ItemStatus>[] = [
   { value: 'active', label: 'Active' },
   { value: 'inactive', label: 'Inactive' },
   { value: 'resolved', label: 'Resolved' },
 ];
 
-export const MEDICATION_STATUS_CHOICES: readonly Choice[] = [
+export const MEDICATION_STATUS_CHOICES: readonly Choice<ItemStatus>[] = [
   { value: 'active', label: 'Active' },
   { value: 'on_hold', label: 'On hold' },
   { value: 'stopped', label: 'Stopped' },
   { value: 'completed', label: 'Completed' },
 ];
 
-export interface FieldSpec {
-  name: keyof ItemFormView;
+/** The fields typed as text; the kind, severity and status are choices. */
+export type TextFieldName = Exclude<keyof ItemFormView, 'kind' | 'severity' | 'status'>;
+
+interface TextFieldSpec {
+  name: TextFieldName;
   label: string;
-  input: 'text' | 'multiline' | 'date' | 'select';
+  input: 'text' | 'multiline' | 'date';
   required?: boolean;
-  options?: readonly Choice[];
   placeholder?: string;
   hint?: string;
   width?: 'short' | 'medium' | 'full';
 }
+
+/** A field of an item's form: text, or one of the severity and status choices. */
+export type FieldSpec =
+  | TextFieldSpec
+  | { name: 'severity'; label: string; input: 'select'; options: readonly Choice<AllergySeverity | null>[] }
+  | { name: 'status'; label: string; input: 'select'; options: readonly Choice<ItemStatus>[] };
 
 /** The fields of each kind's form, in the order they are shown. */
 export function fieldsOf(kind: ListKind): readonly FieldSpec[] {
@@ -79,7 +94,7 @@ export function emptyForm(kind: ItemFormView['kind']): ItemFormView {
     kind,
     substance: '',
     reaction: '',
-    severity: '',
+    severity: null,
     status: 'active',
     name: '',
     dose: '',
@@ -109,12 +124,12 @@ export function formOf(item: ChartItemView, order: DateOrder): ItemFormView {
   return form;
 }
 
-function labelOf(choices: readonly Choice[], value: string): string {
-  return choices.find((choice) => choice.value === value)?.label ?? value.replace(/_/g, ' ');
+function labelOf<T extends string | null>(choices: readonly Choice<T>[], value: T): string {
+  return choices.find((choice) => choice.value === value)?.label ?? '';
 }
 
-export function severityLabel(severity: string): string {
-  return severity === '' ? '' : labelOf(SEVERITY_CHOICES, severity);
+export function severityLabel(severity: AllergySeverity | null): string {
+  return severity === null ? '' : labelOf(SEVERITY_CHOICES, severity);
 }
 
 export function statusLabel(form: Pick<ItemFormView, 'kind' | 'status'>): string {
@@ -200,17 +215,13 @@ const FIELD_LABELS: Partial<Record<keyof ItemFormView, string>> = {
 
 /** A field's value as read: dates in the practice's order, choices in words. */
 function shownValue(form: ItemFormView, field: keyof ItemFormView, order: DateOrder): string {
-  const value = form[field];
-  if (isDateField(field)) {
-    return formatDate(value, order);
-  }
   if (field === 'severity') {
-    return severityLabel(value);
+    return severityLabel(form.severity);
   }
   if (field === 'status') {
     return statusLabel(form);
   }
-  return value;
+  return isDateField(field) ? formatDate(form[field], order) : form[field];
 }
 
 export interface HistoryChange {

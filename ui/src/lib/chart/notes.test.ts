@@ -97,7 +97,7 @@ describe('encounters and notes', () => {
         allergies: [
           { substance: 'Latex', severity: 'mild' },
           { substance: 'Penicillin', severity: 'severe' },
-          { substance: 'Nuts', severity: '' },
+          { substance: 'Nuts', severity: null },
         ],
       }),
     ).toEqual({
@@ -105,7 +105,7 @@ describe('encounters and notes', () => {
       lines: [
         { substance: 'Penicillin', severity: 'severe', severe: true },
         { substance: 'Latex', severity: 'mild', severe: false },
-        { substance: 'Nuts', severity: '', severe: false },
+        { substance: 'Nuts', severity: null, severe: false },
       ],
     });
     expect(bannerOf({ state: 'no_known_allergies', allergies: [] })).toEqual({ state: 'no_known_allergies' });

@@ -2,7 +2,7 @@
 // note, a short preview for the list, the allergy banner's lines, and the few conversions the
 // forms need (the encounter's date, typed in the practice's order, and time; how many
 // encounters a summary takes).
-import type { AllergyBannerView, EncounterView, SoapNoteView } from '../../generated/bindings';
+import type { AllergyBannerView, AllergySeverity, EncounterView, SoapNoteView } from '../../generated/bindings';
 import type { EncounterKind } from '../api/chart';
 import type { DateOrder } from '../api/frontDesk';
 import { typedDay } from '../forms/typedDate';
@@ -123,7 +123,7 @@ export function summaryEncounters(text: string): number | null {
 
 export interface BannerLine {
   substance: string;
-  severity: string;
+  severity: AllergySeverity | null;
   severe: boolean;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ImportReportView, PatientFormView } from '../../generated/bindings';
+import type { ImportReportView, ImportedPatientView, PatientFormView } from '../../generated/bindings';
 import {
   duplicateOf,
   groupProblems,
@@ -94,12 +94,16 @@ describe('summaryLines', () => {
 });
 
 describe('previewTable', () => {
+  const row = (changes: Partial<PatientFormView>, sexAsWritten: string | null = null): ImportedPatientView => ({
+    form: form(changes),
+    sexAsWritten,
+  });
   const form = (changes: Partial<PatientFormView>): PatientFormView => ({
     familyName: '',
     givenNames: '',
     preferredName: '',
     dateOfBirth: '',
-    sex: '',
+    sex: 'unknown',
     genderIdentity: '',
     phones: [],
     email: '',
@@ -114,18 +118,20 @@ describe('previewTable', () => {
 
   it('shows only the fields some row fills', () => {
     const table = previewTable([
-      form({ familyName: 'Ortega', givenNames: 'José', dateOfBirth: '1941-11-23', sex: 'male' }),
-      form({ familyName: 'Smith', dateOfBirth: '7.3.84' }),
+      row({ familyName: 'Ortega', givenNames: 'José', dateOfBirth: '1941-11-23', sex: 'male' }),
+      row({ familyName: 'Smith', dateOfBirth: '7.3.84' }),
+      row({ familyName: 'Nowak' }, 'k'),
     ]);
     expect(table.headings).toEqual(['Family name', 'Given names', 'Date of birth', 'Sex']);
     expect(table.rows[0][0]).toBe('Ortega');
     expect(table.rows[0][3]).toBe('Male');
     expect(table.rows[1][2]).toBe('7.3.84 (not read as a date)');
     expect(table.rows[1][3]).toBe('Unknown');
+    expect(table.rows[2][3]).toBe('k (not read as a sex)');
   });
 
   it('shows the status when some row is not active', () => {
-    const table = previewTable([form({ familyName: 'A' }), form({ familyName: 'B', status: 'deceased', deceasedOn: '2019-06-02' })]);
+    const table = previewTable([row({ familyName: 'A' }), row({ familyName: 'B', status: 'deceased', deceasedOn: '2019-06-02' })]);
     expect(table.headings).toEqual(['Family name', 'Status', 'Date of death']);
     expect(table.rows[1].slice(1)).toEqual(['Deceased', expect.stringContaining('2019')]);
   });

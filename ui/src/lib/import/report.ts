@@ -5,7 +5,7 @@ import type {
   ImportProgressView,
   ImportReportView,
   ImportSummaryView,
-  PatientFormView,
+  ImportedPatientView,
 } from '../../generated/bindings';
 import { fieldLabel, formRows } from '../review/recordFields';
 
@@ -150,12 +150,15 @@ const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
  * The mapped sample rows as they will land, with only the fields some row fills. A date the
  * mapping could not read is shown as written, marked, since the check will refuse it.
  */
-export function previewTable(forms: readonly PatientFormView[]): PreviewTable {
-  if (forms.length === 0) {
+export function previewTable(rows: readonly ImportedPatientView[]): PreviewTable {
+  if (rows.length === 0) {
     return { headings: [], rows: [] };
   }
-  const cells = forms.map((form) =>
+  const cells = rows.map(({ form, sexAsWritten }) =>
     formRows(form).map((row) => {
+      if (row.key === 'sex' && sexAsWritten !== null) {
+        return { key: row.key, label: row.label, value: `${sexAsWritten} (not read as a sex)` };
+      }
       const raw = row.key === 'date_of_birth' ? form.dateOfBirth.trim() : row.key === 'deceased_on' ? form.deceasedOn.trim() : null;
       const unread = raw !== null && raw !== '' && !ISO_DAY.test(raw);
       return { key: row.key, label: row.label, value: unread ? `${raw} (not read as a date)` : row.value };

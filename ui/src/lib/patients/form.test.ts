@@ -20,7 +20,7 @@ describe('the patient form', () => {
   });
 
   it('edits a copy, never the record it came from', () => {
-    const record = { ...emptyPatientForm(), phones: [], status: '' };
+    const record = { ...emptyPatientForm(), phones: [] };
     const editing = formForEditing(record);
     editing.address.city = 'Graz';
     expect(record.address.city).toBe('');

@@ -1,28 +1,34 @@
 // The registration and edit form as plain data: an empty form, a copy to edit, what is sent,
 // when there is enough to look for duplicates, and the input each field's errors go under. Rust
 // validates everything; nothing here decides whether a record is valid.
-import type { PatientFormView, PhoneKind, PhoneView } from '../../generated/bindings';
+import type { PatientFormView, PatientStatus, PhoneKind, PhoneView, Sex } from '../../generated/bindings';
 import { normaliseFieldName } from '../forms/fieldErrors';
 
-export const PHONE_KINDS = [
+/** One of a Rust enum's codes, with its words. */
+export interface Choice<T extends string> {
+  value: T;
+  label: string;
+}
+
+export const PHONE_KINDS: readonly Choice<PhoneKind>[] = [
   { value: 'mobile', label: 'Mobile' },
   { value: 'home', label: 'Home' },
   { value: 'work', label: 'Work' },
   { value: 'other', label: 'Other' },
-] as const;
+];
 
-export const SEX_CHOICES = [
-  { value: '', label: 'Unknown' },
+export const SEX_CHOICES: readonly Choice<Sex>[] = [
+  { value: 'unknown', label: 'Unknown' },
   { value: 'female', label: 'Female' },
   { value: 'male', label: 'Male' },
   { value: 'intersex', label: 'Intersex' },
-] as const;
+];
 
-export const STATUS_CHOICES = [
+export const STATUS_CHOICES: readonly Choice<PatientStatus>[] = [
   { value: 'active', label: 'Active' },
   { value: 'inactive', label: 'Inactive' },
   { value: 'deceased', label: 'Deceased' },
-] as const;
+];
 
 /** At most this many phone numbers (Rust refuses more). */
 export const MAX_PHONES = 5;
@@ -65,7 +71,7 @@ export function emptyPatientForm(): PatientFormView {
     givenNames: '',
     preferredName: '',
     dateOfBirth: '',
-    sex: '',
+    sex: 'unknown',
     genderIdentity: '',
     phones: [emptyPhone()],
     email: '',
@@ -86,7 +92,6 @@ export function formForEditing(form: PatientFormView): PatientFormView {
     address: { ...form.address },
     emergencyContact: { ...form.emergencyContact },
     insurance: { ...form.insurance },
-    status: form.status === '' ? 'active' : form.status,
   };
   if (copy.phones.length === 0) {
     copy.phones.push(emptyPhone());

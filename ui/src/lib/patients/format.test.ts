@@ -55,7 +55,7 @@ describe('words for codes', () => {
 
   it('names statuses, duplicate signs, fields and changes', () => {
     expect(statusLabel('deceased')).toBe('Deceased');
-    expect(statusLabel('')).toBe('Active');
+    expect(statusLabel('active')).toBe('Active');
     expect(duplicateSignText('names_transposed')).toBe('Given and family names swapped');
     expect(duplicateSignText('new_sign')).toBe('new sign');
     expect(fieldLabel('front_desk_note')).toBe('Front desk note');

@@ -1,8 +1,8 @@
 // How patients read on screen: names, dates in the practice's order, ages, statuses, duplicate
 // signs, and the fields History names.
-import type { PatientFormView } from '../../generated/bindings';
+import type { PatientFormView, PatientStatus, PhoneKind, Sex } from '../../generated/bindings';
 import type { DateOrder } from '../api/frontDesk';
-import { PHONE_KINDS, SEX_CHOICES, STATUS_CHOICES } from './form';
+import { type Choice, PHONE_KINDS, SEX_CHOICES, STATUS_CHOICES } from './form';
 
 interface Names {
   familyName: string;
@@ -72,19 +72,19 @@ export function ageText(age: number | null | undefined): string {
   return age === 1 ? '1 year' : `${age} years`;
 }
 
-function labelOf(choices: readonly { value: string; label: string }[], value: string): string {
+function labelOf<T extends string>(choices: readonly Choice<T>[], value: T): string {
   return choices.find((choice) => choice.value === value)?.label ?? value;
 }
 
-export function statusLabel(status: string): string {
-  return labelOf(STATUS_CHOICES, status === '' ? 'active' : status);
+export function statusLabel(status: PatientStatus): string {
+  return labelOf(STATUS_CHOICES, status);
 }
 
-export function sexLabel(sex: string): string {
-  return labelOf(SEX_CHOICES, sex === 'unknown' ? '' : sex);
+export function sexLabel(sex: Sex): string {
+  return labelOf(SEX_CHOICES, sex);
 }
 
-export function phoneKindLabel(kind: string): string {
+export function phoneKindLabel(kind: PhoneKind): string {
   return labelOf(PHONE_KINDS, kind);
 }
 

@@ -149,7 +149,7 @@ export function signedNotes(chart: OpenedChartView): EncounterView[] {
 /** An item in one line for a list of choices: "Penicillin · Severe · Inactive". */
 export function itemChoiceLabel(item: ChartItemView): string {
   const parts = [itemTitle(item.form)];
-  if (item.form.kind === 'allergy' && item.form.severity !== '') {
+  if (item.form.kind === 'allergy' && item.form.severity !== null) {
     parts.push(severityLabel(item.form.severity));
   }
   if (item.form.status !== 'active') {

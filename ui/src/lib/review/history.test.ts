@@ -7,7 +7,7 @@ const form: PatientFormView = {
   givenNames: 'José Eduardo',
   preferredName: '',
   dateOfBirth: '1941-11-23',
-  sex: '',
+  sex: 'unknown',
   genderIdentity: '',
   phones: [{ kind: 'mobile', number: '0171 555 0101' }, { kind: 'home', number: ' ' }],
   email: '',

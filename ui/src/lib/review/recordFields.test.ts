@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { PatientFormView } from '../../generated/bindings';
-import { displayName, fieldLabel, formatDay, formRows, sexLabel, statusLabel, summaryLine } from './recordFields';
+import { sexLabel, statusLabel } from '../patients/format';
+import { displayName, fieldLabel, formatDay, formRows, summaryLine } from './recordFields';
 
 const form: PatientFormView = {
   familyName: 'Ortega',
   givenNames: 'José Eduardo',
   preferredName: '',
   dateOfBirth: '1941-11-23',
-  sex: '',
+  sex: 'unknown',
   genderIdentity: '',
   phones: [{ kind: 'mobile', number: '0171 555 0101' }, { kind: 'home', number: ' ' }],
   email: '',
@@ -35,7 +36,7 @@ describe('record fields in words', () => {
   });
 
   it('read sex, status and names', () => {
-    expect(sexLabel('')).toBe('Unknown');
+    expect(sexLabel('unknown')).toBe('Unknown');
     expect(sexLabel('intersex')).toBe('Intersex');
     expect(statusLabel('deceased')).toBe('Deceased');
     expect(displayName({ familyName: 'Ortega', givenNames: '' })).toBe('Ortega');

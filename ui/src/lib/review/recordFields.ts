@@ -2,6 +2,7 @@
 // the import preview and its problems, the merge comparison and History. The Rust side names
 // fields by code ("date_of_birth", "address.city"); these are the words for them.
 import type { PatientFormView, PatientSummaryView } from '../../generated/bindings';
+import { sexLabel, statusLabel } from '../patients/format';
 import { humaniseCode } from '../audit/format';
 
 const FIELD_LABELS: Record<string, string> = {
@@ -51,17 +52,6 @@ export function formatDay(day: string, locale?: string): string {
     return day.trim();
   }
   return date.toLocaleDateString(locale, { day: 'numeric', month: 'short', year: 'numeric' });
-}
-
-const SEX_LABELS: Record<string, string> = { female: 'Female', male: 'Male', intersex: 'Intersex', '': 'Unknown' };
-const STATUS_LABELS: Record<string, string> = { active: 'Active', inactive: 'Inactive', deceased: 'Deceased', '': 'Active' };
-
-export function sexLabel(sex: string): string {
-  return SEX_LABELS[sex.trim()] ?? sex;
-}
-
-export function statusLabel(status: string): string {
-  return STATUS_LABELS[status.trim()] ?? humaniseCode(status);
 }
 
 /** "Family, Given" ("Family" alone without given names). */

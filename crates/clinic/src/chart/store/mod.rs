@@ -55,7 +55,7 @@ pub fn insert_item(
     connection.execute(
         "INSERT INTO chart_items (id, patient_id, kind, version, status, data, recorded_at, updated_at)
          VALUES (?1, ?2, ?3, 1, ?4, ?5, ?6, ?6)",
-        params![id, patient_id, data.kind().as_str(), data.status(), json, stamp.at],
+        params![id, patient_id, data.kind().as_str(), data.status().as_str(), json, stamp.at],
     )?;
     insert_item_version(connection, id, 1, data, &json, stamp)
 }
@@ -76,7 +76,7 @@ pub fn update_item(
         params![
             row.id,
             version,
-            data.status(),
+            data.status().as_str(),
             json,
             stamp.at,
             stamp.change == ItemChange::EnteredInError,
@@ -104,7 +104,7 @@ fn insert_item_version(
         params![
             id,
             version,
-            data.status(),
+            data.status().as_str(),
             json,
             <&'static str>::from(stamp.change),
             stamp.reason,
