@@ -11,11 +11,12 @@ use chartkeep_clinic::{AmendmentOutcome, NewAmendmentRequest, NewAppointment};
 use tauri::{AppHandle, Emitter, Manager, State};
 
 use super::Reply;
-use crate::dto::audit::{ChoiceView, StaffChoiceView};
+use crate::dto::audit::StaffChoiceView;
 use crate::dto::front_desk::{
     AmendmentRequestFormView, AmendmentRequestView, AppointmentStatusView, AppointmentView, ClinicianDayView,
-    DisclosureFormView, DisclosureView, EmergencyAccessView, ImportMappingView, ImportPreviewView, ImportProgressView,
-    ImportReportView, ImportSummaryView, NewAppointmentView, amendment_item, import_fields as fields,
+    DisclosureFormView, DisclosureView, EmergencyAccessView, ImportFieldChoiceView, ImportMappingView,
+    ImportPreviewView, ImportProgressView, ImportReportView, ImportSummaryView, NewAppointmentView, amendment_item,
+    import_fields as fields,
 };
 use crate::state::AppState;
 
@@ -97,7 +98,7 @@ pub fn patient_appointments(state: State<'_, AppState>, patient_id: PatientId) -
 
 /// The fields an import column can fill. Vocabulary, not data: no session needed.
 #[tauri::command]
-pub fn import_fields() -> Vec<ChoiceView> {
+pub fn import_fields() -> Vec<ImportFieldChoiceView> {
     fields()
 }
 
@@ -113,7 +114,7 @@ pub fn import_mapping(state: State<'_, AppState>, name: String) -> Reply<ImportM
 
 #[tauri::command]
 pub fn save_import_mapping(state: State<'_, AppState>, name: String, mapping: ImportMappingView) -> Reply<()> {
-    let mapping = ImportMapping::try_from(mapping)?;
+    let mapping = ImportMapping::from(mapping);
     state.with_session(|session| session.save_import_mapping(&name, &mapping))
 }
 
@@ -123,7 +124,7 @@ pub fn preview_import(
     path: PathBuf,
     mapping: Option<ImportMappingView>,
 ) -> Reply<ImportPreviewView> {
-    let mapping = mapping.map(ImportMapping::try_from).transpose()?;
+    let mapping = mapping.map(ImportMapping::from);
     state.with_session(|session| session.preview_import(&path, mapping.as_ref())).map(Into::into)
 }
 
@@ -147,7 +148,7 @@ pub fn dry_run_import(
     path: PathBuf,
     mapping: ImportMappingView,
 ) -> Reply<ImportReportView> {
-    let mapping = ImportMapping::try_from(mapping)?;
+    let mapping = ImportMapping::from(mapping);
     let mut progress = progress_to(&app, &state);
     state.with_session(|session| session.dry_run_import(&path, &mapping, &mut progress)).map(Into::into)
 }
@@ -160,7 +161,7 @@ pub fn import_patients(
     mapping: ImportMappingView,
     skip_invalid_rows: bool,
 ) -> Reply<ImportSummaryView> {
-    let mapping = ImportMapping::try_from(mapping)?;
+    let mapping = ImportMapping::from(mapping);
     let mut progress = progress_to(&app, &state);
     state
         .with_session(|session| session.import_patients(&path, &mapping, skip_invalid_rows, &mut progress))

@@ -4,7 +4,8 @@
 
 use chartkeep_clinic::patients::PatientId;
 use chartkeep_clinic::patients::{
-    ColumnMapping, ImportDuplicate, ImportMapping, ImportPreview, ImportProblem, ImportReport, ImportSummary,
+    ColumnDateFormat, ColumnMapping, ImportDuplicate, ImportField, ImportMapping, ImportPreview, ImportProblem,
+    ImportReport, ImportSummary,
 };
 use chartkeep_clinic::{
     AmendmentItem, AmendmentOutcome, AmendmentRequest, Appointment, AppointmentStatus, ClinicianDay, Disclosure,
@@ -138,19 +139,10 @@ pub struct ImportMappingView {
 #[serde(rename_all = "camelCase")]
 pub struct ColumnMappingView {
     pub column: String,
-    /// One of `import_fields()`' codes, e.g. "family_name", "date_of_birth", "mobile_phone".
-    pub field: String,
-    /// "iso", "day_first" or "month_first", for date columns.
-    pub date_format: Option<String>,
+    pub field: ImportField,
+    /// How a date column writes its dates; none for other columns.
+    pub date_format: Option<ColumnDateFormat>,
     pub optional: bool,
-}
-
-fn code_of<T: Serialize>(value: T) -> String {
-    serde_json::to_value(value).ok().and_then(|value| value.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
-fn from_code<T: for<'de> Deserialize<'de>>(code: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(code.to_owned())).ok()
 }
 
 impl From<ImportMapping> for ImportMappingView {
@@ -161,8 +153,8 @@ impl From<ImportMapping> for ImportMappingView {
                 .into_iter()
                 .map(|column| ColumnMappingView {
                     column: column.column,
-                    field: code_of(column.field),
-                    date_format: column.date_format.map(code_of),
+                    field: column.field,
+                    date_format: column.date_format,
                     optional: column.optional,
                 })
                 .collect(),
@@ -171,29 +163,32 @@ impl From<ImportMapping> for ImportMappingView {
     }
 }
 
-impl TryFrom<ImportMappingView> for ImportMapping {
-    type Error = super::CommandError;
-
-    fn try_from(view: ImportMappingView) -> Result<Self, Self::Error> {
-        let mut columns = Vec::with_capacity(view.columns.len());
-        for column in view.columns {
-            let field = from_code(&column.field)
-                .ok_or_else(|| super::CommandError::invalid("mapping", "Choose a field for every column you use."))?;
-            let date_format = match column.date_format.as_deref().filter(|code| !code.is_empty()) {
-                Some(code) => Some(
-                    from_code(code)
-                        .ok_or_else(|| super::CommandError::invalid("mapping", "Choose how the dates are written."))?,
-                ),
-                None => None,
-            };
-            columns.push(ColumnMapping { column: column.column, field, date_format, optional: column.optional });
-        }
-        Ok(ImportMapping { columns, strip_name_digits: view.strip_name_digits })
+impl From<ImportMappingView> for ImportMapping {
+    fn from(view: ImportMappingView) -> Self {
+        let columns = view
+            .columns
+            .into_iter()
+            .map(|column| ColumnMapping {
+                column: column.column,
+                field: column.field,
+                date_format: column.date_format,
+                optional: column.optional,
+            })
+            .collect();
+        ImportMapping { columns, strip_name_digits: view.strip_name_digits }
     }
 }
 
+/// A field a column can fill, with its words, for the mapping screen.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportFieldChoiceView {
+    pub code: ImportField,
+    pub label: String,
+}
+
 /// The fields a column can fill, for the mapping screen: code and words.
-pub fn import_fields() -> Vec<super::audit::ChoiceView> {
+pub fn import_fields() -> Vec<ImportFieldChoiceView> {
     use chartkeep_clinic::patients::ImportField::*;
     [
         (FamilyName, "Family name"),
@@ -222,7 +217,7 @@ pub fn import_fields() -> Vec<super::audit::ChoiceView> {
         (DateOfDeath, "Date of death"),
     ]
     .into_iter()
-    .map(|(field, label)| super::audit::ChoiceView { code: code_of(field), label: label.to_owned() })
+    .map(|(field, label)| ImportFieldChoiceView { code: field, label: label.to_owned() })
     .collect()
 }
 

@@ -339,6 +339,7 @@ fn typescript_bindings() -> String {
         front_desk::NewAppointmentView::decl(),
         front_desk::ColumnMappingView::decl(),
         front_desk::ImportMappingView::decl(),
+        front_desk::ImportFieldChoiceView::decl(),
         front_desk::ImportPreviewView::decl(),
         front_desk::ImportProblemView::decl(),
         front_desk::ImportDuplicateView::decl(),

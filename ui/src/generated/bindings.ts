@@ -208,17 +208,15 @@ export type NewAppointmentView = { patientId: PatientId, clinicianId: string,
  */
 startsAt: string, minutes: number, reason: string, };
 
-export type ColumnMappingView = { column: string, 
+export type ColumnMappingView = { column: string, field: ImportField, 
 /**
- * One of `import_fields()`' codes, e.g. "family_name", "date_of_birth", "mobile_phone".
+ * How a date column writes its dates; none for other columns.
  */
-field: string, 
-/**
- * "iso", "day_first" or "month_first", for date columns.
- */
-dateFormat: string | null, optional: boolean, };
+dateFormat: ColumnDateFormat | null, optional: boolean, };
 
 export type ImportMappingView = { columns: Array<ColumnMappingView>, stripNameDigits: boolean, };
+
+export type ImportFieldChoiceView = { code: ImportField, label: string, };
 
 export type ImportPreviewView = { headers: Array<string>, rows: number, sample: Array<Array<string>>, mapped: Array<ImportedPatientView>, suggestedMapping: string | null, };
 

@@ -419,7 +419,7 @@ fn the_fhir_export_follows_r4s_structure_rules_for_every_resource() {
                     description: description.into(),
                     icd10: icd10.into(),
                     onset: "2019-03-01".into(),
-                    status: status,
+                    status,
                 },
             )
             .unwrap();

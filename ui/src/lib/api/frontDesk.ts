@@ -8,7 +8,7 @@ import type {
   AmendmentRequestView,
   AppointmentStatus,
   AppointmentView,
-  ChoiceView,
+  ImportFieldChoiceView,
   ClinicianDayView,
   DateOrder,
   DisclosureFormView,
@@ -76,8 +76,8 @@ export function patientAppointments(patientId: string): Promise<AppointmentView[
 }
 
 /** The fields a file's column can fill: code and words. */
-export function importFields(): Promise<ChoiceView[]> {
-  return call<ChoiceView[]>('import_fields');
+export function importFields(): Promise<ImportFieldChoiceView[]> {
+  return call<ImportFieldChoiceView[]>('import_fields');
 }
 
 /** "synthea" (the built-in layout of Synthea's patients.csv) first, then the saved mappings. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ImportMappingView } from '../../generated/bindings';
+import type { ImportFieldChoiceView, ImportMappingView } from '../../generated/bindings';
 import {
   columnSamples,
   dateEvidence,
@@ -7,6 +7,7 @@ import {
   guessedRows,
   guessField,
   IGNORE,
+  type MappingRow,
   mappingNameLabel,
   mappingOf,
   mappingProblems,
@@ -16,7 +17,7 @@ import {
   withField,
 } from './mapping';
 
-const FIELDS = [
+const FIELDS: readonly ImportFieldChoiceView[] = [
   { code: 'family_name', label: 'Family name' },
   { code: 'given_names', label: 'Given names' },
   { code: 'middle_name', label: 'Middle name' },
@@ -153,10 +154,10 @@ describe('withField', () => {
 
 describe('mappingOf', () => {
   it('sends the columns used, in the file order, with formats for dates only', () => {
-    const rows = [
+    const rows: MappingRow[] = [
       { column: 'Id', field: IGNORE, dateFormat: null, optional: false },
-      { column: 'Born', field: 'date_of_birth', dateFormat: 'day_first' as const, optional: false },
-      { column: 'Name', field: 'family_name', dateFormat: 'iso' as const, optional: true },
+      { column: 'Born', field: 'date_of_birth', dateFormat: 'day_first', optional: false },
+      { column: 'Name', field: 'family_name', dateFormat: 'iso', optional: true },
     ];
     expect(mappingOf(rows, true)).toEqual({
       columns: [

@@ -2,38 +2,42 @@
 // fills (or that it is ignored) and, for dates, how the file writes them. The rows start from a
 // saved mapping or preset, or from guesses by the column names; `mappingOf` turns them into the
 // mapping the Rust side reads. The Rust side decides what is valid; these only help choose.
-import type { ColumnMappingView, ImportMappingView } from '../../generated/bindings';
+import type {
+  ColumnDateFormat,
+  ColumnMappingView,
+  ImportField,
+  ImportFieldChoiceView,
+  ImportMappingView,
+} from '../../generated/bindings';
 import type { DateOrder } from '../api/frontDesk';
 
-/** The field value of a column that is not imported. */
-export const IGNORE = '';
-
-export type DateFormat = 'iso' | 'day_first' | 'month_first';
+/** The field of a column that is not imported. */
+export const IGNORE = null;
 
 export interface MappingRow {
   /** The column's name in the file. */
   column: string;
-  /** An import field code, or IGNORE. */
-  field: string;
-  dateFormat: DateFormat | null;
+  /** The field the column fills, or IGNORE. */
+  field: ImportField | null;
+  dateFormat: ColumnDateFormat | null;
   /** Kept from a saved mapping: a file without this column is still read. */
   optional: boolean;
 }
 
 /** The fields that hold dates and need to know how the file writes them. */
-const DATE_FIELDS: readonly string[] = ['date_of_birth', 'date_of_death'];
+const DATE_FIELDS: readonly ImportField[] = ['date_of_birth', 'date_of_death'];
 
 /** The fields several columns may fill together (names are joined, phones are each kept). */
-const MULTI_COLUMN_FIELDS: readonly string[] = ['given_names', 'middle_name', 'mobile_phone', 'home_phone', 'work_phone'];
+const MULTI_COLUMN_FIELDS: readonly ImportField[] = ['given_names', 'middle_name', 'mobile_phone', 'home_phone', 'work_phone'];
 
-export const DATE_FORMAT_CHOICES: readonly { code: DateFormat; label: string }[] = [
+export const DATE_FORMAT_CHOICES: readonly { code: ColumnDateFormat; label: string }[] = [
   { code: 'iso', label: '1984-03-07 (year first)' },
   { code: 'day_first', label: '07/03/1984 (day first)' },
   { code: 'month_first', label: '03/07/1984 (month first)' },
 ];
 
-export function isDateField(field: string): boolean {
-  return DATE_FIELDS.includes(field);
+export function isDateField(field: ImportField | null): boolean {
+  return field !== IGNORE && DATE_FIELDS.includes(field);
 }
 
 /** Column names match without regard to case or surrounding spaces, as on the Rust side. */
@@ -64,7 +68,7 @@ const TYPED_DATE = /^(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})$/;
  * shows it (a first number over 12 is a day), "either" when every value fits both orders, or
  * "unknown" when no value looks like a date.
  */
-export function dateEvidence(values: readonly string[]): DateFormat | 'either' | 'unknown' {
+export function dateEvidence(values: readonly string[]): ColumnDateFormat | 'either' | 'unknown' {
   const dates = values.map((value) => value.trim()).filter((value) => value !== '');
   if (dates.length > 0 && dates.every((value) => ISO_DATE.test(value))) {
     return 'iso';
@@ -87,7 +91,7 @@ export function dateEvidence(values: readonly string[]): DateFormat | 'either' |
 }
 
 /** The format to start with for a date column: what the sample shows, else the practice's order. */
-export function guessDateFormat(values: readonly string[], order: DateOrder): DateFormat {
+export function guessDateFormat(values: readonly string[], order: DateOrder): ColumnDateFormat {
   const evidence = dateEvidence(values);
   if (evidence === 'iso' || evidence === 'day_first' || evidence === 'month_first') {
     return evidence;
@@ -99,7 +103,7 @@ export function guessDateFormat(values: readonly string[], order: DateOrder): Da
 }
 
 /** Column names other systems use for each field, compared without case, spaces or punctuation. */
-const SYNONYMS: Record<string, readonly string[]> = {
+const SYNONYMS: Record<ImportField, readonly string[]> = {
   family_name: ['last', 'lastname', 'surname', 'familyname', 'family'],
   given_names: ['first', 'firstname', 'firstnames', 'givenname', 'givennames', 'forename', 'forenames', 'given'],
   middle_name: ['middle', 'middlename', 'middlenames'],
@@ -132,20 +136,24 @@ const squeeze = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
  * The field a column's name suggests, among `fields` (code and words from import_fields), or
  * IGNORE when it suggests none. The field's own words ("Date of birth") count as a name for it.
  */
-export function guessField(column: string, fields: readonly { code: string; label: string }[]): string {
+export function guessField(column: string, fields: readonly ImportFieldChoiceView[]): ImportField | null {
   const name = squeeze(column);
   if (name === '') {
     return IGNORE;
   }
   for (const { code, label } of fields) {
-    if (name === squeeze(code) || name === squeeze(label) || (SYNONYMS[code] ?? []).includes(name)) {
+    if (name === squeeze(code) || name === squeeze(label) || SYNONYMS[code].includes(name)) {
       return code;
     }
   }
   return IGNORE;
 }
 
-function startingDateFormat(field: string, values: readonly string[], order: DateOrder): DateFormat | null {
+function startingDateFormat(
+  field: ImportField | null,
+  values: readonly string[],
+  order: DateOrder,
+): ColumnDateFormat | null {
   return isDateField(field) ? guessDateFormat(values, order) : null;
 }
 
@@ -156,10 +164,10 @@ function startingDateFormat(field: string, values: readonly string[], order: Dat
 export function guessedRows(
   headers: readonly string[],
   sample: readonly string[][],
-  fields: readonly { code: string; label: string }[],
+  fields: readonly ImportFieldChoiceView[],
   order: DateOrder,
 ): MappingRow[] {
-  const taken = new Set<string>();
+  const taken = new Set<ImportField | null>();
   return headers.map((column, index) => {
     let field = guessField(column, fields);
     if (field !== IGNORE && taken.has(field) && !MULTI_COLUMN_FIELDS.includes(field)) {
@@ -185,11 +193,8 @@ export function rowsFromMapping(
     if (mapped === undefined) {
       return { column, field: IGNORE, dateFormat: null, optional: false };
     }
-    const known = DATE_FORMAT_CHOICES.some((choice) => choice.code === mapped.dateFormat);
     const dateFormat = isDateField(mapped.field)
-      ? known
-        ? (mapped.dateFormat as DateFormat)
-        : guessDateFormat(columnSamples(sample, index), order)
+      ? (mapped.dateFormat ?? guessDateFormat(columnSamples(sample, index), order))
       : null;
     return { column, field: mapped.field, dateFormat, optional: mapped.optional };
   });
@@ -209,7 +214,7 @@ export function missingColumns(headers: readonly string[], mapping: ImportMappin
 export function withField(
   rows: readonly MappingRow[],
   index: number,
-  field: string,
+  field: ImportField | null,
   values: readonly string[],
   order: DateOrder,
 ): MappingRow[] {
@@ -224,14 +229,18 @@ export function withField(
 
 /** The mapping for the Rust side: the columns used, in the file's order. */
 export function mappingOf(rows: readonly MappingRow[], stripNameDigits: boolean): ImportMappingView {
-  const columns: ColumnMappingView[] = rows
-    .filter((row) => row.field !== IGNORE)
-    .map((row) => ({
-      column: row.column,
-      field: row.field,
-      dateFormat: isDateField(row.field) ? row.dateFormat : null,
-      optional: row.optional,
-    }));
+  const columns: ColumnMappingView[] = rows.flatMap((row) =>
+    row.field === IGNORE
+      ? []
+      : [
+          {
+            column: row.column,
+            field: row.field,
+            dateFormat: isDateField(row.field) ? row.dateFormat : null,
+            optional: row.optional,
+          },
+        ],
+  );
   return { columns, stripNameDigits };
 }
 
@@ -245,12 +254,12 @@ export interface MappingProblem {
  * What stops the mapping from making sense before the file is read: no family name, one field
  * filled by two columns (the second would overwrite the first), a date column without a format.
  */
-export function mappingProblems(rows: readonly MappingRow[], labelOf: (field: string) => string): MappingProblem[] {
+export function mappingProblems(rows: readonly MappingRow[], labelOf: (field: ImportField) => string): MappingProblem[] {
   const problems: MappingProblem[] = [];
   if (!rows.some((row) => row.field === 'family_name')) {
     problems.push({ column: null, message: 'Choose the column that holds the family name: every patient needs one.' });
   }
-  const byField = new Map<string, string[]>();
+  const byField = new Map<ImportField, string[]>();
   for (const row of rows) {
     if (row.field !== IGNORE) {
       byField.set(row.field, [...(byField.get(row.field) ?? []), row.column]);
@@ -274,7 +283,8 @@ export function mappingProblems(rows: readonly MappingRow[], labelOf: (field: st
 
 /** Whether any column is mapped to a name field, so stripping digits from names matters. */
 export function mapsNames(rows: readonly MappingRow[]): boolean {
-  return rows.some((row) => ['family_name', 'given_names', 'middle_name', 'preferred_name'].includes(row.field));
+  const names: readonly (ImportField | null)[] = ['family_name', 'given_names', 'middle_name', 'preferred_name'];
+  return rows.some((row) => names.includes(row.field));
 }
 
 /** How the start of the mapping step is offered: the preset's name in words. */
