@@ -10,7 +10,7 @@ KEYRING := scripts/with-private-keyring
 # share the tests' build of the core crates instead of a second one.
 TEST_FEATURES := --features chartkeep-clinic/failpoints,chartkeep-admin/bench,chartkeep-vault/fuzzing
 
-.PHONY: help deps ui run test lint format-check rust-tests ui-tests generate package package-check package-windows test-windows clean-demo bench-crash fuzz
+.PHONY: help deps ui run test lint format-check rust-tests ui-tests generate package package-check package-windows test-windows clean-demo bench-crash bench-startup fuzz
 
 help:
 	@echo "make run      install what is missing, build, and start the app on a demo practice"
@@ -19,6 +19,7 @@ help:
 	@echo "make package-check  prove the .deb in a fresh Debian 12, from install to uninstall (root)"
 	@echo "make package-windows  cross-build the Windows installer (NSIS .exe) and try it under Wine"
 	@echo "make test-windows     cross-build the core crates' tests for Windows and run them under Wine"
+	@echo "make bench-startup    start-up time and memory beside a hello-world Tauri window"
 
 deps:
 	@scripts/install-deps
@@ -100,3 +101,9 @@ clean-demo:
 bench-crash: deps
 	$(CARGO) build --release -p chartkeep-admin $(TEST_FEATURES)
 	$(KEYRING) $${CARGO_TARGET_DIR:-target}/release/chartkeep-admin bench crash --runs $${RUNS:-1000}
+
+# Start-up time and memory beside a hello-world Tauri window (bench/hello-world, the same Tauri
+# and WebKitGTK): release builds of both, launched alternately under Xvfb through WebKitWebDriver.
+bench-startup: ui
+	$(CARGO) build --release -p chartkeep-admin $(TEST_FEATURES)
+	$(KEYRING) $${CARGO_TARGET_DIR:-target}/release/chartkeep-admin bench startup --runs $${RUNS:-5}

@@ -85,6 +85,24 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 20)]
         runs: u32,
     },
+    /// Start-up time and memory (PSS per process) beside a hello-world Tauri window, each
+    /// launched N times under Xvfb through WebKitWebDriver; Chartkeep also signed in on a demo
+    /// practice. Builds both in release (the hello-world once, then while unchanged reused). Runs
+    /// under scripts/with-private-keyring only.
+    #[cfg(target_os = "linux")]
+    Startup {
+        #[arg(long, default_value_t = 5)]
+        runs: u32,
+        /// How long after the first screen (and after signing in) memory is read.
+        #[arg(long, default_value_t = 10)]
+        settle_seconds: u64,
+        /// Synthetic patients in the practice Chartkeep signs in to (the demo's 300).
+        #[arg(long, default_value_t = 300)]
+        patients: u64,
+        /// Measure this Chartkeep binary instead of building the release one.
+        #[arg(long)]
+        app: Option<std::path::PathBuf>,
+    },
     /// The torture run: a writer killed at random failpoints and instants, the practice checked
     /// after each kill (no acknowledged commit lost, integrity checks pass, audit chain intact).
     Crash {
@@ -127,6 +145,10 @@ pub fn run(command: DeveloperCommand, data_dir: &DataDir, progress: Progress) ->
         DeveloperCommand::Bench { command: BenchCommand::Backup { size_mb } } => bench::backup(size_mb, progress),
         DeveloperCommand::Bench { command: BenchCommand::Import { rows, existing } } => {
             bench::import(rows, existing, progress)
+        }
+        #[cfg(target_os = "linux")]
+        DeveloperCommand::Bench { command: BenchCommand::Startup { runs, settle_seconds, patients, app } } => {
+            bench::startup(bench::StartupRequest { runs, settle_seconds, patients, app }, progress)
         }
         DeveloperCommand::Bench { command: BenchCommand::Crash { runs, seed } } => bench::crash(runs, seed, progress),
         DeveloperCommand::Bench { command: BenchCommand::CrashWriter { first, iterations, backups } } => {

@@ -35,7 +35,7 @@ pub fn seed(data_dir: &DataDir, request: &SeedRequest<'_>, progress: Progress) -
     Ok(Report { human, json })
 }
 
-fn fill(
+pub(crate) fn fill(
     session: &mut Session,
     request: &SeedRequest<'_>,
     progress: Progress,

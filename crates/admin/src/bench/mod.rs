@@ -15,6 +15,9 @@ mod chart;
 mod crash;
 mod import;
 mod search;
+// WebKitWebDriver, Xvfb and /proc: Linux only.
+#[cfg(target_os = "linux")]
+mod startup;
 
 pub use audit::audit;
 pub use backup::backup;
@@ -22,6 +25,8 @@ pub use chart::chart;
 pub use crash::{crash, crash_writer};
 pub use import::import;
 pub use search::search;
+#[cfg(target_os = "linux")]
+pub use startup::{StartupRequest, startup};
 
 use crate::commands::{Failure, Report};
 use crate::progress::Progress;
