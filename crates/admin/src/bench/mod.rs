@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chartkeep_clinic::{NewUser, PracticeSetup, Role, Session, SystemClock, Workstation};
+use chartkeep_clinic::{NewPractice, NewUser, PracticeSetup, Role, Session, SystemClock, Workstation};
 use chartkeep_vault::{DataDir, KdfChoice, KdfParams, OsKeyring, Password, RecoveryKey};
 use serde_json::json;
 
@@ -31,7 +31,9 @@ pub use startup::{StartupRequest, startup};
 use crate::commands::{Failure, Report};
 use crate::progress::Progress;
 
-const PASSWORD: &str = "benchmark owner password";
+/// The benchmark practices' owner, who signs in with `PASSWORD`.
+pub(crate) const USERNAME: &str = "owner";
+pub(crate) const PASSWORD: &str = "benchmark owner password";
 
 /// A throwaway practice; its keyring entry is removed when it is dropped.
 pub(crate) struct BenchPractice {
@@ -53,25 +55,14 @@ impl BenchPractice {
         let folder = tempfile::tempdir().map_err(|error| format!("No temporary folder: {error}"))?;
         let data_dir = DataDir::at(folder.path().join("practice"));
         let workstation = Workstation::open(&data_dir, Box::new(OsKeyring), Arc::new(SystemClock))?;
-        let setup = PracticeSetup {
-            practice_name: "Benchmark Practice".into(),
-            owner_full_name: "Bench Owner".into(),
-            owner_username: "owner".into(),
-            owner_password: Password::new(PASSWORD),
-        };
-        let mut created = workstation.set_up_practice(&setup, kdf)?;
-        let mut settings = created.session.access_settings()?;
-        for policy in &mut settings.role_policies {
-            policy.mfa_required = false;
-        }
-        created.session.update_access_settings(&settings)?;
+        let created = set_up_without_second_factor(&workstation, kdf)?;
         let vault_id = created.session.vault_id().to_owned();
         let practice = BenchPractice { _folder: folder, workstation, vault_id, recovery_key: created.recovery_key };
         Ok((practice, created.session))
     }
 
     pub(crate) fn sign_in(&self) -> Result<Session, Failure> {
-        Ok(self.workstation.log_in("owner", &Password::new(PASSWORD))?)
+        Ok(self.workstation.log_in(USERNAME, &Password::new(PASSWORD))?)
     }
 
     pub(crate) fn recovery_key(&self) -> &RecoveryKey {
@@ -107,6 +98,24 @@ impl BenchPractice {
         session.change_own_password(&issued.temporary_password, &own, cheap_kdf())?;
         Ok(session)
     }
+}
+
+/// Sets up the benchmark practice on `workstation`, its owner signed in, with no role asked for a
+/// second factor.
+pub(crate) fn set_up_without_second_factor(workstation: &Workstation, kdf: KdfChoice) -> Result<NewPractice, Failure> {
+    let setup = PracticeSetup {
+        practice_name: "Benchmark Practice".into(),
+        owner_full_name: "Bench Owner".into(),
+        owner_username: USERNAME.into(),
+        owner_password: Password::new(PASSWORD),
+    };
+    let mut created = workstation.set_up_practice(&setup, kdf)?;
+    let mut settings = created.session.access_settings()?;
+    for policy in &mut settings.role_policies {
+        policy.mfa_required = false;
+    }
+    created.session.update_access_settings(&settings)?;
+    Ok(created)
 }
 
 fn staff_password(username: &str) -> Password {

@@ -159,8 +159,8 @@ fn measure(
             let page = session.script("return document.body.innerText;")?;
             return Err(format!("Chartkeep's first screen is not the sign-in screen: {page}").into());
         }
-        session.type_into("#login-username", practice::USERNAME)?;
-        session.type_into("#login-password", practice::PASSWORD)?;
+        session.type_into("#login-username", super::USERNAME)?;
+        session.type_into("#login-password", super::PASSWORD)?;
         let clicked = session.script("return performance.now();")?;
         session.click("#login-submit")?;
         let home = session.poll(HOME_SHOWN, LIMIT)?;

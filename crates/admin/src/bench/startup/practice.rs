@@ -6,15 +6,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chartkeep_clinic::{PracticeSetup, Role, SystemClock, Workstation};
-use chartkeep_vault::{DataDir, DeviceSecretStore, KdfChoice, OsKeyring, Password};
+use chartkeep_clinic::{Role, SystemClock, Workstation};
+use chartkeep_vault::{DataDir, DeviceSecretStore, KdfChoice, OsKeyring};
 
+use crate::bench::set_up_without_second_factor;
 use crate::commands::Failure;
 use crate::progress::Progress;
 use crate::seed::{SeedRequest, fill};
-
-pub(super) const USERNAME: &str = "owner";
-pub(super) const PASSWORD: &str = "benchmark owner password";
 
 /// The practice's folder; its keyring entry is removed when it is dropped.
 pub(super) struct SeededPractice {
@@ -33,20 +31,9 @@ impl SeededPractice {
         let folder = tempfile::tempdir().map_err(|error| format!("No temporary folder: {error}"))?;
         let data_dir = DataDir::at(folder.path().join("practice"));
         let workstation = Workstation::open(&data_dir, Box::new(OsKeyring), Arc::new(SystemClock))?;
-        let setup = PracticeSetup {
-            practice_name: "Benchmark Practice".into(),
-            owner_full_name: "Bench Owner".into(),
-            owner_username: USERNAME.into(),
-            owner_password: Password::new(PASSWORD),
-        };
-        let mut created = workstation.set_up_practice(&setup, KdfChoice::Calibrated)?;
+        let mut created = set_up_without_second_factor(&workstation, KdfChoice::Calibrated)?;
         let practice = SeededPractice { folder, vault_id: created.session.vault_id().to_owned() };
         let session = &mut created.session;
-        let mut settings = session.access_settings()?;
-        for policy in &mut settings.role_policies {
-            policy.mfa_required = false;
-        }
-        session.update_access_settings(&settings)?;
         let owner_id = session.user().id.clone();
         session.change_roles(&owner_id, &[Role::Owner, Role::Clinician])?;
         let request = SeedRequest { patients, appointments_today: true, charts: 40, username: None };
