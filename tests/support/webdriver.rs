@@ -196,8 +196,9 @@ impl Browser {
     }
 
     /// Clicks the element as a person would: when something lies over it (the chart's header that
-    /// stays in view, a notice), it is scrolled to the middle of the window and clicked again,
-    /// for up to five seconds.
+    /// stays in view, a notice) or it is not yet where it can be clicked (a form still growing as
+    /// text is typed above it), it is scrolled to the middle of the window and clicked again, for
+    /// up to five seconds.
     pub fn click(&self, css: &str) {
         let element = self.wait_for(css);
         let click = self.session_path(&format!("/element/{element}/click"));
@@ -205,7 +206,10 @@ impl Browser {
         loop {
             match self.send("POST", &click, None) {
                 Ok(_) => return,
-                Err(error) if error.contains("click intercepted") && started.elapsed() < Duration::from_secs(5) => {
+                Err(error)
+                    if (error.contains("click intercepted") || error.contains("element not interactable"))
+                        && started.elapsed() < Duration::from_secs(5) =>
+                {
                     let centre = "arguments[0].scrollIntoView({ block: 'center', inline: 'center' });";
                     let target = json!({ "element-6066-11e4-a52e-4f735466cecf": element });
                     let body = json!({ "script": centre, "args": [target] });
