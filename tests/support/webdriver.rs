@@ -160,11 +160,7 @@ impl Browser {
         );
         let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots");
         let _ = std::fs::create_dir_all(&folder);
-        let _ = self.send("GET", &self.session_path("/screenshot"), None).map(|encoded| {
-            use base64::Engine as _;
-            let bytes = base64::engine::general_purpose::STANDARD.decode(encoded.as_str().unwrap_or_default());
-            bytes.map(|bytes| std::fs::write(folder.join("timeout.png"), bytes))
-        });
+        let _ = self.capture_window(&folder.join("timeout.png"));
         panic!("timed out waiting for {css}; the page showed: {shown:?} (see target/e2e-screenshots/timeout.png)");
     }
 
@@ -262,10 +258,30 @@ impl Browser {
     }
 
     fn capture(&self, path: &Path) {
-        use base64::Engine as _;
-        let encoded = self.send("GET", &self.session_path("/screenshot"), None).unwrap();
-        let bytes = base64::engine::general_purpose::STANDARD.decode(encoded.as_str().unwrap_or_default()).unwrap();
-        std::fs::write(path, bytes).unwrap();
+        if let Err(problem) = self.capture_window(path) {
+            panic!("a screenshot to {}: {problem}", path.display());
+        }
+    }
+
+    /// Saves the window as the X display shows it. WebDriver's own screenshot is not used: with
+    /// the app's webview drawing without hardware acceleration (src-tauri/src/window.rs),
+    /// WebKitWebDriver's snapshot sometimes never answered.
+    fn capture_window(&self, path: &Path) -> Result<(), String> {
+        let rect = self.send("GET", &self.session_path("/window/rect"), None)?;
+        let number = |key: &str| rect[key].as_f64().map(|value| value.max(0.0).round() as u32);
+        let (Some(x), Some(y), Some(width), Some(height)) =
+            (number("x"), number("y"), number("width"), number("height"))
+        else {
+            return Err(format!("no window rectangle in {rect}"));
+        };
+        let (display, authority) = self.x_display();
+        let taken = Command::new("import")
+            .args(["-display", &display, "-window", "root", "-crop", &format!("{width}x{height}+{x}+{y}"), "+repage"])
+            .arg(path)
+            .env("XAUTHORITY", authority)
+            .output()
+            .map_err(|error| format!("import (imagemagick) did not run: {error}"))?;
+        if taken.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&taken.stderr).into_owned()) }
     }
 
     /// Resizes the app's window (the Xvfb screen is 1920x1080, the largest size the tests use).
