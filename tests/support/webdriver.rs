@@ -10,6 +10,9 @@ use serde_json::{Value, json};
 
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
+/// The Xvfb screen's size in pixels: the largest window size the tests use.
+const SCREEN: (u32, u32) = (1920, 1080);
+
 /// The driver process group (xvfb-run, Xvfb, WebKitWebDriver); killed whole on drop.
 struct DriverProcess {
     child: Child,
@@ -81,7 +84,13 @@ impl Browser {
         let port = free_port();
         let mut command = Command::new("xvfb-run");
         command
-            .args(["-a", "-s", "-screen 0 1920x1080x24", "WebKitWebDriver", &format!("--port={port}")])
+            .args([
+                "-a",
+                "-s",
+                &format!("-screen 0 {}x{}x24", SCREEN.0, SCREEN.1),
+                "WebKitWebDriver",
+                &format!("--port={port}"),
+            ])
             .env("TAURI_WEBVIEW_AUTOMATION", "true");
         for (key, value) in env {
             command.env(key, value);
@@ -274,6 +283,9 @@ impl Browser {
         else {
             return Err(format!("no window rectangle in {rect}"));
         };
+        if x + width > SCREEN.0 || y + height > SCREEN.1 {
+            return Err(format!("the window ({width}x{height}+{x}+{y}) is partly off the screen"));
+        }
         let (display, authority) = self.x_display();
         let taken = Command::new("import")
             .args(["-display", &display, "-window", "root", "-crop", &format!("{width}x{height}+{x}+{y}"), "+repage"])
@@ -284,10 +296,11 @@ impl Browser {
         if taken.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&taken.stderr).into_owned()) }
     }
 
-    /// Resizes the app's window (the Xvfb screen is 1920x1080, the largest size the tests use).
+    /// Resizes the app's window and moves it to the top left corner, so the whole of it is on
+    /// the screen that screenshots are taken from.
     pub fn set_window_size(&self, width: u32, height: u32) {
-        self.send("POST", &self.session_path("/window/rect"), Some(json!({ "width": width, "height": height })))
-            .unwrap();
+        let rect = json!({ "x": 0, "y": 0, "width": width, "height": height });
+        self.send("POST", &self.session_path("/window/rect"), Some(rect)).unwrap();
     }
 
     /// The X display (such as ":99") of the Xvfb this browser runs on, and its authority file,
