@@ -1,6 +1,7 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { appStatus } from './lib/api/session';
+import { statusSource } from './lib/session/statusSource';
 import './app.css';
 
 // The bundle has been fetched, parsed and its modules run (imports run first);
@@ -16,4 +17,5 @@ if (!target) {
   throw new Error('index.html has no #app element');
 }
 
-export default mount(App, { target, props: { firstStatus } });
+// The first status goes to the first screen only; every later one is asked anew.
+export default mount(App, { target, props: { nextStatus: statusSource(firstStatus, appStatus) } });
