@@ -39,7 +39,9 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .manage(state::AppState::new(workstation))
         .setup(|app| {
-            window::open_main_window(app)?;
+            // Handed to the page with the window, which saves the first command's round trip.
+            let first_status = app.state::<state::AppState>().status().ok();
+            window::open_main_window(app, first_status.as_ref())?;
             session_lock::follow_desktop_lock(app.handle().clone());
             session_timer::start(app.handle().clone());
             Ok(())

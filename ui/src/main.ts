@@ -1,15 +1,16 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { appStatus } from './lib/api/session';
-import { statusSource } from './lib/session/statusSource';
+import { navigationType, type PageWithFirstStatus, statusSource, takeFirstStatus } from './lib/session/statusSource';
 import './app.css';
 
 // The bundle has been fetched, parsed and its modules run (imports run first);
 // `chartkeep-admin bench startup` splits the time to the first screen here.
 performance.mark('script-start');
 
-// Asked at once, so Rust answers while the page is being made.
-const firstStatus = appStatus();
+// Handed over by Rust before the page loaded (on the first load), else asked at once, so Rust
+// answers while the page is being made.
+const firstStatus = takeFirstStatus(window as Window & PageWithFirstStatus, navigationType(), appStatus);
 performance.mark('status-asked');
 
 const target = document.getElementById('app');
